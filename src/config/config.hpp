@@ -1,0 +1,30 @@
+// The one configuration struct. Built once in main from defaults < environment < flags,
+// validated at once, then passed by const reference. Secrets are never logged.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ocean::config {
+
+struct Config {
+  std::string host = "0.0.0.0";                  // --host
+  int port = 8000;                               // --port / PORT; 0 picks a free port
+  std::string database_url = "sqlite:oceandash.db";  // --database / DATABASE_URL
+  std::string redis_url;                         // --redis / REDIS_URL; empty: in-process cache
+  std::string locations_file;                    // --locations / OCEAN_LOCATIONS_FILE
+  std::string static_dir;                        // --static / OCEAN_STATIC_DIR; empty: no UI
+  std::string api_key;                           // OCEAN_API_KEY or OCEAN_API_KEY_FILE (secret)
+  int retention_days = 30;                       // OCEAN_RETENTION_DAYS
+  std::size_t max_body_bytes = 16 * 1024 * 1024;  // OCEAN_MAX_BODY_BYTES
+  std::vector<std::string> cors_allowed_origins;  // CORS_ALLOWED_ORIGINS, comma separated
+  std::string log_level = "info";                // OCEAN_LOG_LEVEL
+  bool scheduler = true;                         // --no-scheduler turns background jobs off
+  int threads = 0;                               // --threads / OCEAN_THREADS; 0: one per core
+  int workers = 0;                               // --workers / OCEAN_WORKERS; 0: 4 per core
+  int cache_max_mb = 8;                          // OCEAN_CACHE_MAX_MB (in-process cache)
+};
+
+}  // namespace ocean::config

@@ -1,0 +1,85 @@
+// Domain types shared by every module. Plain data, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ocean::core {
+
+// QARTOD flag values (Ocean Observatories QARTOD manual): 1 good, 2 not evaluated,
+// 3 suspect, 4 bad, 9 missing. The integer is what storage keeps and the series "q" array shows.
+enum class QualityFlag : int {
+  kGood = 1,
+  kNotEvaluated = 2,
+  kSuspect = 3,
+  kBad = 4,
+  kMissing = 9,
+};
+
+std::string_view ToString(QualityFlag flag);
+std::optional<QualityFlag> ParseQualityFlag(std::string_view text);
+std::optional<QualityFlag> QualityFlagFromInt(int value);
+
+// Milliseconds since the Unix epoch, UTC. The API accepts RFC 3339 with any offset and
+// always answers in UTC; milliseconds are the finest resolution any source delivers.
+using EpochMs = std::int64_t;
+
+struct Observation {
+  std::string location_id;
+  std::string parameter;
+  EpochMs timestamp_ms = 0;
+  double value = 0.0;
+  QualityFlag quality_flag = QualityFlag::kNotEvaluated;
+  std::string source;
+};
+
+// An observation as read back from storage: `id` is the storage row id, used only as the
+// keyset tie-breaker for cursors and never shown to clients.
+struct StoredObservation {
+  std::int64_t id = 0;
+  Observation observation;
+};
+
+struct Location {
+  std::string id;
+  std::string name;
+  double latitude = 0.0;
+  double longitude = 0.0;
+  std::string description;
+};
+
+struct Parameter {
+  std::string_view id;
+  std::string_view name;
+  std::string_view unit;
+  std::string_view standard_name;  // CF standard name
+  double valid_min;
+  double valid_max;
+};
+
+struct IngestResult {
+  std::int64_t received = 0;
+  std::int64_t inserted = 0;
+  std::int64_t updated = 0;
+};
+
+// Keyset position: rows strictly after (timestamp_ms, id) in (timestamp, id) order.
+struct CursorPosition {
+  EpochMs timestamp_ms = 0;
+  std::int64_t id = 0;
+};
+
+struct ObservationQuery {
+  std::vector<std::string> locations;  // empty: all locations
+  std::optional<std::string> parameter;
+  std::optional<std::string> source;
+  EpochMs start_ms = 0;  // inclusive
+  EpochMs end_ms = 0;    // inclusive
+  std::int64_t limit = 1000;
+  std::optional<CursorPosition> after;
+};
+
+}  // namespace ocean::core

@@ -1,0 +1,92 @@
+// The storage interface. Two implementations: SQLite (embedded default) and PostgreSQL.
+// Implementations translate driver errors at this edge: a lost connection or an unreachable
+// server becomes core::UnavailableError; a schema newer than the binary becomes
+// SchemaTooNewError; anything else that must abort is std::runtime_error with a clear message.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.hpp"
+
+namespace ocean::storage {
+
+class SchemaTooNewError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One run of one upstream source (issue 3 fills these; the API lists them).
+struct SourceRun {
+  std::string source_id;
+  core::EpochMs started_ms = 0;
+  core::EpochMs finished_ms = 0;
+  std::int64_t rows = 0;
+  bool ok = false;
+  std::string error;  // empty when ok
+};
+
+struct SourceStatus {
+  std::string source_id;
+  std::optional<SourceRun> last_run;
+  std::optional<core::EpochMs> last_success_ms;
+  std::optional<SourceRun> last_failure;
+  std::int64_t rows = 0;  // observations currently stored with this source
+};
+
+struct MigrationReport {
+  int from_version = 0;
+  int to_version = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "sqlite" or "postgresql".
+  virtual std::string_view Kind() const = 0;
+
+  // Applies every pending numbered migration, each in its own transaction. Idempotent.
+  // Throws SchemaTooNewError when the database was migrated by a newer binary.
+  virtual MigrationReport Migrate() = 0;
+
+  // Cheap round trip; throws core::UnavailableError when the database is unreachable.
+  virtual void Ping() = 0;
+
+  virtual void UpsertLocations(std::span<const core::Location> locations) = 0;
+  virtual std::vector<core::Location> ListLocations() = 0;
+  virtual std::optional<core::Location> GetLocation(std::string_view id) = 0;
+
+  // One transaction: all rows or none. Rows must be validated and free of duplicate keys.
+  virtual core::IngestResult UpsertObservations(std::span<const core::Observation> rows) = 0;
+
+  // Rows in (timestamp, id) order, at most query.limit.
+  virtual std::vector<core::StoredObservation> QueryObservations(
+      const core::ObservationQuery& query) = 0;
+
+  // Number of rows matching the query's filters and window (cursor and limit ignored).
+  virtual std::int64_t CountObservations(const core::ObservationQuery& query) = 0;
+
+  // Newest observation per (location, parameter); all locations when `locations` is empty.
+  // When several sources share a (location, parameter), the newest timestamp wins.
+  virtual std::vector<core::Observation> LatestObservations(
+      std::span<const std::string> locations) = 0;
+
+  // Deletes observations with timestamp < cutoff; returns how many.
+  virtual std::int64_t DeleteObservationsBefore(core::EpochMs cutoff_ms) = 0;
+
+  virtual void RecordSourceRun(const SourceRun& run) = 0;
+  virtual std::vector<SourceStatus> ListSourceStatus() = 0;
+};
+
+// Opens the store named by a URL: "sqlite:PATH" or "postgresql://..." / "postgres://...".
+// `pool_size` is the number of connections the store may hold (PostgreSQL) or readers (SQLite).
+// Throws std::invalid_argument for an unknown scheme, core::UnavailableError when unreachable.
+std::unique_ptr<Store> OpenStore(const std::string& url, int pool_size);
+
+}  // namespace ocean::storage
