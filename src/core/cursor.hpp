@@ -1,0 +1,16 @@
+// Opaque keyset cursors for observation pages.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/types.hpp"
+
+namespace ocean::core {
+
+std::string EncodeCursor(const CursorPosition& position);
+// nullopt for anything that EncodeCursor did not produce.
+std::optional<CursorPosition> DecodeCursor(std::string_view cursor);
+
+}  // namespace ocean::core
