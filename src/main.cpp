@@ -1,1 +1,32 @@
-int main() { return 0; }
+// argv -> Config -> subcommand. Nothing else.
+#include <cstdio>
+#include <exception>
+
+#include "app/app.hpp"
+#include "config/cli.hpp"
+
+int main(int argc, char** argv) {
+  try {
+    int exit_code = 0;
+    const auto invocation = ocean::config::ParseCommandLine(argc, argv, exit_code);
+    if (!invocation) return exit_code;
+    switch (invocation->command) {
+      case ocean::config::Command::kVersion:
+        std::puts(ocean::app::VersionString());
+        return 0;
+      case ocean::config::Command::kMigrate:
+        return ocean::app::RunMigrate(invocation->config);
+      case ocean::config::Command::kCleanup:
+        return ocean::app::RunCleanup(invocation->config);
+      case ocean::config::Command::kServe:
+        return ocean::app::RunServe(invocation->config);
+    }
+  } catch (const ocean::config::ConfigError& e) {
+    std::fprintf(stderr, "oceandash: configuration error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "oceandash: %s\n", e.what());
+    return 1;
+  }
+  return 1;
+}

@@ -16,10 +16,12 @@ struct Config {
   std::string redis_url;                         // --redis / REDIS_URL; empty: in-process cache
   std::string locations_file;                    // --locations / OCEAN_LOCATIONS_FILE
   std::string static_dir;                        // --static / OCEAN_STATIC_DIR; empty: no UI
-  std::string api_key;                           // OCEAN_API_KEY or OCEAN_API_KEY_FILE (secret)
+  std::string api_key;                           // OCEAN_API_KEY (secret; env only)
+  std::string api_key_file;                      // --api-key-file / OCEAN_API_KEY_FILE
   int retention_days = 30;                       // OCEAN_RETENTION_DAYS
   std::size_t max_body_bytes = 16 * 1024 * 1024;  // OCEAN_MAX_BODY_BYTES
-  std::vector<std::string> cors_allowed_origins;  // CORS_ALLOWED_ORIGINS, comma separated
+  std::string cors_origins_text;                 // --cors-origins / CORS_ALLOWED_ORIGINS
+  std::vector<std::string> cors_allowed_origins;  // parsed from cors_origins_text
   std::string log_level = "info";                // OCEAN_LOG_LEVEL
   bool scheduler = true;                         // --no-scheduler turns background jobs off
   int threads = 0;                               // --threads / OCEAN_THREADS; 0: one per core

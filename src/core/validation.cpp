@@ -142,8 +142,7 @@ bool IsValidSourceId(std::string_view source) {
   return true;
 }
 
-std::vector<Observation> ParseIngestBody(std::string_view body,
-                                         const LocationExists& location_exists) {
+IngestBatch ParseIngestBody(std::string_view body, const LocationExists& location_exists) {
   json::error_code ec;
   const json::value root = json::parse(body, ec);
   if (ec) {
@@ -168,7 +167,7 @@ std::vector<Observation> ParseIngestBody(std::string_view body,
                    errors.Take());
   }
   DeduplicateByKey(rows);
-  return rows;
+  return {std::move(rows), static_cast<std::int64_t>(array.size())};
 }
 
 void DeduplicateByKey(std::vector<Observation>& rows) {

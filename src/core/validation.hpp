@@ -1,6 +1,7 @@
 // Validation of ingested observations: all or nothing, every bad row reported.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,11 @@ using LocationExists = std::function<bool(std::string_view)>;
 // {index, field, message} per problem (at most kMaxErrorDetails) when any row is invalid.
 // Rows repeating a key (location, parameter, timestamp, source) keep the last one, as a
 // repeated key in separate requests would.
-std::vector<Observation> ParseIngestBody(std::string_view body,
-                                         const LocationExists& location_exists);
+struct IngestBatch {
+  std::vector<Observation> rows;  // validated, one per unique key
+  std::int64_t received = 0;      // elements in the array as sent
+};
+IngestBatch ParseIngestBody(std::string_view body, const LocationExists& location_exists);
 
 bool IsValidSourceId(std::string_view source);
 

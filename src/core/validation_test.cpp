@@ -20,12 +20,14 @@ ApiError ErrorOf(std::string_view body) {
 }
 
 TEST(Validation, ParsesAndDefaultsFlag) {
-  const auto rows = ParseIngestBody(
+  const auto batch = ParseIngestBody(
       R"([{"location_id":"monterey","parameter":"sst","timestamp":"2026-11-26T06:00:00+09:00",
            "value":14.5,"source":"noaa"},
           {"location_id":"kuroshio","parameter":"chlorophyll_a","timestamp":"2026-11-26T00:00:00Z",
            "value":0.2,"quality_flag":"suspect","source":"cmems-bgc"}])",
       Known);
+  const auto& rows = batch.rows;
+  EXPECT_EQ(batch.received, 2);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].timestamp_ms, 1795640400000);
   EXPECT_EQ(rows[0].quality_flag, QualityFlag::kNotEvaluated);
@@ -33,7 +35,7 @@ TEST(Validation, ParsesAndDefaultsFlag) {
   EXPECT_EQ(rows[1].source, "cmems-bgc");
 }
 
-TEST(Validation, EmptyArrayIsFine) { EXPECT_TRUE(ParseIngestBody("[]", Known).empty()); }
+TEST(Validation, EmptyArrayIsFine) { EXPECT_TRUE(ParseIngestBody("[]", Known).rows.empty()); }
 
 TEST(Validation, MalformedBody) {
   EXPECT_EQ(ErrorOf("[{").code(), ErrorCode::kBadRequest);
@@ -72,7 +74,7 @@ TEST(Validation, NonFiniteRejected) {
 }
 
 TEST(Validation, DuplicateKeysKeepLast) {
-  const auto rows = ParseIngestBody(
+  const auto batch = ParseIngestBody(
       R"([{"location_id":"monterey","parameter":"sst","timestamp":"2026-11-26T06:00:00Z",
            "value":1,"source":"noaa"},
           {"location_id":"monterey","parameter":"sst","timestamp":"2026-11-26T06:00:00Z",
@@ -80,6 +82,8 @@ TEST(Validation, DuplicateKeysKeepLast) {
           {"location_id":"monterey","parameter":"sst","timestamp":"2026-11-26T06:00:00Z",
            "value":3,"source":"other"}])",
       Known);
+  EXPECT_EQ(batch.received, 3);
+  const auto& rows = batch.rows;
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].value, 2);
   EXPECT_EQ(rows[1].source, "other");

@@ -1,0 +1,48 @@
+-- Initial schema (PostgreSQL). Timestamps are timestamptz; the store converts to and from
+-- epoch milliseconds exactly (see src/storage/sql.hpp).
+
+CREATE TABLE locations (
+  id          text PRIMARY KEY,
+  name        text NOT NULL,
+  latitude    double precision NOT NULL,
+  longitude   double precision NOT NULL,
+  description text NOT NULL DEFAULT '',
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE observations (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  location_id  text NOT NULL REFERENCES locations (id),
+  parameter    text NOT NULL,
+  ts           timestamptz NOT NULL,
+  value        double precision NOT NULL,
+  quality_flag smallint NOT NULL,
+  source       text NOT NULL,
+  ingested_at  timestamptz NOT NULL DEFAULT now(),
+  -- Also the index for "one location + parameter over a window" and, scanned backwards, for
+  -- "latest per location and parameter" (ties on ts broken by source).
+  CONSTRAINT observations_key UNIQUE (location_id, parameter, ts, source)
+);
+
+-- Unfiltered time-ordered pages (keyset on ts, id) and retention deletes by ts.
+CREATE INDEX observations_ts_id ON observations (ts, id);
+
+-- Every (location, parameter) that has observations: the small driving set for the LATERAL
+-- "latest" query, so it probes the key index once per series instead of scanning observations.
+CREATE TABLE observation_series (
+  location_id text NOT NULL REFERENCES locations (id),
+  parameter   text NOT NULL,
+  PRIMARY KEY (location_id, parameter)
+);
+
+CREATE TABLE source_runs (
+  id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  source_id text NOT NULL,
+  started   timestamptz NOT NULL,
+  finished  timestamptz NOT NULL,
+  rows      bigint NOT NULL,
+  ok        boolean NOT NULL,
+  error     text NOT NULL DEFAULT ''
+);
+
+CREATE INDEX source_runs_source_started ON source_runs (source_id, started);

@@ -1,0 +1,524 @@
+#include "api/api.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "api/json_writer.hpp"
+#include "api/openapi.hpp"
+#include "api/query.hpp"
+#include "core/api_error.hpp"
+#include "core/catalogue.hpp"
+#include "core/cursor.hpp"
+#include "core/lttb.hpp"
+#include "core/time.hpp"
+#include "core/validation.hpp"
+
+namespace ocean::api {
+namespace {
+
+using core::ApiError;
+using core::ErrorCode;
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kCsv = "text/csv; charset=utf-8";
+constexpr std::string_view kBearerPrefix = "Bearer ";
+
+http::Response JsonResponse(std::string body, int status = 200) {
+  http::Response response;
+  response.status = status;
+  response.content_type = std::string(kJson);
+  response.body = std::move(body);
+  return response;
+}
+
+void WriteObservation(JsonWriter& w, const core::Observation& o) {
+  w.BeginObject()
+      .Key("location_id")
+      .String(o.location_id)
+      .Key("parameter")
+      .String(o.parameter)
+      .Key("timestamp")
+      .String(core::FormatTimestamp(o.timestamp_ms))
+      .Key("value")
+      .Number(o.value)
+      .Key("quality_flag")
+      .String(core::ToString(o.quality_flag))
+      .Key("source")
+      .String(o.source)
+      .EndObject();
+}
+
+void WriteLocation(JsonWriter& w, const core::Location& l) {
+  w.Key("id")
+      .String(l.id)
+      .Key("name")
+      .String(l.name)
+      .Key("latitude")
+      .Number(l.latitude)
+      .Key("longitude")
+      .Number(l.longitude)
+      .Key("description")
+      .String(l.description);
+}
+
+// Request wants CSV: format=csv wins; otherwise an Accept header naming text/csv before JSON.
+bool WantsCsv(const http::Request& request, bool format_csv) {
+  if (format_csv) return true;
+  const auto accept = request.HeaderValue("Accept");
+  const auto csv = accept.find("text/csv");
+  if (csv == std::string_view::npos) return false;
+  const auto json = accept.find("application/json");
+  return json == std::string_view::npos || csv < json;
+}
+
+void AppendCsvField(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (const char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::uint64_t Fnv1a(std::string_view data) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : data) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+// The cache key: the path, the query as sent (order matters to nobody but is stable for a
+// given client), and the negotiated representation.
+std::string CacheKey(const http::Request& request) {
+  std::string key = request.path;
+  key += '?';
+  for (const auto& [name, value] : request.query) {
+    key += EncodeQueryComponent(name);
+    key += '=';
+    key += EncodeQueryComponent(value);
+    key += '&';
+  }
+  key += WantsCsv(request, false) ? "|csv" : "|json";
+  return key;
+}
+
+}  // namespace
+
+std::string MakeEtag(std::string_view body) { return fmt::format("\"{:016x}\"", Fnv1a(body)); }
+
+bool EtagMatches(std::string_view if_none_match, std::string_view etag) {
+  std::size_t pos = 0;
+  while (pos < if_none_match.size()) {
+    auto comma = if_none_match.find(',', pos);
+    if (comma == std::string_view::npos) comma = if_none_match.size();
+    auto candidate = if_none_match.substr(pos, comma - pos);
+    while (!candidate.empty() && candidate.front() == ' ') candidate.remove_prefix(1);
+    while (!candidate.empty() && candidate.back() == ' ') candidate.remove_suffix(1);
+    if (candidate.starts_with("W/")) candidate.remove_prefix(2);
+    if (candidate == "*" || candidate == etag) return true;
+    pos = comma + 1;
+  }
+  return false;
+}
+
+bool KeysEqual(std::string_view presented, std::string_view expected) {
+  // Touch every byte of the expected key whatever the presented one holds, so the time taken
+  // says nothing about how long a matching prefix was.
+  unsigned char difference = presented.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const unsigned char p = i < presented.size() ? static_cast<unsigned char>(presented[i]) : 0;
+    difference |= p ^ static_cast<unsigned char>(expected[i]);
+  }
+  return difference == 0 && !expected.empty();
+}
+
+Api::Api(storage::Store& store, cache::Cache& cache, ApiOptions options)
+    : store_(store), cache_(cache), options_(std::move(options)) {
+  if (!options_.now) {
+    options_.now = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+  ReloadLocations();
+}
+
+void Api::ReloadLocations() {
+  std::set<std::string, std::less<>> ids;
+  for (const auto& location : store_.ListLocations()) ids.insert(location.id);
+  std::lock_guard lock(locations_mutex_);
+  location_ids_ = std::move(ids);
+}
+
+bool Api::LocationExists(std::string_view id) {
+  {
+    std::lock_guard lock(locations_mutex_);
+    if (location_ids_.contains(id)) return true;
+  }
+  // Another process (a second server, a fetcher) may have added it since start-up.
+  if (store_.GetLocation(id)) {
+    std::lock_guard lock(locations_mutex_);
+    location_ids_.emplace(id);
+    return true;
+  }
+  return false;
+}
+
+void Api::Authorize(const http::Request& request) const {
+  if (options_.api_key.empty()) {
+    throw ApiError(ErrorCode::kWritesDisabled,
+                   "writes are disabled: no API key is configured on the server "
+                   "(set OCEAN_API_KEY or OCEAN_API_KEY_FILE)");
+  }
+  const auto header = request.HeaderValue("Authorization");
+  if (header.empty()) {
+    throw ApiError(ErrorCode::kUnauthorized, "missing Authorization: Bearer <key> header");
+  }
+  if (header.size() < kBearerPrefix.size() ||
+      !std::equal(kBearerPrefix.begin(), kBearerPrefix.end(), header.begin(),
+                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    throw ApiError(ErrorCode::kUnauthorized, "Authorization must use the Bearer scheme");
+  }
+  if (!KeysEqual(header.substr(kBearerPrefix.size()), options_.api_key)) {
+    throw ApiError(ErrorCode::kUnauthorized, "invalid API key");
+  }
+}
+
+http::Response Api::Cached(const http::Request& request,
+                           const std::function<http::Response()>& compute) {
+  const std::string key = CacheKey(request);
+  auto cached = cache_.Get(key);
+  if (!cached) {
+    http::Response fresh = compute();
+    if (fresh.status != 200) return fresh;
+    cached = cache::CachedResponse{MakeEtag(fresh.body), fresh.content_type, std::move(fresh.body)};
+    cache_.Put(key, *cached);
+  }
+  http::Response response;
+  response.headers.push_back({"ETag", cached->etag});
+  // Clients and proxies may keep a copy but must revalidate: data changes every ingest.
+  response.headers.push_back({"Cache-Control", "no-cache"});
+  if (EtagMatches(request.HeaderValue("If-None-Match"), cached->etag)) {
+    response.status = 304;
+    response.content_type = cached->content_type;
+    return response;
+  }
+  response.content_type = std::move(cached->content_type);
+  response.body = std::move(cached->body);
+  return response;
+}
+
+http::Response Api::Health(const http::Request&) {
+  std::string database = "ok";
+  std::string database_error;
+  try {
+    store_.Ping();
+  } catch (const std::exception& e) {
+    database = "unavailable";
+    database_error = e.what();
+  }
+  const bool cache_ok = cache_.Health() == cache::CacheHealth::kOk;
+  const bool ok = database == "ok";
+  JsonWriter w;
+  w.BeginObject()
+      .Key("status")
+      .String(ok ? (cache_ok ? "ok" : "degraded") : "unavailable")
+      .Key("database")
+      .String(database)
+      .Key("database_kind")
+      .String(store_.Kind())
+      .Key("cache")
+      .String(cache_ok ? "ok" : "degraded")
+      .Key("cache_kind")
+      .String(cache_.Kind())
+      .Key("version")
+      .String(options_.version);
+  if (!ok) w.Key("message").String("database unreachable: " + database_error);
+  w.EndObject();
+  auto response = JsonResponse(w.Take(), ok ? 200 : 503);
+  response.headers.push_back({"Cache-Control", "no-store"});
+  return response;
+}
+
+http::Response Api::ListLocations(const http::Request& request) {
+  return Cached(request, [&] {
+    JsonWriter w(4096);
+    w.BeginArray();
+    for (const auto& location : store_.ListLocations()) {
+      w.BeginObject();
+      WriteLocation(w, location);
+      w.EndObject();
+    }
+    w.EndArray();
+    return JsonResponse(w.Take());
+  });
+}
+
+http::Response Api::GetLocation(const http::Request& request, std::string_view id) {
+  if (!request.query.empty()) {
+    throw ApiError(ErrorCode::kValidation, "this endpoint takes no query parameters");
+  }
+  return Cached(request, [&] {
+    const auto location = store_.GetLocation(id);
+    if (!location) throw ApiError(ErrorCode::kNotFound, fmt::format("no location \"{}\"", id));
+    const std::string ids[] = {location->id};
+    auto latest = store_.LatestObservations(ids);
+    JsonWriter w(4096);
+    w.BeginObject();
+    WriteLocation(w, *location);
+    w.Key("latest").BeginArray();
+    for (const auto& observation : latest) WriteObservation(w, observation);
+    w.EndArray().EndObject();
+    return JsonResponse(w.Take());
+  });
+}
+
+http::Response Api::ListParameters(const http::Request& request) {
+  return Cached(request, [] {
+    JsonWriter w(2048);
+    w.BeginArray();
+    for (const auto& p : core::Parameters()) {
+      w.BeginObject()
+          .Key("id")
+          .String(p.id)
+          .Key("name")
+          .String(p.name)
+          .Key("unit")
+          .String(p.unit)
+          .Key("standard_name")
+          .String(p.standard_name)
+          .Key("valid_min")
+          .Number(p.valid_min)
+          .Key("valid_max")
+          .Number(p.valid_max)
+          .EndObject();
+    }
+    w.EndArray();
+    return JsonResponse(w.Take());
+  });
+}
+
+http::Response Api::ListObservations(const http::Request& request) {
+  auto params = ParseObservationsQuery(request.query, options_.now(),
+                                       [this](std::string_view id) { return LocationExists(id); });
+  params.csv = WantsCsv(request, params.csv);
+  return Cached(request, [&] {
+    // One row more than the page tells whether a next page exists without a second query.
+    auto query = params.query;
+    query.limit = params.query.limit + 1;
+    auto rows = store_.QueryObservations(query);
+    std::optional<std::string> next_query;
+    if (static_cast<std::int64_t>(rows.size()) > params.query.limit) {
+      rows.pop_back();
+      const auto& last = rows.back();
+      next_query = NextPageQuery(
+          params, core::EncodeCursor({last.observation.timestamp_ms, last.id}));
+    }
+    const std::string next_url =
+        next_query ? fmt::format("{}{}?{}", request.scheme_host, request.path, *next_query) : "";
+
+    http::Response response;
+    if (params.csv) {
+      std::string out;
+      out.reserve(64 + rows.size() * 80);
+      out += "location_id,parameter,timestamp,value,quality_flag,source\r\n";
+      for (const auto& row : rows) {
+        const auto& o = row.observation;
+        AppendCsvField(out, o.location_id);
+        out += ',';
+        out += o.parameter;
+        out += ',';
+        out += core::FormatTimestamp(o.timestamp_ms);
+        fmt::format_to(std::back_inserter(out), ",{},", o.value);
+        out += core::ToString(o.quality_flag);
+        out += ',';
+        out += o.source;
+        out += "\r\n";
+      }
+      response.content_type = std::string(kCsv);
+      response.body = std::move(out);
+      if (next_query) response.headers.push_back({"Link", fmt::format("<{}>; rel=\"next\"", next_url)});
+      return response;
+    }
+    const auto count = store_.CountObservations(params.query);
+    JsonWriter w(256 + rows.size() * 160);
+    w.BeginObject().Key("count").Int(count).Key("next");
+    if (next_query) {
+      w.String(next_url);
+    } else {
+      w.Null();
+    }
+    w.Key("results").BeginArray();
+    for (const auto& row : rows) WriteObservation(w, row.observation);
+    w.EndArray().EndObject();
+    return JsonResponse(w.Take());
+  });
+}
+
+http::Response Api::LatestObservations(const http::Request& request) {
+  const auto locations = ParseLatestQuery(
+      request.query, [this](std::string_view id) { return LocationExists(id); });
+  return Cached(request, [&] {
+    const auto latest = store_.LatestObservations(locations);
+    JsonWriter w(256 + latest.size() * 160);
+    w.BeginArray();
+    for (const auto& observation : latest) WriteObservation(w, observation);
+    w.EndArray();
+    return JsonResponse(w.Take());
+  });
+}
+
+http::Response Api::Series(const http::Request& request) {
+  const auto params = ParseSeriesQuery(request.query, options_.now(),
+                                       [this](std::string_view id) { return LocationExists(id); });
+  return Cached(request, [&] {
+    core::ObservationQuery query;
+    query.locations = {params.location};
+    query.parameter = params.parameter;
+    query.source = params.source;
+    query.start_ms = params.start_ms;
+    query.end_ms = params.end_ms;
+    // 30 days of 10-minute buoy data from a few sources stays far below this bound; beyond
+    // it the series is cut at the newest end rather than exhausting memory.
+    query.limit = 200'000;
+    const auto rows = store_.QueryObservations(query);
+
+    std::vector<core::EpochMs> t;
+    std::vector<double> v;
+    t.reserve(rows.size());
+    v.reserve(rows.size());
+    for (const auto& row : rows) {
+      t.push_back(row.observation.timestamp_ms);
+      v.push_back(row.observation.value);
+    }
+    const auto keep = core::LttbIndices(t, v, params.max_points);
+
+    std::vector<std::string> sources;
+    for (const auto i : keep) {
+      const auto& source = rows[i].observation.source;
+      if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
+        sources.push_back(source);
+      }
+    }
+    const auto* parameter = core::FindParameter(params.parameter);
+    JsonWriter w(256 + keep.size() * 40);
+    w.BeginObject()
+        .Key("location")
+        .String(params.location)
+        .Key("parameter")
+        .String(params.parameter)
+        .Key("unit")
+        .String(parameter != nullptr ? parameter->unit : "")
+        .Key("start")
+        .String(core::FormatTimestamp(params.start_ms))
+        .Key("end")
+        .String(core::FormatTimestamp(params.end_ms))
+        .Key("total_points")
+        .Int(static_cast<std::int64_t>(rows.size()))
+        .Key("sources")
+        .BeginArray();
+    for (const auto& source : sources) w.String(source);
+    w.EndArray().Key("t").BeginArray();
+    for (const auto i : keep) w.Int(t[i]);
+    w.EndArray().Key("v").BeginArray();
+    for (const auto i : keep) w.Number(v[i]);
+    w.EndArray().Key("q").BeginArray();
+    for (const auto i : keep) w.Int(static_cast<int>(rows[i].observation.quality_flag));
+    w.EndArray().Key("s").BeginArray();
+    for (const auto i : keep) {
+      const auto& source = rows[i].observation.source;
+      w.Int(std::find(sources.begin(), sources.end(), source) - sources.begin());
+    }
+    w.EndArray().EndObject();
+    return JsonResponse(w.Take());
+  });
+}
+
+http::Response Api::Ingest(const http::Request& request) {
+  Authorize(request);
+  const auto content_type = request.HeaderValue("Content-Type");
+  const auto media = content_type.substr(0, content_type.find(';'));
+  if (media != "application/json") {
+    throw ApiError(ErrorCode::kUnsupportedMedia,
+                   "Content-Type must be application/json (a JSON array of observations)");
+  }
+  const auto batch = core::ParseIngestBody(
+      request.body, [this](std::string_view id) { return LocationExists(id); });
+  core::IngestResult result = store_.UpsertObservations(batch.rows);
+  result.received = batch.received;
+  // Only now: a reader that sees the new generation must also see the committed rows.
+  cache_.InvalidateAll();
+  spdlog::info("ingest: received {} inserted {} updated {}", result.received, result.inserted,
+               result.updated);
+  JsonWriter w;
+  w.BeginObject()
+      .Key("received")
+      .Int(result.received)
+      .Key("inserted")
+      .Int(result.inserted)
+      .Key("updated")
+      .Int(result.updated)
+      .EndObject();
+  return JsonResponse(w.Take());
+}
+
+http::Response Api::ListSources(const http::Request& request) {
+  return Cached(request, [&] {
+    const auto statuses = store_.ListSourceStatus();
+    JsonWriter w(2048);
+    w.BeginArray();
+    for (const auto& s : statuses) {
+      w.BeginObject().Key("id").String(s.source_id).Key("rows").Int(s.rows);
+      w.Key("last_run");
+      if (s.last_run) {
+        w.BeginObject()
+            .Key("started")
+            .String(core::FormatTimestamp(s.last_run->started_ms))
+            .Key("finished")
+            .String(core::FormatTimestamp(s.last_run->finished_ms))
+            .Key("ok")
+            .Bool(s.last_run->ok)
+            .Key("rows")
+            .Int(s.last_run->rows)
+            .EndObject();
+      } else {
+        w.Null();
+      }
+      w.Key("last_success");
+      if (s.last_success_ms) {
+        w.String(core::FormatTimestamp(*s.last_success_ms));
+      } else {
+        w.Null();
+      }
+      w.Key("last_error");
+      if (s.last_failure) {
+        w.BeginObject()
+            .Key("time")
+            .String(core::FormatTimestamp(s.last_failure->finished_ms))
+            .Key("message")
+            .String(s.last_failure->error)
+            .EndObject();
+      } else {
+        w.Null();
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    return JsonResponse(w.Take());
+  });
+}
+
+http::Response Api::OpenApi(const http::Request& request) {
+  return Cached(request, [] { return JsonResponse(std::string(OpenApiDocument())); });
+}
+
+}  // namespace ocean::api

@@ -1,0 +1,65 @@
+// The HTTP API: one method per endpoint, each adapting a Request to the storage and core
+// functions and rendering the contract's JSON. Routes are registered in routes.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "cache/cache.hpp"
+#include "core/types.hpp"
+#include "http/message.hpp"
+#include "storage/store.hpp"
+
+namespace ocean::api {
+
+struct ApiOptions {
+  std::string version;
+  std::string api_key;  // empty: writes disabled (503)
+  std::function<core::EpochMs()> now;  // injected clock
+};
+
+class Api {
+ public:
+  Api(storage::Store& store, cache::Cache& cache, ApiOptions options);
+
+  http::Response Health(const http::Request& request);
+  http::Response ListLocations(const http::Request& request);
+  http::Response GetLocation(const http::Request& request, std::string_view id);
+  http::Response ListParameters(const http::Request& request);
+  http::Response ListObservations(const http::Request& request);
+  http::Response LatestObservations(const http::Request& request);
+  http::Response Series(const http::Request& request);
+  http::Response Ingest(const http::Request& request);
+  http::Response ListSources(const http::Request& request);
+  http::Response OpenApi(const http::Request& request);
+
+  // Serves GET responses from the cache (or computes and stores them), with ETag and 304.
+  http::Response Cached(const http::Request& request,
+                        const std::function<http::Response()>& compute);
+
+  // Refreshes the known-location set after the locations table changed.
+  void ReloadLocations();
+
+ private:
+  bool LocationExists(std::string_view id);
+  void Authorize(const http::Request& request) const;
+
+  storage::Store& store_;
+  cache::Cache& cache_;
+  ApiOptions options_;
+  std::mutex locations_mutex_;
+  std::set<std::string, std::less<>> location_ids_;
+};
+
+// Strong ETag of a body: a quoted 64-bit FNV-1a hash.
+std::string MakeEtag(std::string_view body);
+// True when an If-None-Match header value matches `etag` (lists, W/ prefixes and * allowed).
+bool EtagMatches(std::string_view if_none_match, std::string_view etag);
+// Constant-time comparison of a presented bearer key with the configured one.
+bool KeysEqual(std::string_view presented, std::string_view expected);
+
+}  // namespace ocean::api

@@ -1,0 +1,200 @@
+#include "config/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace ocean::config {
+namespace {
+
+constexpr const char* kEnvFooter =
+    "Environment only (secrets stay off the command line):\n"
+    "  OCEAN_API_KEY          bearer key that authorises writes (POST /api/observations/ingest/)\n"
+    "  OCEAN_API_KEY_FILE     file holding that key (also --api-key-file)\n"
+    "With no key configured, writes answer 503: the service is never open by default.";
+
+// Options every subcommand that touches the database needs.
+void AddStorageOptions(CLI::App& app, Config& c) {
+  app.add_option("--database", c.database_url,
+                 "database URL: sqlite:PATH or postgresql://user:pass@host:port/db")
+      ->envname("DATABASE_URL")
+      ->capture_default_str();
+  app.add_option("--redis", c.redis_url, "Redis URL redis://host:port/db; unset: in-process cache")
+      ->envname("REDIS_URL");
+  app.add_option("--locations", c.locations_file,
+                 "locations JSON file (default: config/locations.json)")
+      ->envname("OCEAN_LOCATIONS_FILE");
+  app.add_option("--retention-days", c.retention_days, "days of observations kept")
+      ->envname("OCEAN_RETENTION_DAYS")
+      ->capture_default_str();
+  app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off")
+      ->envname("OCEAN_LOG_LEVEL")
+      ->capture_default_str();
+}
+
+void AddServeOptions(CLI::App& app, Config& c) {
+  app.add_option("--host", c.host, "address to listen on")->envname("OCEAN_HOST")->capture_default_str();
+  app.add_option("--port", c.port, "port to listen on (0: any free port)")
+      ->envname("PORT")
+      ->capture_default_str();
+  app.add_option("--static", c.static_dir, "folder of the built dashboard, served at /")
+      ->envname("OCEAN_STATIC_DIR");
+  app.add_option("--api-key-file", c.api_key_file, "file holding the write API key")
+      ->envname("OCEAN_API_KEY_FILE");
+  app.add_option("--max-body-bytes", c.max_body_bytes, "largest accepted request body")
+      ->envname("OCEAN_MAX_BODY_BYTES")
+      ->capture_default_str();
+  app.add_option("--cors-origins", c.cors_origins_text,
+                 "comma-separated origins allowed to call the API from a browser, or *")
+      ->envname("CORS_ALLOWED_ORIGINS");
+  app.add_option("--threads", c.threads, "I/O threads (0: one per core)")
+      ->envname("OCEAN_THREADS")
+      ->capture_default_str();
+  app.add_option("--workers", c.workers, "request worker threads and database connections (0: auto)")
+      ->envname("OCEAN_WORKERS")
+      ->capture_default_str();
+  app.add_option("--cache-max-mb", c.cache_max_mb, "size bound of the in-process cache")
+      ->envname("OCEAN_CACHE_MAX_MB")
+      ->capture_default_str();
+  app.add_flag("--no-scheduler{false}", c.scheduler,
+               "no background jobs (daily cleanup, fetchers): use when Lambda runs them")
+      ->envname("OCEAN_SCHEDULER");
+}
+
+std::string Trim(std::string text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+std::vector<std::string> SplitComma(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, ',')) {
+    part = Trim(part);
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+}  // namespace
+
+void Validate(Config& c) {
+  if (c.port < 0 || c.port > 65535) {
+    throw ConfigError(fmt::format("--port/PORT: {} is not a port number (0-65535)", c.port));
+  }
+  if (c.host.empty()) throw ConfigError("--host: must not be empty");
+  const bool sqlite = c.database_url.starts_with("sqlite:");
+  const bool postgres = c.database_url.starts_with("postgresql://") ||
+                        c.database_url.starts_with("postgres://");
+  if (!sqlite && !postgres) {
+    throw ConfigError(
+        "--database/DATABASE_URL: must start with sqlite: or postgresql:// (got a value with "
+        "another scheme)");
+  }
+  if (sqlite && c.database_url.size() == std::string_view("sqlite:").size()) {
+    throw ConfigError("--database/DATABASE_URL: sqlite: needs a file path, e.g. sqlite:oceandash.db");
+  }
+  if (!c.redis_url.empty() && !c.redis_url.starts_with("redis://")) {
+    throw ConfigError("--redis/REDIS_URL: must start with redis://");
+  }
+  if (c.retention_days < 1 || c.retention_days > 3650) {
+    throw ConfigError(fmt::format(
+        "--retention-days/OCEAN_RETENTION_DAYS: {} is outside 1-3650", c.retention_days));
+  }
+  if (c.max_body_bytes < 1024 || c.max_body_bytes > (std::size_t{1} << 30)) {
+    throw ConfigError(
+        "--max-body-bytes/OCEAN_MAX_BODY_BYTES: must be between 1024 and 1073741824");
+  }
+  static constexpr std::array<std::string_view, 6> kLevels = {"trace", "debug", "info",
+                                                              "warn",  "error", "off"};
+  if (std::find(kLevels.begin(), kLevels.end(), c.log_level) == kLevels.end()) {
+    throw ConfigError(fmt::format(
+        "--log-level/OCEAN_LOG_LEVEL: \"{}\" is not one of trace, debug, info, warn, error, off",
+        c.log_level));
+  }
+  if (c.threads < 0 || c.threads > 256) throw ConfigError("--threads/OCEAN_THREADS: must be 0-256");
+  if (c.workers < 0 || c.workers > 256) throw ConfigError("--workers/OCEAN_WORKERS: must be 0-256");
+  if (c.cache_max_mb < 0 || c.cache_max_mb > 4096) {
+    throw ConfigError("--cache-max-mb/OCEAN_CACHE_MAX_MB: must be 0-4096");
+  }
+  if (!c.static_dir.empty() && !std::filesystem::is_directory(c.static_dir)) {
+    throw ConfigError(fmt::format("--static/OCEAN_STATIC_DIR: {} is not a directory", c.static_dir));
+  }
+  c.cors_allowed_origins = SplitComma(c.cors_origins_text);
+
+  if (!c.api_key_file.empty()) {
+    std::ifstream in(c.api_key_file);
+    if (!in) {
+      throw ConfigError(fmt::format("--api-key-file/OCEAN_API_KEY_FILE: cannot read {}",
+                                    c.api_key_file));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    c.api_key = Trim(text.str());
+    if (c.api_key.empty()) {
+      throw ConfigError(fmt::format("--api-key-file/OCEAN_API_KEY_FILE: {} is empty",
+                                    c.api_key_file));
+    }
+  }
+  if (!c.api_key.empty() && c.api_key.size() < 16) {
+    throw ConfigError("OCEAN_API_KEY: must be at least 16 characters (a random string)");
+  }
+
+  if (c.locations_file.empty()) {
+    // The shipped file, found from the working directory (the README runs from the checkout)
+    // or from beside the binary (build/oceandash -> config/locations.json).
+    for (const char* candidate : {"config/locations.json", "../config/locations.json"}) {
+      if (std::filesystem::is_regular_file(candidate)) {
+        c.locations_file = candidate;
+        break;
+      }
+    }
+  } else if (!std::filesystem::is_regular_file(c.locations_file)) {
+    throw ConfigError(fmt::format("--locations/OCEAN_LOCATIONS_FILE: {} is not a readable file",
+                                  c.locations_file));
+  }
+}
+
+std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, int& exit_code) {
+  Invocation invocation;
+  Config& c = invocation.config;
+  if (const char* key = std::getenv("OCEAN_API_KEY")) c.api_key = Trim(key);
+
+  CLI::App app{"oceandash: ocean conditions service (API, dashboard, scheduler)", "oceandash"};
+  app.footer(kEnvFooter);
+  app.require_subcommand(1);
+  auto* serve = app.add_subcommand("serve", "run the HTTP API and dashboard");
+  AddStorageOptions(*serve, c);
+  AddServeOptions(*serve, c);
+  serve->footer(kEnvFooter);
+  auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
+  AddStorageOptions(*migrate, c);
+  auto* cleanup =
+      app.add_subcommand("cleanup", "delete observations older than the retention window");
+  AddStorageOptions(*cleanup, c);
+  auto* version = app.add_subcommand("version", "print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);
+    return std::nullopt;
+  }
+  if (*serve) invocation.command = Command::kServe;
+  if (*migrate) invocation.command = Command::kMigrate;
+  if (*cleanup) invocation.command = Command::kCleanup;
+  if (*version) {
+    invocation.command = Command::kVersion;
+    return invocation;
+  }
+  Validate(c);
+  return invocation;
+}
+
+}  // namespace ocean::config

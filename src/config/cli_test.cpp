@@ -1,0 +1,95 @@
+#include "config/cli.hpp"
+
+#include <cstdlib>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <vector>
+
+namespace ocean::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* name : {"PORT", "DATABASE_URL", "REDIS_URL", "OCEAN_API_KEY",
+                             "OCEAN_RETENTION_DAYS", "OCEAN_LOG_LEVEL", "CORS_ALLOWED_ORIGINS",
+                             "OCEAN_SCHEDULER", "OCEAN_API_KEY_FILE", "OCEAN_LOCATIONS_FILE"}) {
+      unsetenv(name);
+    }
+  }
+  void TearDown() override { SetUp(); }
+
+  static std::optional<Invocation> Parse(std::vector<const char*> args) {
+    args.insert(args.begin(), "oceandash");
+    int code = -1;
+    return ParseCommandLine(static_cast<int>(args.size()), args.data(), code);
+  }
+
+  static std::string ErrorOf(std::vector<const char*> args) {
+    try {
+      Parse(std::move(args));
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  }
+};
+
+TEST_F(CliTest, Defaults) {
+  const auto inv = Parse({"serve"});
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->command, Command::kServe);
+  EXPECT_EQ(inv->config.port, 8000);
+  EXPECT_EQ(inv->config.host, "0.0.0.0");
+  EXPECT_EQ(inv->config.database_url, "sqlite:oceandash.db");
+  EXPECT_TRUE(inv->config.redis_url.empty());
+  EXPECT_EQ(inv->config.retention_days, 30);
+  EXPECT_EQ(inv->config.max_body_bytes, 16u * 1024 * 1024);
+  EXPECT_TRUE(inv->config.scheduler);
+  EXPECT_TRUE(inv->config.api_key.empty());
+}
+
+TEST_F(CliTest, FlagsOverrideEnvironmentOverrideDefaults) {
+  setenv("PORT", "9000", 1);
+  setenv("DATABASE_URL", "sqlite:/tmp/env.db", 1);
+  auto inv = Parse({"serve"});
+  EXPECT_EQ(inv->config.port, 9000);
+  EXPECT_EQ(inv->config.database_url, "sqlite:/tmp/env.db");
+  inv = Parse({"serve", "--port", "9100", "--no-scheduler"});
+  EXPECT_EQ(inv->config.port, 9100);
+  EXPECT_FALSE(inv->config.scheduler);
+}
+
+TEST_F(CliTest, CorsAndApiKey) {
+  setenv("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example", 1);
+  setenv("OCEAN_API_KEY", "0123456789abcdef0123", 1);
+  const auto inv = Parse({"serve"});
+  EXPECT_THAT(inv->config.cors_allowed_origins,
+              ::testing::ElementsAre("https://a.example", "https://b.example"));
+  EXPECT_EQ(inv->config.api_key, "0123456789abcdef0123");
+}
+
+TEST_F(CliTest, BadValuesNameTheOption) {
+  EXPECT_THAT(ErrorOf({"serve", "--port", "70000"}), HasSubstr("--port/PORT"));
+  EXPECT_THAT(ErrorOf({"serve", "--database", "mysql://x"}), HasSubstr("--database/DATABASE_URL"));
+  EXPECT_THAT(ErrorOf({"serve", "--redis", "http://x"}), HasSubstr("--redis/REDIS_URL"));
+  EXPECT_THAT(ErrorOf({"serve", "--log-level", "loud"}), HasSubstr("OCEAN_LOG_LEVEL"));
+  EXPECT_THAT(ErrorOf({"serve", "--static", "/nonexistent/dir"}), HasSubstr("--static"));
+  EXPECT_THAT(ErrorOf({"serve", "--locations", "/nonexistent.json"}), HasSubstr("--locations"));
+  EXPECT_THAT(ErrorOf({"serve", "--api-key-file", "/nonexistent"}), HasSubstr("--api-key-file"));
+  setenv("OCEAN_RETENTION_DAYS", "0", 1);
+  EXPECT_THAT(ErrorOf({"cleanup"}), HasSubstr("OCEAN_RETENTION_DAYS"));
+  unsetenv("OCEAN_RETENTION_DAYS");
+  setenv("OCEAN_API_KEY", "short", 1);
+  EXPECT_THAT(ErrorOf({"serve"}), HasSubstr("OCEAN_API_KEY"));
+}
+
+TEST_F(CliTest, NonNumericPortIsUsageError) {
+  EXPECT_FALSE(Parse({"serve", "--port", "abc"}));
+  EXPECT_FALSE(Parse({}));
+}
+
+}  // namespace
+}  // namespace ocean::config

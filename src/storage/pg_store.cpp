@@ -1,0 +1,763 @@
+#include "storage/pg_store.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "core/api_error.hpp"
+#include "storage/migrations.hpp"
+#include "storage/sql.hpp"
+#include "storage/store_internal.hpp"
+
+namespace ocean::storage {
+namespace {
+
+namespace q = sql::pg;
+
+// Connection defaults; the URL may override any of them (it is expanded after these).
+// connect_timeout makes a dead server an UnavailableError within seconds; keepalives let a
+// silently vanished peer surface as a broken connection instead of a hang.
+constexpr const char* kDefaultKeywords[] = {"connect_timeout", "application_name",
+                                            "client_encoding", "keepalives_idle",
+                                            "keepalives_interval", "keepalives_count"};
+constexpr const char* kDefaultValues[] = {"3", "oceandash", "UTF8", "30", "10", "3"};
+// PostgreSQL 12+ prints the shortest text that round-trips whenever this is positive; older
+// servers need 3 for full precision. Either way doubles read back bit-exact.
+constexpr char kSessionSetup[] = "SET extra_float_digits = 3";
+constexpr char kBeginSnapshot[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+struct PgConnDeleter {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+using PgConnPtr = std::unique_ptr<PGconn, PgConnDeleter>;
+
+struct PgResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using PgResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+
+// The connection broke under an operation. Caught by PgStore::Run, which reconnects and
+// retries once when that is safe, and otherwise reports core::UnavailableError.
+class ConnectionLost : public std::runtime_error {
+ public:
+  ConnectionLost(const std::string& message, bool commit_sent)
+      : std::runtime_error(message), commit_sent_(commit_sent) {}
+  // True when COMMIT had been sent: the transaction may or may not have been applied.
+  bool commit_sent() const { return commit_sent_; }
+
+ private:
+  bool commit_sent_;
+};
+
+// SQLSTATE class 08 (connection exception) and the 57P0x shutdown family mean the session is
+// gone; everything else is a statement error on a healthy connection.
+bool IsConnectionFailure(std::string_view sqlstate) {
+  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+         sqlstate == "57P03";
+}
+
+std::string OneLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  return text;
+}
+
+void ForwardNotice(void* /*context*/, const char* message) {
+  spdlog::debug("postgresql: {}", OneLine(message));
+}
+
+// Text-format parameters; a null entry is SQL NULL.
+class PgParams {
+ public:
+  PgParams& Add(std::string value) {
+    values_.push_back(std::move(value));
+    nulls_.push_back(false);
+    return *this;
+  }
+  PgParams& Add(std::string_view value) { return Add(std::string(value)); }
+  PgParams& Add(const char* value) { return Add(std::string(value)); }
+  PgParams& Add(std::int64_t value) { return Add(std::to_string(value)); }
+  PgParams& Add(int value) { return Add(std::to_string(value)); }
+  PgParams& Add(bool value) { return Add(std::string(value ? "true" : "false")); }
+  PgParams& Add(double value) {
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);  // shortest exact
+    return Add(std::string(buffer, end));
+  }
+  PgParams& AddNull() {
+    values_.emplace_back();
+    nulls_.push_back(true);
+    return *this;
+  }
+
+  std::vector<const char*> Pointers() const {
+    std::vector<const char*> pointers;
+    pointers.reserve(values_.size());
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      pointers.push_back(nulls_[i] ? nullptr : values_[i].c_str());
+    }
+    return pointers;
+  }
+  int size() const { return static_cast<int>(values_.size()); }
+
+ private:
+  std::vector<std::string> values_;
+  std::vector<bool> nulls_;
+};
+
+class PgConnection {
+ public:
+  // Connects or throws core::UnavailableError.
+  explicit PgConnection(const std::string& url) {
+    std::vector<const char*> keywords(std::begin(kDefaultKeywords), std::end(kDefaultKeywords));
+    std::vector<const char*> values(std::begin(kDefaultValues), std::end(kDefaultValues));
+    keywords.push_back("dbname");  // expanded as a URI because expand_dbname is set
+    values.push_back(url.c_str());
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_.reset(PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1));
+    if (!conn_) throw core::UnavailableError("postgresql: out of memory creating a connection");
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+      throw core::UnavailableError("postgresql: cannot connect: " +
+                                   OneLine(PQerrorMessage(conn_.get())));
+    }
+    PQsetNoticeProcessor(conn_.get(), ForwardNotice, nullptr);
+    try {
+      Exec("session setup", kSessionSetup);
+    } catch (const std::runtime_error& e) {
+      throw core::UnavailableError(e.what());
+    }
+  }
+
+  PGconn* get() const { return conn_.get(); }
+  bool Healthy() const { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+
+  bool ingest_table_ready() const { return ingest_table_ready_; }
+  void set_ingest_table_ready() { ingest_table_ready_ = true; }
+
+  PgResultPtr Exec(std::string_view what, const char* sql_text, const PgParams& params = {},
+                   bool commit = false) {
+    std::vector<const char*> values = params.Pointers();
+    PgResultPtr result(PQexecParams(conn_.get(), sql_text, params.size(), nullptr, values.data(),
+                                    nullptr, nullptr, /*resultFormat=*/0));
+    Check(result.get(), what, commit);
+    return result;
+  }
+
+  // Several statements without parameters (migrations).
+  void ExecScript(std::string_view what, const std::string& script) {
+    PgResultPtr result(PQexec(conn_.get(), script.c_str()));
+    Check(result.get(), what, false);
+  }
+
+  // COPY ... FROM STDIN with `data` already in COPY text format.
+  void CopyIn(std::string_view what, const char* sql_text, std::string_view data) {
+    PgResultPtr start(PQexec(conn_.get(), sql_text));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
+      Check(start.get(), what, false);
+      throw std::runtime_error("postgresql: " + std::string(what) + ": server did not enter COPY");
+    }
+    const bool sent =
+        PQputCopyData(conn_.get(), data.data(), static_cast<int>(data.size())) == 1;
+    // After a failed send the copy is ended with an error message, which aborts it server-side.
+    const int ended = PQputCopyEnd(conn_.get(), sent ? nullptr : "client failed to send data");
+    PgResultPtr end(PQgetResult(conn_.get()));
+    // Drain so the connection is ready for the next command.
+    while (PgResultPtr extra{PQgetResult(conn_.get())}) {
+    }
+    if (!sent || ended != 1) {
+      broken_ = true;
+      throw ConnectionLost("postgresql: " + std::string(what) + ": " +
+                               OneLine(PQerrorMessage(conn_.get())),
+                           false);
+    }
+    Check(end.get(), what, false);
+  }
+
+  void MarkBroken() { broken_ = true; }
+
+ private:
+  void Check(const PGresult* result, std::string_view what, bool commit) {
+    ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+    const char* sqlstate_field = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    std::string_view sqlstate = sqlstate_field ? sqlstate_field : "";
+    std::string message;
+    if (result && PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)) {
+      message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+      if (const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)) {
+        message += " (" + std::string(detail) + ")";
+      }
+    } else {
+      message = OneLine(PQerrorMessage(conn_.get()));
+    }
+    std::string text = "postgresql: " + std::string(what) + ": " + message;
+    if (IsConnectionFailure(sqlstate) || PQstatus(conn_.get()) != CONNECTION_OK) {
+      broken_ = true;
+      throw ConnectionLost(text, commit);
+    }
+    if (!sqlstate.empty()) text += " [SQLSTATE " + std::string(sqlstate) + "]";
+    throw std::runtime_error(text);
+  }
+
+  PgConnPtr conn_;
+  bool broken_ = false;
+  bool ingest_table_ready_ = false;
+};
+
+// Rolls back unless committed, so a failed write leaves neither data nor an aborted
+// transaction on the pooled connection.
+class PgTransaction {
+ public:
+  explicit PgTransaction(PgConnection& connection, const char* begin = q::kBegin)
+      : connection_(connection) {
+    connection_.Exec("begin", begin);
+  }
+  ~PgTransaction() {
+    if (done_ || !connection_.Healthy()) return;
+    PgResultPtr result(PQexec(connection_.get(), q::kRollback));
+    if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+      spdlog::warn("postgresql: rollback failed: {}", OneLine(PQerrorMessage(connection_.get())));
+      connection_.MarkBroken();
+    }
+  }
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+
+  void Commit() {
+    done_ = true;  // even if COMMIT fails, the server has ended the transaction
+    connection_.Exec("commit", q::kCommit, {}, /*commit=*/true);
+  }
+
+ private:
+  PgConnection& connection_;
+  bool done_ = false;
+};
+
+// At most `size` connections, created on demand. Broken ones are dropped on release.
+class PgPool {
+ public:
+  PgPool(std::string url, int size) : url_(std::move(url)), size_(size) {}
+
+  std::unique_ptr<PgConnection> Acquire() {
+    std::unique_lock lock(mutex_);
+    if (!available_.wait_for(lock, kPoolAcquireTimeout,
+                             [this] { return !idle_.empty() || open_ < size_; })) {
+      throw core::UnavailableError("postgresql: no connection free within " +
+                                   std::to_string(kPoolAcquireTimeout.count()) + " s (pool of " +
+                                   std::to_string(size_) + ")");
+    }
+    if (!idle_.empty()) {
+      std::unique_ptr<PgConnection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+    ++open_;
+    lock.unlock();
+    try {
+      return Connect();
+    } catch (...) {
+      Forget();
+      throw;
+    }
+  }
+
+  std::unique_ptr<PgConnection> Connect() const { return std::make_unique<PgConnection>(url_); }
+
+  void Release(std::unique_ptr<PgConnection> connection) {
+    if (!connection || !connection->Healthy()) {
+      connection.reset();
+      Forget();
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      idle_.push_back(std::move(connection));
+    }
+    available_.notify_one();
+  }
+
+  // After one connection broke, its idle siblings were most likely cut by the same server
+  // restart; dropping them spares the next callers a failed attempt each.
+  void DropIdle() {
+    std::vector<std::unique_ptr<PgConnection>> dropped;
+    {
+      std::lock_guard lock(mutex_);
+      dropped.swap(idle_);
+      open_ -= static_cast<int>(dropped.size());
+    }
+    available_.notify_all();
+  }
+
+ private:
+  void Forget() {
+    {
+      std::lock_guard lock(mutex_);
+      --open_;
+    }
+    available_.notify_one();
+  }
+
+  const std::string url_;
+  const int size_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<PgConnection>> idle_;  // guarded by mutex_
+  int open_ = 0;                                     // idle + leased; guarded by mutex_
+};
+
+// A pooled connection for the duration of one store operation.
+class Lease {
+ public:
+  explicit Lease(PgPool& pool) : pool_(pool), connection_(pool.Acquire()) {}
+  ~Lease() { pool_.Release(std::move(connection_)); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+
+  PgConnection& operator*() { return *connection_; }
+  PgConnection* operator->() { return connection_.get(); }
+
+  // Replaces the connection in place (keeping the pool slot); throws core::UnavailableError.
+  void Reconnect() {
+    connection_->MarkBroken();
+    connection_ = pool_.Connect();
+  }
+
+ private:
+  PgPool& pool_;
+  std::unique_ptr<PgConnection> connection_;
+};
+
+enum class Retry {
+  kAlways,        // idempotent: safe to run again even if COMMIT may have been applied
+  kBeforeCommit,  // retry only when the connection broke before COMMIT was sent
+};
+
+std::int64_t ParseInt(const PGresult* result, int row, int column) {
+  const char* text = PQgetvalue(result, row, column);
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text, text + std::strlen(text), value);
+  if (ec != std::errc()) {
+    throw std::runtime_error("postgresql: expected an integer, got \"" + std::string(text) + "\"");
+  }
+  return value;
+}
+
+double ParseDouble(const PGresult* result, int row, int column) {
+  const char* text = PQgetvalue(result, row, column);
+  double value = 0;
+  auto [end, ec] = std::from_chars(text, text + std::strlen(text), value);
+  if (ec != std::errc()) {
+    throw std::runtime_error("postgresql: expected a number, got \"" + std::string(text) + "\"");
+  }
+  return value;
+}
+
+std::string Text(const PGresult* result, int row, int column) {
+  return std::string(PQgetvalue(result, row, column),
+                     static_cast<std::size_t>(PQgetlength(result, row, column)));
+}
+
+bool ParseBool(const PGresult* result, int row, int column) {
+  return PQgetvalue(result, row, column)[0] == 't';
+}
+
+core::Observation ReadObservation(const PGresult* result, int row, int first_column) {
+  core::Observation observation;
+  observation.location_id = Text(result, row, first_column);
+  observation.parameter = Text(result, row, first_column + 1);
+  observation.timestamp_ms = ParseInt(result, row, first_column + 2);
+  observation.value = ParseDouble(result, row, first_column + 3);
+  int flag = static_cast<int>(ParseInt(result, row, first_column + 4));
+  // Only validated flags are written; a foreign value reads as "not evaluated".
+  observation.quality_flag =
+      core::QualityFlagFromInt(flag).value_or(core::QualityFlag::kNotEvaluated);
+  observation.source = Text(result, row, first_column + 5);
+  return observation;
+}
+
+std::vector<core::Location> ReadLocations(const PGresult* result) {
+  std::vector<core::Location> locations;
+  for (int row = 0; row < PQntuples(result); ++row) {
+    core::Location location;
+    location.id = Text(result, row, 0);
+    location.name = Text(result, row, 1);
+    location.latitude = ParseDouble(result, row, 2);
+    location.longitude = ParseDouble(result, row, 3);
+    location.description = Text(result, row, 4);
+    locations.push_back(std::move(location));
+  }
+  return locations;
+}
+
+std::vector<SourceRun> ReadSourceRuns(const PGresult* result) {
+  std::vector<SourceRun> runs;
+  for (int row = 0; row < PQntuples(result); ++row) {
+    SourceRun run;
+    run.source_id = Text(result, row, 0);
+    run.started_ms = ParseInt(result, row, 1);
+    run.finished_ms = ParseInt(result, row, 2);
+    run.rows = ParseInt(result, row, 3);
+    run.ok = ParseBool(result, row, 4);
+    run.error = Text(result, row, 5);
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+// COPY text format: backslash, tab, newline and carriage return must be escaped.
+void AppendCopyText(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+std::string CopyData(std::span<const core::Observation> rows) {
+  std::string out;
+  out.reserve(rows.size() * 64);
+  char number[32];
+  for (const core::Observation& row : rows) {
+    AppendCopyText(out, row.location_id);
+    out += '\t';
+    AppendCopyText(out, row.parameter);
+    out += '\t';
+    out.append(number, std::to_chars(number, number + sizeof number, row.timestamp_ms).ptr);
+    out += '\t';
+    // Shortest representation that parses back to the same double.
+    out.append(number, std::to_chars(number, number + sizeof number, row.value).ptr);
+    out += '\t';
+    out.append(number,
+               std::to_chars(number, number + sizeof number, static_cast<int>(row.quality_flag))
+                   .ptr);
+    out += '\t';
+    AppendCopyText(out, row.source);
+    out += '\n';
+  }
+  return out;
+}
+
+// Appends a fragment written with '?' placeholders, numbering them $next, $next+1, ...
+void AppendNumbered(std::string& sql_text, std::string_view fragment, int& next) {
+  for (char c : fragment) {
+    if (c == '?') {
+      sql_text += '$';
+      sql_text += std::to_string(next++);
+    } else {
+      sql_text += c;
+    }
+  }
+}
+
+class PgStore final : public Store {
+ public:
+  PgStore(const std::string& url, int pool_size) : pool_(url, pool_size) {
+    // Fail at startup, not on the first request, when the server is unreachable.
+    Lease lease(pool_);
+  }
+
+  std::string_view Kind() const override { return "postgresql"; }
+
+  MigrationReport Migrate() override {
+    std::span<const EmbeddedMigration> migrations = PostgresMigrations();
+    const int known = migrations.empty() ? 0 : migrations.back().version;
+    return Run("migrate", Retry::kAlways, [&](PgConnection& connection) {
+      MigrationReport report;
+      {
+        PgTransaction transaction(connection);
+        LockMigrations(connection);
+        connection.Exec("create schema_migrations", q::kCreateMigrationsTable);
+        report.from_version = CurrentVersion(connection);
+        transaction.Commit();
+      }
+      if (report.from_version > known) {
+        throw SchemaTooNewError("database schema version " +
+                                std::to_string(report.from_version) +
+                                " is newer than this binary knows (" + std::to_string(known) +
+                                "); upgrade oceandash");
+      }
+      report.to_version = report.from_version;
+      for (const EmbeddedMigration& migration : migrations) {
+        if (migration.version <= report.to_version) continue;
+        PgTransaction transaction(connection);
+        // The advisory lock serialises servers starting together; re-read under it.
+        LockMigrations(connection);
+        if (CurrentVersion(connection) >= migration.version) continue;
+        const std::string what = "migration " + std::string(migration.name);
+        connection.ExecScript(what, std::string(migration.sql));
+        connection.Exec(what, q::kRecordMigration, PgParams().Add(migration.version));
+        transaction.Commit();
+        report.to_version = migration.version;
+        spdlog::info("postgresql: applied migration {}", migration.name);
+      }
+      return report;
+    });
+  }
+
+  void Ping() override {
+    Run("ping", Retry::kAlways,
+        [](PgConnection& connection) { connection.Exec("ping", q::kPing); });
+  }
+
+  void UpsertLocations(std::span<const core::Location> locations) override {
+    Run("upsert locations", Retry::kAlways, [&](PgConnection& connection) {
+      PgTransaction transaction(connection);
+      for (const core::Location& location : locations) {
+        connection.Exec("upsert location", q::kUpsertLocation,
+                        PgParams()
+                            .Add(location.id)
+                            .Add(location.name)
+                            .Add(location.latitude)
+                            .Add(location.longitude)
+                            .Add(location.description));
+      }
+      transaction.Commit();
+    });
+  }
+
+  std::vector<core::Location> ListLocations() override {
+    return Run("list locations", Retry::kAlways, [](PgConnection& connection) {
+      return ReadLocations(connection.Exec("list locations", q::kListLocations).get());
+    });
+  }
+
+  std::optional<core::Location> GetLocation(std::string_view id) override {
+    return Run("get location", Retry::kAlways,
+               [id](PgConnection& connection) -> std::optional<core::Location> {
+                 std::vector<core::Location> found = ReadLocations(
+                     connection.Exec("get location", q::kGetLocation, PgParams().Add(id)).get());
+                 if (found.empty()) return std::nullopt;
+                 return std::move(found.front());
+               });
+  }
+
+  core::IngestResult UpsertObservations(std::span<const core::Observation> rows) override {
+    core::IngestResult result;
+    result.received = static_cast<std::int64_t>(rows.size());
+    if (rows.empty()) return result;
+    const std::string copy_data = CopyData(rows);
+    // Upserting the same rows again converges to the same state, so even a connection lost
+    // during COMMIT is retried (the counts then report the rows as updated).
+    return Run("ingest", Retry::kAlways, [&](PgConnection& connection) {
+      if (!connection.ingest_table_ready()) {
+        connection.Exec("create ingest table", q::kCreateIngestTable);
+        connection.set_ingest_table_ready();
+      }
+      PgTransaction transaction(connection);
+      try {
+        connection.CopyIn("copy observations", q::kCopyIngestRows, copy_data);
+        connection.Exec("record series", q::kUpsertSeriesFromIngest);
+        PgResultPtr counts =
+            connection.Exec("upsert observations", q::kUpsertObservationsFromIngest);
+        transaction.Commit();
+        core::IngestResult done = result;
+        done.inserted = ParseInt(counts.get(), 0, 0);
+        done.updated = ParseInt(counts.get(), 0, 1);
+        return done;
+      } catch (const ConnectionLost&) {
+        throw;
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("storage: ingest rejected, nothing was written: ") +
+                                 e.what());
+      }
+    });
+  }
+
+  std::vector<core::StoredObservation> QueryObservations(
+      const core::ObservationQuery& query) override {
+    int next = 1;
+    std::string sql_text;
+    AppendNumbered(sql_text, q::kSelectObservations, next);
+    PgParams params = FilterParams(query, sql_text, next);
+    if (query.after) {
+      AppendNumbered(sql_text, q::kFilterAfter, next);
+      params.Add(query.after->timestamp_ms).Add(query.after->id);
+    }
+    AppendNumbered(sql_text, q::kOrderByTsIdLimit, next);
+    params.Add(query.limit);
+    return Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
+      PgResultPtr result = connection.Exec("query observations", sql_text.c_str(), params);
+      std::vector<core::StoredObservation> rows;
+      rows.reserve(static_cast<std::size_t>(PQntuples(result.get())));
+      for (int row = 0; row < PQntuples(result.get()); ++row) {
+        rows.push_back({ParseInt(result.get(), row, 0), ReadObservation(result.get(), row, 1)});
+      }
+      return rows;
+    });
+  }
+
+  std::int64_t CountObservations(const core::ObservationQuery& query) override {
+    int next = 1;
+    std::string sql_text;
+    AppendNumbered(sql_text, q::kCountObservations, next);
+    PgParams params = FilterParams(query, sql_text, next);
+    return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
+      return ParseInt(
+          connection.Exec("count observations", sql_text.c_str(), params).get(), 0, 0);
+    });
+  }
+
+  std::vector<core::Observation> LatestObservations(
+      std::span<const std::string> locations) override {
+    PgParams params;
+    if (locations.empty()) {
+      params.AddNull();
+    } else {
+      params.Add(PgTextArray(std::vector<std::string>(locations.begin(), locations.end())));
+    }
+    return Run("latest observations", Retry::kAlways, [&](PgConnection& connection) {
+      PgResultPtr result =
+          connection.Exec("latest observations", q::kLatestObservations, params);
+      std::vector<core::Observation> rows;
+      for (int row = 0; row < PQntuples(result.get()); ++row) {
+        rows.push_back(ReadObservation(result.get(), row, 0));
+      }
+      return rows;
+    });
+  }
+
+  std::int64_t DeleteObservationsBefore(core::EpochMs cutoff_ms) override {
+    return Run("delete observations", Retry::kAlways, [&](PgConnection& connection) {
+      PgTransaction transaction(connection);
+      PgResultPtr result = connection.Exec("delete observations", q::kDeleteObservationsBefore,
+                                           PgParams().Add(cutoff_ms));
+      std::int64_t deleted = 0;
+      const char* tuples = PQcmdTuples(result.get());
+      std::from_chars(tuples, tuples + std::strlen(tuples), deleted);
+      if (deleted > 0) connection.Exec("prune series", q::kPruneSeries);
+      transaction.Commit();
+      return deleted;
+    });
+  }
+
+  void RecordSourceRun(const SourceRun& run) override {
+    // Not idempotent: a second insert would record the run twice, so no retry once COMMIT
+    // has been sent.
+    Run("record source run", Retry::kBeforeCommit, [&](PgConnection& connection) {
+      PgTransaction transaction(connection);
+      connection.Exec("record source run", q::kInsertSourceRun,
+                      PgParams()
+                          .Add(run.source_id)
+                          .Add(run.started_ms)
+                          .Add(run.finished_ms)
+                          .Add(run.rows)
+                          .Add(run.ok)
+                          .Add(run.error));
+      transaction.Commit();
+    });
+  }
+
+  std::vector<SourceStatus> ListSourceStatus() override {
+    return Run("source status", Retry::kAlways, [](PgConnection& connection) {
+      // One snapshot for the four reads.
+      PgTransaction transaction(connection, kBeginSnapshot);
+      std::vector<SourceRun> latest =
+          ReadSourceRuns(connection.Exec("source status", q::kLatestRunPerSource).get());
+      std::vector<SourceRun> successes = ReadSourceRuns(
+          connection.Exec("source status", q::kLatestRunPerSourceByOutcome, PgParams().Add(true))
+              .get());
+      std::vector<SourceRun> failures = ReadSourceRuns(
+          connection.Exec("source status", q::kLatestRunPerSourceByOutcome, PgParams().Add(false))
+              .get());
+      PgResultPtr counts = connection.Exec("source status", q::kRowsPerSource);
+      std::vector<std::pair<std::string, std::int64_t>> rows_per_source;
+      for (int row = 0; row < PQntuples(counts.get()); ++row) {
+        rows_per_source.emplace_back(Text(counts.get(), row, 0), ParseInt(counts.get(), row, 1));
+      }
+      transaction.Commit();
+      return MergeSourceStatus(std::move(latest), std::move(successes), std::move(failures),
+                               std::move(rows_per_source));
+    });
+  }
+
+ private:
+  static void LockMigrations(PgConnection& connection) {
+    connection.Exec("lock migrations", q::kLockMigrations,
+                    PgParams().Add(static_cast<std::int64_t>(q::kMigrationLockKey)));
+  }
+
+  static int CurrentVersion(PgConnection& connection) {
+    return static_cast<int>(
+        ParseInt(connection.Exec("read schema version", q::kCurrentVersion).get(), 0, 0));
+  }
+
+  // Appends the optional filters in a fixed order and returns their parameters, after the
+  // window bounds that every filtered statement starts with.
+  static PgParams FilterParams(const core::ObservationQuery& query, std::string& sql_text,
+                               int& next) {
+    PgParams params;
+    params.Add(query.start_ms).Add(query.end_ms);
+    if (!query.locations.empty()) {
+      AppendNumbered(sql_text, q::kFilterLocations, next);
+      params.Add(PgTextArray(query.locations));
+    }
+    if (query.parameter) {
+      AppendNumbered(sql_text, q::kFilterParameter, next);
+      params.Add(*query.parameter);
+    }
+    if (query.source) {
+      AppendNumbered(sql_text, q::kFilterSource, next);
+      params.Add(*query.source);
+    }
+    return params;
+  }
+
+  // Runs `operation` on a pooled connection. A broken connection is replaced and the
+  // operation retried once when `retry` allows; a second failure, or an unreachable server,
+  // is core::UnavailableError.
+  template <typename Fn>
+  auto Run(std::string_view what, Retry retry, Fn&& operation) {
+    Lease lease(pool_);
+    for (int attempt = 1;; ++attempt) {
+      try {
+        if (!lease->Healthy()) lease.Reconnect();
+        return operation(*lease);
+      } catch (const ConnectionLost& e) {
+        pool_.DropIdle();
+        const bool may_retry =
+            attempt == 1 && (retry == Retry::kAlways || !e.commit_sent());
+        if (!may_retry) throw core::UnavailableError(e.what());
+        spdlog::warn("postgresql: {} lost its connection ({}); reconnecting and retrying once",
+                     what, e.what());
+        lease.Reconnect();
+      }
+    }
+  }
+
+  PgPool pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenPgStore(const std::string& url, int pool_size) {
+  return std::make_unique<PgStore>(url, pool_size);
+}
+
+}  // namespace ocean::storage

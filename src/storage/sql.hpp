@@ -1,0 +1,213 @@
+// Every SQL statement of the storage module, as named constants. Values always travel as
+// bound parameters. Optional filters are fixed fragments appended in a fixed order; their
+// '?' placeholders are bound positionally (SQLite) or renumbered to $n (PostgreSQL, see
+// pg_store.cpp), so no statement text ever comes from input.
+#pragma once
+
+namespace ocean::storage::sql {
+
+// Shared filter fragments for QueryObservations / CountObservations, appended in this order.
+// Locations travel as one parameter: a JSON array (SQLite json_each) or a text[] literal (PG).
+namespace sqlite {
+
+inline constexpr char kCreateMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY NOT NULL,"
+    " applied_at INTEGER NOT NULL)";
+inline constexpr char kCurrentVersion[] =
+    "SELECT coalesce(max(version), 0) FROM schema_migrations";
+inline constexpr char kRecordMigration[] =
+    "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)";
+
+inline constexpr char kUpsertLocation[] =
+    "INSERT INTO locations (id, name, latitude, longitude, description, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, latitude = excluded.latitude,"
+    " longitude = excluded.longitude, description = excluded.description,"
+    " updated_at = excluded.updated_at";
+inline constexpr char kListLocations[] =
+    "SELECT id, name, latitude, longitude, description FROM locations ORDER BY id";
+inline constexpr char kGetLocation[] =
+    "SELECT id, name, latitude, longitude, description FROM locations WHERE id = ?1";
+inline constexpr char kLocationExists[] = "SELECT 1 FROM locations WHERE id = ?1";
+
+// Row ids are max(id)+1 at insert time, so within one write transaction every id above the
+// pre-batch maximum is a row this batch inserted; lower ids are rows it updated.
+inline constexpr char kMaxObservationId[] = "SELECT coalesce(max(id), 0) FROM observations";
+inline constexpr char kUpsertObservation[] =
+    "INSERT INTO observations"
+    " (location_id, parameter, ts, value, quality_flag, source, ingested_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT (location_id, parameter, ts, source) DO UPDATE SET value = excluded.value,"
+    " quality_flag = excluded.quality_flag, ingested_at = excluded.ingested_at"
+    " RETURNING id";
+inline constexpr char kUpsertSeries[] =
+    "INSERT INTO observation_series (location_id, parameter) VALUES (?1, ?2)"
+    " ON CONFLICT DO NOTHING";
+
+inline constexpr char kSelectObservations[] =
+    "SELECT id, location_id, parameter, ts, value, quality_flag, source FROM observations"
+    " WHERE ts >= ? AND ts <= ?";
+inline constexpr char kCountObservations[] =
+    "SELECT count(*) FROM observations WHERE ts >= ? AND ts <= ?";
+inline constexpr char kFilterLocations[] =
+    " AND location_id IN (SELECT value FROM json_each(?))";
+inline constexpr char kFilterParameter[] = " AND parameter = ?";
+inline constexpr char kFilterSource[] = " AND source = ?";
+inline constexpr char kFilterAfter[] = " AND (ts, id) > (?, ?)";
+inline constexpr char kOrderByTsIdLimit[] = " ORDER BY ts, id LIMIT ?";
+
+// Driven by the small series table; each series is one backwards probe of observations_key.
+inline constexpr char kLatestObservations[] =
+    "SELECT o.location_id, o.parameter, o.ts, o.value, o.quality_flag, o.source"
+    " FROM observation_series s JOIN observations o ON o.id = ("
+    "  SELECT i.id FROM observations i"
+    "  WHERE i.location_id = s.location_id AND i.parameter = s.parameter"
+    "  ORDER BY i.ts DESC, i.source DESC LIMIT 1)"
+    " ORDER BY s.location_id, s.parameter";
+inline constexpr char kLatestObservationsAt[] =
+    "SELECT o.location_id, o.parameter, o.ts, o.value, o.quality_flag, o.source"
+    " FROM observation_series s JOIN observations o ON o.id = ("
+    "  SELECT i.id FROM observations i"
+    "  WHERE i.location_id = s.location_id AND i.parameter = s.parameter"
+    "  ORDER BY i.ts DESC, i.source DESC LIMIT 1)"
+    " WHERE s.location_id IN (SELECT value FROM json_each(?1))"
+    " ORDER BY s.location_id, s.parameter";
+
+inline constexpr char kDeleteObservationsBefore[] = "DELETE FROM observations WHERE ts < ?1";
+inline constexpr char kPruneSeries[] =
+    "DELETE FROM observation_series WHERE NOT EXISTS (SELECT 1 FROM observations o"
+    " WHERE o.location_id = observation_series.location_id"
+    " AND o.parameter = observation_series.parameter)";
+
+inline constexpr char kInsertSourceRun[] =
+    "INSERT INTO source_runs (source_id, started, finished, rows, ok, error)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+inline constexpr char kLatestRunPerSource[] =
+    "SELECT source_id, started, finished, rows, ok, error FROM ("
+    " SELECT source_id, started, finished, rows, ok, error, row_number() OVER"
+    "  (PARTITION BY source_id ORDER BY started DESC, id DESC) AS rn FROM source_runs)"
+    " WHERE rn = 1";
+inline constexpr char kLatestRunPerSourceByOutcome[] =
+    "SELECT source_id, started, finished, rows, ok, error FROM ("
+    " SELECT source_id, started, finished, rows, ok, error, row_number() OVER"
+    "  (PARTITION BY source_id ORDER BY started DESC, id DESC) AS rn FROM source_runs"
+    "  WHERE ok = ?1)"
+    " WHERE rn = 1";
+inline constexpr char kRowsPerSource[] =
+    "SELECT source, count(*) FROM observations GROUP BY source";
+
+}  // namespace sqlite
+
+// PostgreSQL keeps timestamptz; epoch milliseconds convert exactly with
+// 'epoch' + ms * 1 ms (an exact double product below 2^53 µs) and back with
+// extract(epoch ...) * 1000, which is numeric (exact) since PostgreSQL 14.
+namespace pg {
+
+// Any constant works as long as every oceandash uses the same one.
+inline constexpr long long kMigrationLockKey = 0x6f6365616e646173;  // "oceandas"
+
+inline constexpr char kCreateMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version integer PRIMARY KEY,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+inline constexpr char kLockMigrations[] = "SELECT pg_advisory_xact_lock($1::int8)";
+inline constexpr char kCurrentVersion[] =
+    "SELECT coalesce(max(version), 0) FROM schema_migrations";
+inline constexpr char kRecordMigration[] =
+    "INSERT INTO schema_migrations (version) VALUES ($1::int4)";
+
+inline constexpr char kPing[] = "SELECT 1";
+inline constexpr char kBegin[] = "BEGIN";
+inline constexpr char kCommit[] = "COMMIT";
+inline constexpr char kRollback[] = "ROLLBACK";
+
+inline constexpr char kUpsertLocation[] =
+    "INSERT INTO locations (id, name, latitude, longitude, description, updated_at)"
+    " VALUES ($1, $2, $3::float8, $4::float8, $5, now())"
+    " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, latitude = EXCLUDED.latitude,"
+    " longitude = EXCLUDED.longitude, description = EXCLUDED.description,"
+    " updated_at = EXCLUDED.updated_at";
+inline constexpr char kListLocations[] =
+    "SELECT id, name, latitude, longitude, description FROM locations ORDER BY id";
+inline constexpr char kGetLocation[] =
+    "SELECT id, name, latitude, longitude, description FROM locations WHERE id = $1";
+
+// A per-connection staging table for COPY; ON COMMIT DELETE ROWS empties it after each batch
+// and a rollback discards it, so it is created once per connection, outside any transaction.
+inline constexpr char kCreateIngestTable[] =
+    "CREATE TEMP TABLE IF NOT EXISTS ingest_rows ("
+    " location_id text NOT NULL, parameter text NOT NULL, ts_ms int8 NOT NULL,"
+    " value float8 NOT NULL, quality_flag int2 NOT NULL, source text NOT NULL)"
+    " ON COMMIT DELETE ROWS";
+inline constexpr char kCopyIngestRows[] =
+    "COPY pg_temp.ingest_rows (location_id, parameter, ts_ms, value, quality_flag, source)"
+    " FROM STDIN";
+inline constexpr char kUpsertSeriesFromIngest[] =
+    "INSERT INTO observation_series (location_id, parameter)"
+    " SELECT DISTINCT location_id, parameter FROM pg_temp.ingest_rows"
+    " ON CONFLICT DO NOTHING";
+// xmax = 0 on the returned row version means INSERT created it; otherwise it was updated.
+inline constexpr char kUpsertObservationsFromIngest[] =
+    "WITH upserted AS ("
+    " INSERT INTO observations (location_id, parameter, ts, value, quality_flag, source)"
+    " SELECT location_id, parameter, 'epoch'::timestamptz + ts_ms * interval '1 millisecond',"
+    "  value, quality_flag, source FROM pg_temp.ingest_rows"
+    " ON CONFLICT (location_id, parameter, ts, source) DO UPDATE SET value = EXCLUDED.value,"
+    "  quality_flag = EXCLUDED.quality_flag, ingested_at = now()"
+    " RETURNING (xmax = 0) AS inserted)"
+    " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
+    " FROM upserted";
+
+inline constexpr char kSelectObservations[] =
+    "SELECT id, location_id, parameter, (extract(epoch FROM ts) * 1000)::int8, value,"
+    " quality_flag, source FROM observations"
+    " WHERE ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
+inline constexpr char kCountObservations[] =
+    "SELECT count(*) FROM observations"
+    " WHERE ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
+inline constexpr char kFilterLocations[] = " AND location_id = ANY(?::text[])";
+inline constexpr char kFilterParameter[] = " AND parameter = ?";
+inline constexpr char kFilterSource[] = " AND source = ?";
+inline constexpr char kFilterAfter[] =
+    " AND (ts, id) > ('epoch'::timestamptz + ?::int8 * interval '1 millisecond', ?::int8)";
+inline constexpr char kOrderByTsIdLimit[] = " ORDER BY ts, id LIMIT ?::int8";
+
+// Driven by the small series table: one backwards probe of observations_key per series
+// (LATERAL ... LIMIT 1), never a scan of observations. $1 NULL means every location.
+inline constexpr char kLatestObservations[] =
+    "SELECT o.location_id, o.parameter, (extract(epoch FROM o.ts) * 1000)::int8, o.value,"
+    " o.quality_flag, o.source"
+    " FROM observation_series s CROSS JOIN LATERAL ("
+    "  SELECT i.location_id, i.parameter, i.ts, i.value, i.quality_flag, i.source"
+    "  FROM observations i WHERE i.location_id = s.location_id AND i.parameter = s.parameter"
+    "  ORDER BY i.ts DESC, i.source DESC LIMIT 1) o"
+    " WHERE $1::text[] IS NULL OR s.location_id = ANY($1::text[])"
+    " ORDER BY s.location_id, s.parameter";
+
+inline constexpr char kDeleteObservationsBefore[] =
+    "DELETE FROM observations"
+    " WHERE ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond'";
+inline constexpr char kPruneSeries[] =
+    "DELETE FROM observation_series s WHERE NOT EXISTS (SELECT 1 FROM observations o"
+    " WHERE o.location_id = s.location_id AND o.parameter = s.parameter)";
+
+inline constexpr char kInsertSourceRun[] =
+    "INSERT INTO source_runs (source_id, started, finished, rows, ok, error)"
+    " VALUES ($1, 'epoch'::timestamptz + $2::int8 * interval '1 millisecond',"
+    " 'epoch'::timestamptz + $3::int8 * interval '1 millisecond', $4::int8, $5::bool, $6)";
+inline constexpr char kLatestRunPerSource[] =
+    "SELECT DISTINCT ON (source_id) source_id, (extract(epoch FROM started) * 1000)::int8,"
+    " (extract(epoch FROM finished) * 1000)::int8, rows, ok, error FROM source_runs"
+    " ORDER BY source_id, started DESC, id DESC";
+inline constexpr char kLatestRunPerSourceByOutcome[] =
+    "SELECT DISTINCT ON (source_id) source_id, (extract(epoch FROM started) * 1000)::int8,"
+    " (extract(epoch FROM finished) * 1000)::int8, rows, ok, error FROM source_runs"
+    " WHERE ok = $1::bool ORDER BY source_id, started DESC, id DESC";
+inline constexpr char kRowsPerSource[] =
+    "SELECT source, count(*) FROM observations GROUP BY source";
+
+}  // namespace pg
+}  // namespace ocean::storage::sql

@@ -1,0 +1,125 @@
+#include "storage/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+
+#include "storage/pg_store.hpp"
+#include "storage/sqlite_store.hpp"
+#include "storage/store_internal.hpp"
+
+namespace ocean::storage {
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite:";
+constexpr std::string_view kPostgresqlScheme = "postgresql://";
+constexpr std::string_view kPostgresScheme = "postgres://";
+
+}  // namespace
+
+std::unique_ptr<Store> OpenStore(const std::string& url, int pool_size) {
+  if (pool_size < 1) {
+    throw std::invalid_argument("storage pool size must be at least 1, got " +
+                                std::to_string(pool_size));
+  }
+  std::string_view view = url;
+  if (view.starts_with(kSqliteScheme)) {
+    std::string path(view.substr(kSqliteScheme.size()));
+    if (path.empty()) {
+      throw std::invalid_argument("database URL \"sqlite:\" needs a file path, e.g. sqlite:ocean.db");
+    }
+    return OpenSqliteStore(path, pool_size);
+  }
+  if (view.starts_with(kPostgresqlScheme) || view.starts_with(kPostgresScheme)) {
+    return OpenPgStore(url, pool_size);
+  }
+  // The URL may hold a password, so only its scheme goes into the message.
+  std::string_view scheme = view.substr(0, view.find(':'));
+  throw std::invalid_argument("unsupported database URL scheme \"" + std::string(scheme) +
+                              "\": expected sqlite:PATH, postgresql://... or postgres://...");
+}
+
+core::EpochMs NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<SourceStatus> MergeSourceStatus(
+    std::vector<SourceRun> latest_runs, std::vector<SourceRun> latest_successes,
+    std::vector<SourceRun> latest_failures,
+    std::vector<std::pair<std::string, std::int64_t>> rows_per_source) {
+  std::map<std::string, SourceStatus> by_source;
+  auto entry = [&by_source](const std::string& source_id) -> SourceStatus& {
+    SourceStatus& status = by_source[source_id];
+    status.source_id = source_id;
+    return status;
+  };
+  for (SourceRun& run : latest_runs) {
+    entry(run.source_id).last_run = std::move(run);
+  }
+  for (SourceRun& run : latest_successes) {
+    entry(run.source_id).last_success_ms = run.finished_ms;
+  }
+  for (SourceRun& run : latest_failures) {
+    entry(run.source_id).last_failure = std::move(run);
+  }
+  for (auto& [source, rows] : rows_per_source) {
+    entry(source).rows = rows;
+  }
+  std::vector<SourceStatus> result;
+  result.reserve(by_source.size());
+  for (auto& [source, status] : by_source) {
+    result.push_back(std::move(status));
+  }
+  return result;
+}
+
+std::string JsonStringArray(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const std::string& value : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : value) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+            out += escaped;
+          } else {
+            out += c;
+          }
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
+std::string PgTextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const std::string& value : values) {
+    if (out.size() > 1) out += ',';
+    // Quoted elements need only '"' and '\' escaped; quoting also protects NULL and spaces.
+    out += '"';
+    for (char c : value) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace ocean::storage
