@@ -1,4 +1,5 @@
 // argv -> Config -> subcommand. Nothing else.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -6,6 +7,9 @@
 #include "config/cli.hpp"
 
 int main(int argc, char** argv) {
+  // A peer that resets a connection (HTTP client, Redis, PostgreSQL) must cost an error
+  // code, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     int exit_code = 0;
     const auto invocation = ocean::config::ParseCommandLine(argc, argv, exit_code);

@@ -200,6 +200,33 @@ class Session : public std::enable_shared_from_this<Session> {
         std::min<std::size_t>(state_.options.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(state_.options.max_body_bytes);
     stream_.expires_after(state_.options.read_timeout);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
+  }
+
+  // curl and other clients send "Expect: 100-continue" before larger bodies and wait (curl: 1 s)
+  // for a go-ahead; Beast leaves sending it to us. Oversized bodies never get here: the parser
+  // already failed on Content-Length > body_limit.
+  void OnReadHeader(beast::error_code ec, std::size_t bytes) {
+    if (ec || parser_->is_done()) return OnRead(ec, bytes);
+    if (!beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+      return ReadBody();
+    }
+    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
+        bhttp::status::continue_, parser_->get().version());
+    bhttp::async_write(stream_, *interim,
+                       [self = shared_from_this(), interim](beast::error_code write_ec,
+                                                            std::size_t) {
+                         if (write_ec) {
+                           Fail(write_ec, "write 100-continue");
+                           return self->CloseNow();
+                         }
+                         self->ReadBody();
+                       });
+  }
+
+  void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -650,7 +651,10 @@ class PgStore final : public Store {
                                            PgParams().Add(cutoff_ms));
       std::int64_t deleted = 0;
       const char* tuples = PQcmdTuples(result.get());
-      std::from_chars(tuples, tuples + std::strlen(tuples), deleted);
+      if (std::from_chars(tuples, tuples + std::strlen(tuples), deleted).ec != std::errc()) {
+        throw std::runtime_error("postgresql: delete observations: unexpected row count \"" +
+                                 std::string(tuples) + "\"");
+      }
       if (deleted > 0) connection.Exec("prune series", q::kPruneSeries);
       transaction.Commit();
       return deleted;
@@ -733,7 +737,8 @@ class PgStore final : public Store {
   // operation retried once when `retry` allows; a second failure, or an unreachable server,
   // is core::UnavailableError.
   template <typename Fn>
-  auto Run(std::string_view what, Retry retry, Fn&& operation) {
+  auto Run(std::string_view what, Retry retry, Fn&& operation)
+      -> std::invoke_result_t<Fn&, PgConnection&> {
     Lease lease(pool_);
     for (int attempt = 1;; ++attempt) {
       try {

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -512,7 +513,7 @@ class SqliteStore final : public Store {
 
   // Runs `read` on an idle reader connection (or on the writer when there are no readers).
   template <typename Fn>
-  auto WithReader(Fn&& read) {
+  auto WithReader(Fn&& read) -> std::invoke_result_t<Fn&, SqliteConnection&> {
     if (readers_.empty()) {
       std::lock_guard lock(writer_mutex_);
       return read(writer_);

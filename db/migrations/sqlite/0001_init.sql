@@ -20,11 +20,13 @@ CREATE TABLE observations (
   value        REAL NOT NULL,
   quality_flag INTEGER NOT NULL,
   source       TEXT NOT NULL,
-  ingested_at  INTEGER NOT NULL,
-  -- Also the index for "one location + parameter over a window" and, scanned backwards, for
-  -- "latest per location and parameter" (ties on ts broken by source).
-  CONSTRAINT observations_key UNIQUE (location_id, parameter, ts, source)
+  ingested_at  INTEGER NOT NULL
 );
+
+-- The natural key (the ON CONFLICT target). Also the index for "one location + parameter over a
+-- window" and, scanned backwards, for "latest per location and parameter" (ties on ts broken by
+-- source). A named index rather than a table constraint so query plans show its name.
+CREATE UNIQUE INDEX observations_key ON observations (location_id, parameter, ts, source);
 
 -- Unfiltered time-ordered pages (keyset on ts, id) and retention deletes by ts.
 CREATE INDEX observations_ts_id ON observations (ts, id);

@@ -1,0 +1,160 @@
+#include <boost/json.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <set>
+
+#include "api/api.hpp"
+#include "api/json_writer.hpp"
+#include "api/openapi.hpp"
+#include "api/query.hpp"
+#include "api/routes.hpp"
+#include "core/api_error.hpp"
+#include "core/cursor.hpp"
+
+namespace ocean::api {
+namespace {
+
+using ::testing::ElementsAre;
+
+bool Known(std::string_view id) { return id == "a" || id == "b"; }
+constexpr core::EpochMs kNow = 1795672800000;  // 2026-11-26T06:00:00Z
+
+std::vector<std::string> ErrorFields(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kValidation);
+    std::vector<std::string> fields;
+    for (const auto& d : e.details()) fields.push_back(d.field);
+    return fields;
+  }
+  return {"<no error>"};
+}
+
+TEST(JsonWriter, WritesCompactJson) {
+  JsonWriter w;
+  w.BeginObject().Key("a").Int(1).Key("b").BeginArray().Number(14.5).Number(0.1).Null().EndArray();
+  w.Key("s").String("q\"\\\n\x01").Key("nan").Number(std::nan("")).Key("t").Bool(true).EndObject();
+  EXPECT_EQ(w.Take(), R"({"a":1,"b":[14.5,0.1,null],"s":"q\"\\\n\u0001","nan":null,"t":true})");
+}
+
+TEST(Query, ObservationsDefaults) {
+  const auto p = ParseObservationsQuery({}, kNow, Known);
+  EXPECT_EQ(p.query.end_ms, kNow);
+  EXPECT_EQ(p.query.start_ms, kNow - kDefaultWindowMs);
+  EXPECT_EQ(p.query.limit, 1000);
+  EXPECT_FALSE(p.csv);
+  EXPECT_TRUE(p.query.locations.empty());
+}
+
+TEST(Query, ObservationsFilters) {
+  const auto cursor = core::EncodeCursor({kNow - 5, 7});
+  const auto p = ParseObservationsQuery({{"location", "a,b"},
+                                         {"location", "a"},
+                                         {"parameter", "sst"},
+                                         {"source", "noaa"},
+                                         {"start", "2026-11-01T00:00:00Z"},
+                                         {"end", "2026-11-02T00:00:00+09:00"},
+                                         {"limit", "10000"},
+                                         {"cursor", cursor},
+                                         {"format", "csv"}},
+                                        kNow, Known);
+  EXPECT_THAT(p.query.locations, ElementsAre("a", "b"));
+  EXPECT_EQ(*p.query.parameter, "sst");
+  EXPECT_EQ(*p.query.source, "noaa");
+  EXPECT_EQ(p.query.start_ms, 1793491200000);
+  EXPECT_EQ(p.query.end_ms, 1793545200000);
+  EXPECT_EQ(p.query.limit, 10000);
+  EXPECT_EQ(p.query.after->id, 7);
+  EXPECT_TRUE(p.csv);
+}
+
+TEST(Query, ObservationsErrors) {
+  EXPECT_THAT(ErrorFields([] {
+                ParseObservationsQuery({{"location", "zzz"},
+                                        {"parameter", "temp"},
+                                        {"limit", "0"},
+                                        {"cursor", "nope"},
+                                        {"format", "xml"},
+                                        {"start", "yesterday"},
+                                        {"colour", "blue"}},
+                                       kNow, Known);
+              }),
+              ElementsAre("colour", "location", "parameter", "start", "limit", "cursor", "format"));
+  EXPECT_THAT(ErrorFields([] {
+                ParseObservationsQuery(
+                    {{"start", "2026-11-02T00:00:00Z"}, {"end", "2026-11-01T00:00:00Z"}}, kNow,
+                    Known);
+              }),
+              ElementsAre("start"));
+  EXPECT_THAT(ErrorFields([] {
+                ParseObservationsQuery({{"limit", "10001"}, {"limit", "5"}}, kNow, Known);
+              }),
+              ElementsAre("limit"));
+}
+
+TEST(Query, Series) {
+  const auto p =
+      ParseSeriesQuery({{"location", "a"}, {"parameter", "sst"}, {"max_points", "50"}}, kNow, Known);
+  EXPECT_EQ(p.location, "a");
+  EXPECT_EQ(p.max_points, 50u);
+  EXPECT_THAT(ErrorFields([] { ParseSeriesQuery({}, kNow, Known); }),
+              ElementsAre("location", "parameter"));
+  EXPECT_THAT(ErrorFields([] {
+                ParseSeriesQuery({{"location", "a,b"}, {"parameter", "sst"}, {"max_points", "2"}},
+                                 kNow, Known);
+              }),
+              ElementsAre("location", "max_points"));
+}
+
+TEST(Query, NextPagePinsWindow) {
+  const auto p = ParseObservationsQuery({{"location", "a"}, {"limit", "5"}}, kNow, Known);
+  EXPECT_EQ(NextPageQuery(p, "CUR"),
+            "location=a&start=2026-10-27T06%3A00%3A00Z&end=2026-11-26T06%3A00%3A00Z&limit=5&"
+            "cursor=CUR");
+}
+
+TEST(Etag, Matching) {
+  const auto etag = MakeEtag("hello");
+  EXPECT_EQ(etag.size(), 18u);
+  EXPECT_NE(etag, MakeEtag("hello!"));
+  EXPECT_TRUE(EtagMatches(etag, etag));
+  EXPECT_TRUE(EtagMatches("\"x\", W/" + etag, etag));
+  EXPECT_TRUE(EtagMatches("*", etag));
+  EXPECT_FALSE(EtagMatches("", etag));
+  EXPECT_FALSE(EtagMatches("\"x\"", etag));
+}
+
+TEST(Auth, KeysEqual) {
+  EXPECT_TRUE(KeysEqual("0123456789abcdef", "0123456789abcdef"));
+  EXPECT_FALSE(KeysEqual("0123456789abcdeX", "0123456789abcdef"));
+  EXPECT_FALSE(KeysEqual("0123456789abcde", "0123456789abcdef"));
+  EXPECT_FALSE(KeysEqual("0123456789abcdef0", "0123456789abcdef"));
+  EXPECT_FALSE(KeysEqual("", ""));
+}
+
+// Every route the server has is in the OpenAPI document, and every documented path and
+// method is a route.
+TEST(OpenApi, MatchesRouteTable) {
+  const auto doc = boost::json::parse(OpenApiDocument());
+  std::set<std::pair<std::string, std::string>> documented;
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, operation] : item.as_object()) {
+      documented.emplace(std::string(path), std::string(method));
+    }
+  }
+  http::Router router;
+  // The handlers are never called: a null Api reference is never dereferenced.
+  Api* api = nullptr;
+  RegisterRoutes(router, *api);
+  std::set<std::pair<std::string, std::string>> routed;
+  for (const auto& route : router.Routes()) {
+    std::string method(http::ToString(route.method));
+    std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+    routed.emplace(route.pattern, method);
+  }
+  EXPECT_EQ(documented, routed);
+}
+
+}  // namespace
+}  // namespace ocean::api

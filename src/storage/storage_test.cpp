@@ -1,0 +1,789 @@
+// Store behaviour, run against both SQLite (a temporary file) and a real PostgreSQL
+// (OCEAN_TEST_PG_URL, started by scripts/services.sh; each test gets its own schema).
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/api_error.hpp"
+#include "storage/migrations.hpp"
+#include "storage/sql.hpp"
+#include "storage/store.hpp"
+
+namespace ocean::storage {
+namespace {
+
+using core::Location;
+using core::Observation;
+using core::ObservationQuery;
+using core::QualityFlag;
+using ::testing::HasSubstr;
+
+constexpr char kPgUrlEnv[] = "OCEAN_TEST_PG_URL";
+constexpr char kAllowNoPgEnv[] = "OCEAN_TEST_ALLOW_NO_PG";
+constexpr char kServicesEnv[] = "OCEAN_TEST_SERVICES";
+constexpr char kNoPgMessage[] =
+    "OCEAN_TEST_PG_URL is not set, so the PostgreSQL half of the storage tests cannot run. "
+    "Start the test services with `scripts/services.sh start` and "
+    "`source /tmp/oceandash-services/services.env`, or set OCEAN_TEST_ALLOW_NO_PG=1 to skip them.";
+
+const char* Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+std::string UniqueSuffix() {
+  static std::atomic<int> counter{0};
+  std::random_device random;
+  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(random() % 1000000);
+}
+
+struct PgConnDeleter {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+struct PgResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using PgResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+
+// A direct libpq session for test setup and plan checks, outside the store under test.
+class PgAdmin {
+ public:
+  explicit PgAdmin(const std::string& url) : conn_(PQconnectdb(url.c_str())) {
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+      throw std::runtime_error(std::string("test: cannot connect to PostgreSQL: ") +
+                               PQerrorMessage(conn_.get()));
+    }
+  }
+  PgResultPtr Exec(const std::string& sql_text, const std::vector<std::string>& params = {}) {
+    std::vector<const char*> values;
+    for (const std::string& param : params) values.push_back(param.c_str());
+    PgResultPtr result(PQexecParams(conn_.get(), sql_text.c_str(), static_cast<int>(values.size()),
+                                    nullptr, values.data(), nullptr, nullptr, 0));
+    ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      throw std::runtime_error("test: " + sql_text + ": " + PQerrorMessage(conn_.get()));
+    }
+    return result;
+  }
+
+ private:
+  std::unique_ptr<PGconn, PgConnDeleter> conn_;
+};
+
+struct SqliteDbDeleter {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+
+// --- Backends: each gives a fresh, empty database per test. ---
+
+class SqliteBackend {
+ public:
+  static constexpr bool kIsPostgres = false;
+
+  // Returns an empty string when ready, else why the backend is unavailable.
+  std::string SetUp() {
+    dir_ = std::filesystem::temp_directory_path() / ("oceandash_storage_test_" + UniqueSuffix());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "ocean.db").string();
+    return {};
+  }
+  void TearDown() {
+    std::error_code ignored;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
+  }
+  std::string url() const { return "sqlite:" + path_; }
+  int KnownVersion() const { return SqliteMigrations().back().version; }
+
+  void ExecRaw(const std::string& sql_text) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open(path_.c_str(), &raw);
+    std::unique_ptr<sqlite3, SqliteDbDeleter> db(raw);
+    ASSERT_EQ(rc, SQLITE_OK);
+    sqlite3_busy_timeout(db.get(), 5000);
+    char* error = nullptr;
+    rc = sqlite3_exec(db.get(), sql_text.c_str(), nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+class PgBackend {
+ public:
+  static constexpr bool kIsPostgres = true;
+
+  std::string SetUp() {
+    const char* base = Env(kPgUrlEnv);
+    if (base == nullptr) return kNoPgMessage;
+    base_url_ = base;
+    schema_ = "oceandash_test_" + UniqueSuffix();
+    admin_ = std::make_unique<PgAdmin>(base_url_);
+    admin_->Exec("CREATE SCHEMA " + schema_);
+    admin_->Exec("SET search_path TO " + schema_);
+    return {};
+  }
+  void TearDown() {
+    // A fresh session: a test may have restarted the server under the old one.
+    admin_ = std::make_unique<PgAdmin>(base_url_);
+    admin_->Exec("SET client_min_messages TO warning");
+    admin_->Exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+  }
+  // The schema goes into the URL as a session option, so every pooled connection uses it.
+  std::string url() const {
+    return base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + schema_;
+  }
+  int KnownVersion() const { return PostgresMigrations().back().version; }
+  void ExecRaw(const std::string& sql_text) { admin_->Exec(sql_text); }
+  PgAdmin& admin() { return *admin_; }
+
+ private:
+  std::string base_url_;
+  std::string schema_;
+  std::unique_ptr<PgAdmin> admin_;
+};
+
+template <typename Backend>
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string problem = backend_.SetUp();
+    if (!problem.empty()) {
+      if (Env(kAllowNoPgEnv) != nullptr && std::string(Env(kAllowNoPgEnv)) == "1") {
+        GTEST_SKIP() << problem;
+      }
+      FAIL() << problem;
+    }
+    ready_ = true;
+    store_ = OpenStore(backend_.url(), 4);
+    store_->Migrate();
+    store_->UpsertLocations(kLocations);
+  }
+  void TearDown() override {
+    store_.reset();
+    if (ready_) backend_.TearDown();
+  }
+
+  static Observation Obs(std::string location, std::string parameter, core::EpochMs ts,
+                         double value, std::string source = "src",
+                         QualityFlag flag = QualityFlag::kGood) {
+    return Observation{std::move(location), std::move(parameter), ts, value, flag,
+                       std::move(source)};
+  }
+
+  static ObservationQuery Window(core::EpochMs start, core::EpochMs end,
+                                 std::int64_t limit = 100000) {
+    ObservationQuery query;
+    query.start_ms = start;
+    query.end_ms = end;
+    query.limit = limit;
+    return query;
+  }
+
+  std::int64_t CountAll() {
+    return store_->CountObservations(Window(std::numeric_limits<std::int64_t>::min() / 4,
+                                            std::numeric_limits<std::int64_t>::max() / 4));
+  }
+
+  static inline const std::vector<Location> kLocations = {
+      {"buoy-a", "Buoy A", 43.5, -70.25, "north"},
+      {"buoy-b", "Buoy B", -12.125, 130.875, ""},
+      {"pier \"c\"\t\\ {x,y} ü", "Odd id", 0.1, 0.2, "line1\nline2"},
+  };
+
+  Backend backend_;
+  bool ready_ = false;
+  std::unique_ptr<Store> store_;
+};
+
+using Backends = ::testing::Types<SqliteBackend, PgBackend>;
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kIsPostgres ? "Postgres" : "Sqlite";
+  }
+};
+TYPED_TEST_SUITE(StoreTest, Backends, BackendNames);
+
+TYPED_TEST(StoreTest, MigrateIsIdempotent) {
+  auto fresh = OpenStore(this->backend_.url(), 2);
+  MigrationReport again = fresh->Migrate();
+  EXPECT_EQ(again.from_version, this->backend_.KnownVersion());
+  EXPECT_EQ(again.to_version, this->backend_.KnownVersion());
+  EXPECT_EQ(fresh->ListLocations().size(), this->kLocations.size());
+}
+
+TYPED_TEST(StoreTest, MigrateReportsFromZeroOnEmptyDatabase) {
+  // SetUp migrated a database; a second empty one starts at version 0.
+  TypeParam other;
+  ASSERT_EQ(other.SetUp(), "");
+  {
+    auto store = OpenStore(other.url(), 1);
+    MigrationReport report = store->Migrate();
+    EXPECT_EQ(report.from_version, 0);
+    EXPECT_EQ(report.to_version, other.KnownVersion());
+  }
+  other.TearDown();
+}
+
+TYPED_TEST(StoreTest, RefusesSchemaNewerThanBinary) {
+  this->backend_.ExecRaw(
+      TypeParam::kIsPostgres ? "INSERT INTO schema_migrations (version) VALUES (999)"
+                             : "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
+  try {
+    this->store_->Migrate();
+    FAIL() << "Migrate accepted a newer schema";
+  } catch (const SchemaTooNewError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("database schema version 999 is newer than this binary knows (" +
+                                    std::to_string(this->backend_.KnownVersion()) +
+                                    "); upgrade oceandash"));
+  }
+}
+
+TYPED_TEST(StoreTest, UpsertsAndReadsLocations) {
+  std::vector<Location> listed = this->store_->ListLocations();
+  ASSERT_EQ(listed.size(), 3u);
+  std::optional<Location> odd = this->store_->GetLocation("pier \"c\"\t\\ {x,y} ü");
+  ASSERT_TRUE(odd.has_value());
+  EXPECT_EQ(odd->description, "line1\nline2");
+  EXPECT_EQ(odd->latitude, 0.1);
+  EXPECT_FALSE(this->store_->GetLocation("nowhere").has_value());
+
+  std::vector<Location> changed = {{"buoy-a", "Buoy A2", 1.5, 2.5, "moved"}};
+  this->store_->UpsertLocations(changed);
+  std::optional<Location> a = this->store_->GetLocation("buoy-a");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->name, "Buoy A2");
+  EXPECT_EQ(a->latitude, 1.5);
+  EXPECT_EQ(a->longitude, 2.5);
+  EXPECT_EQ(a->description, "moved");
+  EXPECT_EQ(this->store_->ListLocations().size(), 3u);
+}
+
+TYPED_TEST(StoreTest, CountsInsertsAndUpdates) {
+  std::vector<Observation> first = {this->Obs("buoy-a", "sea_water_temperature", 1000, 10.5),
+                                    this->Obs("buoy-a", "sea_water_temperature", 2000, 11.5),
+                                    this->Obs("buoy-b", "salinity", 1000, 35.0)};
+  core::IngestResult result = this->store_->UpsertObservations(first);
+  EXPECT_EQ(result.received, 3);
+  EXPECT_EQ(result.inserted, 3);
+  EXPECT_EQ(result.updated, 0);
+
+  std::vector<Observation> second = {
+      this->Obs("buoy-a", "sea_water_temperature", 2000, 12.5, "src", QualityFlag::kSuspect),
+      this->Obs("buoy-a", "sea_water_temperature", 2000, 99.0, "other"),  // other source: new
+      this->Obs("buoy-b", "salinity", 3000, 36.0)};
+  result = this->store_->UpsertObservations(second);
+  EXPECT_EQ(result.received, 3);
+  EXPECT_EQ(result.inserted, 2);
+  EXPECT_EQ(result.updated, 1);
+  EXPECT_EQ(this->CountAll(), 5);
+
+  ObservationQuery query = this->Window(2000, 2000);
+  query.source = "src";
+  auto rows = this->store_->QueryObservations(query);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].observation.value, 12.5);
+  EXPECT_EQ(rows[0].observation.quality_flag, QualityFlag::kSuspect);
+
+  EXPECT_EQ(this->store_->UpsertObservations({}).received, 0);
+}
+
+TYPED_TEST(StoreTest, IngestIsAllOrNothing) {
+  std::vector<Observation> rows;
+  for (int i = 0; i < 100; ++i) rows.push_back(this->Obs("buoy-a", "p", i, i));
+  rows.push_back(this->Obs("nowhere", "p", 5, 1.0));
+  try {
+    this->store_->UpsertObservations(rows);
+    FAIL() << "ingest with an unknown location succeeded";
+  } catch (const core::UnavailableError& e) {
+    FAIL() << "a constraint error must not look like an outage: " << e.what();
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("nowhere"));
+    EXPECT_THAT(e.what(), HasSubstr("nothing was written"));
+  }
+  EXPECT_EQ(this->CountAll(), 0);
+  EXPECT_TRUE(this->store_->LatestObservations({}).empty());
+  // The connection that saw the error is healthy again.
+  rows.pop_back();
+  for (int i = 0; i < 8; ++i) EXPECT_NO_THROW(this->store_->Ping());
+  EXPECT_EQ(this->store_->UpsertObservations(rows).inserted, 100);
+}
+
+TYPED_TEST(StoreTest, RoundTripsValuesTimestampsAndTextExactly) {
+  const std::string odd_location = this->kLocations[2].id;
+  // Not -0.0: SQLite stores integral REAL values as integers and reads -0.0 back as 0.0.
+  const std::vector<double> values = {0.1,      1.0 / 3.0, -123.45678901234567, 1e-300,
+                                      2.2250738585072014e-308, 1.7976931348623157e308,
+                                      9007199254740993.0, 12345.000000000002};
+  const std::vector<core::EpochMs> timestamps = {
+      1, -1, 1700000000123, 253402300799999, -62135596800000, 1699999999999, 0, 42};
+  std::vector<Observation> rows;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    rows.push_back(this->Obs(odd_location, "weird\\param\n", timestamps[i], values[i],
+                             "src\twith\ttabs \"quoted\" {a,b}", QualityFlag::kMissing));
+  }
+  ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, static_cast<int>(rows.size()));
+  ObservationQuery query = this->Window(-62135596800000, 253402300799999);
+  query.locations = {odd_location};
+  query.parameter = "weird\\param\n";
+  query.source = rows[0].source;
+  auto stored = this->store_->QueryObservations(query);
+  ASSERT_EQ(stored.size(), rows.size());
+  for (const auto& row : stored) {
+    auto original = std::find_if(rows.begin(), rows.end(), [&](const Observation& o) {
+      return o.timestamp_ms == row.observation.timestamp_ms;
+    });
+    ASSERT_NE(original, rows.end()) << row.observation.timestamp_ms;
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(row.observation.value),
+              std::bit_cast<std::uint64_t>(original->value))
+        << row.observation.value << " vs " << original->value;
+    EXPECT_EQ(row.observation.location_id, odd_location);
+    EXPECT_EQ(row.observation.parameter, "weird\\param\n");
+    EXPECT_EQ(row.observation.source, rows[0].source);
+    EXPECT_EQ(row.observation.quality_flag, QualityFlag::kMissing);
+  }
+  // The window is inclusive at both ends, to the millisecond.
+  EXPECT_EQ(this->store_->CountObservations(this->Window(1699999999999, 1700000000123)), 2);
+  EXPECT_EQ(this->store_->CountObservations(this->Window(1700000000000, 1700000000122)), 0);
+  EXPECT_EQ(this->store_->CountObservations(this->Window(-1, 1)), 3);
+}
+
+TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
+  // Many rows share each timestamp, so only the id tie-breaker orders them.
+  std::vector<Observation> rows;
+  for (int i = 0; i < 1200; ++i) {
+    // (i mod 2, i mod 3, i mod 7) repeats every 42 rows, so the source keeps keys unique.
+    rows.push_back(this->Obs(i % 2 ? "buoy-a" : "buoy-b", "p" + std::to_string(i % 3),
+                             (i % 7) * 1000, i, "s" + std::to_string(i / 42)));
+  }
+  auto expected_count = [&rows](auto&& predicate) {
+    return static_cast<std::int64_t>(std::count_if(rows.begin(), rows.end(), predicate));
+  };
+  ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, 1200);
+
+  auto page_through = [&](ObservationQuery query, std::int64_t page_size) {
+    query.limit = page_size;
+    std::vector<core::StoredObservation> all;
+    for (int pages = 0; pages < 10000; ++pages) {
+      auto page = this->store_->QueryObservations(query);
+      all.insert(all.end(), page.begin(), page.end());
+      if (static_cast<std::int64_t>(page.size()) < page_size) break;
+      query.after = core::CursorPosition{page.back().observation.timestamp_ms, page.back().id};
+    }
+    return all;
+  };
+
+  for (bool filtered : {false, true}) {
+    ObservationQuery query = this->Window(0, 6000);
+    if (filtered) {
+      query.locations = {"buoy-a"};
+      query.parameter = "p1";
+    }
+    auto everything = this->store_->QueryObservations(query);
+    const std::int64_t expected =
+        filtered ? expected_count([](const Observation& o) {
+          return o.location_id == "buoy-a" && o.parameter == "p1";
+        })
+                 : 1200;
+    ASSERT_GT(expected, 100);
+    ASSERT_EQ(static_cast<std::int64_t>(everything.size()), expected);
+    EXPECT_EQ(this->store_->CountObservations(query), expected);
+    auto paged = page_through(query, 37);
+    ASSERT_EQ(paged.size(), everything.size());
+    std::set<std::int64_t> ids;
+    for (std::size_t i = 0; i < paged.size(); ++i) {
+      EXPECT_EQ(paged[i].id, everything[i].id);
+      ids.insert(paged[i].id);
+      if (i > 0) {
+        auto previous = std::make_pair(paged[i - 1].observation.timestamp_ms, paged[i - 1].id);
+        auto current = std::make_pair(paged[i].observation.timestamp_ms, paged[i].id);
+        EXPECT_LT(previous, current);
+      }
+    }
+    EXPECT_EQ(ids.size(), paged.size());
+  }
+
+  ObservationQuery by_source = this->Window(0, 6000);
+  by_source.source = "s0";
+  EXPECT_EQ(this->store_->CountObservations(by_source), 42);
+  ObservationQuery narrow = this->Window(1000, 2000);
+  narrow.locations = {"buoy-a", "buoy-b"};
+  EXPECT_EQ(this->store_->CountObservations(narrow), expected_count([](const Observation& o) {
+              return o.timestamp_ms >= 1000 && o.timestamp_ms <= 2000;
+            }));
+}
+
+TYPED_TEST(StoreTest, LatestPerLocationAndParameterAcrossSources) {
+  std::vector<Observation> rows = {
+      this->Obs("buoy-a", "temp", 100, 1.0, "s1"),  this->Obs("buoy-a", "temp", 200, 2.0, "s2"),
+      this->Obs("buoy-a", "temp", 150, 1.5, "s1"),  this->Obs("buoy-a", "salt", 300, 3.0, "s1"),
+      this->Obs("buoy-a", "salt", 300, 3.5, "s2"),  this->Obs("buoy-b", "temp", 50, 5.0, "s3"),
+      this->Obs("buoy-b", "temp", 40, 4.0, "s1"),
+  };
+  this->store_->UpsertObservations(rows);
+  auto latest = this->store_->LatestObservations({});
+  ASSERT_EQ(latest.size(), 3u);
+  // Ordered by location, then parameter.
+  EXPECT_EQ(latest[0].location_id, "buoy-a");
+  EXPECT_EQ(latest[0].parameter, "salt");
+  EXPECT_EQ(latest[0].timestamp_ms, 300);
+  EXPECT_EQ(latest[1].location_id, "buoy-a");
+  EXPECT_EQ(latest[1].parameter, "temp");
+  EXPECT_EQ(latest[1].timestamp_ms, 200);
+  EXPECT_EQ(latest[1].source, "s2");
+  EXPECT_EQ(latest[1].value, 2.0);
+  EXPECT_EQ(latest[2].location_id, "buoy-b");
+  EXPECT_EQ(latest[2].source, "s3");
+  EXPECT_EQ(latest[2].value, 5.0);
+  // A tie on the timestamp resolves the same way every time, and identically on both backends.
+  EXPECT_EQ(latest[0].source, "s2");
+  EXPECT_EQ(this->store_->LatestObservations({})[0].source, latest[0].source);
+
+  std::vector<std::string> only_b = {"buoy-b", "nowhere"};
+  auto for_b = this->store_->LatestObservations(only_b);
+  ASSERT_EQ(for_b.size(), 1u);
+  EXPECT_EQ(for_b[0].location_id, "buoy-b");
+}
+
+TYPED_TEST(StoreTest, DeletesBeforeCutoff) {
+  std::vector<Observation> rows;
+  for (int i = 0; i < 50; ++i) rows.push_back(this->Obs("buoy-a", "temp", i * 10, i));
+  rows.push_back(this->Obs("buoy-b", "salt", 5, 1.0));
+  this->store_->UpsertObservations(rows);
+  EXPECT_EQ(this->store_->DeleteObservationsBefore(100), 11);  // 0..90 and buoy-b's 5
+  EXPECT_EQ(this->CountAll(), 40);
+  EXPECT_EQ(this->store_->CountObservations(this->Window(0, 99)), 0);
+  EXPECT_EQ(this->store_->CountObservations(this->Window(100, 100)), 1);
+  auto latest = this->store_->LatestObservations({});
+  ASSERT_EQ(latest.size(), 1u);  // buoy-b/salt has no rows left
+  EXPECT_EQ(latest[0].timestamp_ms, 490);
+  EXPECT_EQ(this->store_->DeleteObservationsBefore(100), 0);
+  // A series emptied by retention comes back when data arrives again.
+  std::vector<Observation> again = {this->Obs("buoy-b", "salt", 1000, 2.0)};
+  this->store_->UpsertObservations(again);
+  EXPECT_EQ(this->store_->LatestObservations({}).size(), 2u);
+}
+
+TYPED_TEST(StoreTest, ReportsSourceStatus) {
+  this->store_->RecordSourceRun({"ndbc", 1000, 1500, 10, true, ""});
+  this->store_->RecordSourceRun({"ndbc", 2000, 2600, 0, false, "HTTP 503"});
+  this->store_->RecordSourceRun({"erddap", 3000, 3100, 5, true, ""});
+  this->store_->RecordSourceRun({"erddap", 500, 700, 5, false, "timeout"});  // older failure
+  std::vector<Observation> rows = {this->Obs("buoy-a", "temp", 1, 1.0, "ndbc"),
+                                   this->Obs("buoy-a", "temp", 2, 1.0, "ndbc"),
+                                   this->Obs("buoy-a", "temp", 3, 1.0, "manual")};
+  this->store_->UpsertObservations(rows);
+
+  auto status = this->store_->ListSourceStatus();
+  ASSERT_EQ(status.size(), 3u);
+  EXPECT_EQ(status[0].source_id, "erddap");
+  ASSERT_TRUE(status[0].last_run.has_value());
+  EXPECT_EQ(status[0].last_run->started_ms, 3000);
+  EXPECT_EQ(status[0].last_run->finished_ms, 3100);
+  EXPECT_TRUE(status[0].last_run->ok);
+  EXPECT_EQ(status[0].last_success_ms, 3100);
+  ASSERT_TRUE(status[0].last_failure.has_value());
+  EXPECT_EQ(status[0].last_failure->error, "timeout");
+  EXPECT_EQ(status[0].rows, 0);
+
+  EXPECT_EQ(status[1].source_id, "manual");  // observations but no runs
+  EXPECT_FALSE(status[1].last_run.has_value());
+  EXPECT_FALSE(status[1].last_success_ms.has_value());
+  EXPECT_EQ(status[1].rows, 1);
+
+  EXPECT_EQ(status[2].source_id, "ndbc");
+  ASSERT_TRUE(status[2].last_run.has_value());
+  EXPECT_FALSE(status[2].last_run->ok);
+  EXPECT_EQ(status[2].last_run->error, "HTTP 503");
+  EXPECT_EQ(status[2].last_run->rows, 0);
+  EXPECT_EQ(status[2].last_success_ms, 1500);
+  ASSERT_TRUE(status[2].last_failure.has_value());
+  EXPECT_EQ(status[2].last_failure->started_ms, 2000);
+  EXPECT_EQ(status[2].rows, 2);
+}
+
+TYPED_TEST(StoreTest, ConcurrentWritersAndReaders) {
+  constexpr int kWriters = 4;
+  constexpr int kBatches = 10;
+  constexpr int kBatchRows = 200;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        for (int b = 0; b < kBatches; ++b) {
+          std::vector<Observation> rows;
+          for (int i = 0; i < kBatchRows; ++i) {
+            rows.push_back(this->Obs("buoy-a", "p" + std::to_string(w), b * kBatchRows + i, i));
+          }
+          if (this->store_->UpsertObservations(rows).inserted != kBatchRows) ++failures;
+        }
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+        ++failures;
+      }
+    });
+  }
+  for (int r = 0; r < 4; ++r) {
+    threads.emplace_back([&] {
+      try {
+        for (int i = 0; i < 30; ++i) {
+          this->store_->QueryObservations(this->Window(0, 1 << 30, 100));
+          this->store_->LatestObservations({});
+          this->CountAll();
+        }
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+        ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(this->CountAll(), kWriters * kBatches * kBatchRows);
+}
+
+TYPED_TEST(StoreTest, IngestThroughput) {
+  constexpr int kBatches = 20;
+  constexpr int kBatchRows = 5000;
+  std::vector<std::vector<Observation>> batches(kBatches);
+  for (int b = 0; b < kBatches; ++b) {
+    for (int i = 0; i < kBatchRows; ++i) {
+      int n = b * kBatchRows + i;
+      batches[b].push_back(this->Obs(n % 2 ? "buoy-a" : "buoy-b", "p" + std::to_string(n % 5),
+                                     1700000000000 + n * 1000LL, n * 0.25, "bench"));
+    }
+  }
+  auto start = std::chrono::steady_clock::now();
+  for (const auto& batch : batches) ASSERT_EQ(this->store_->UpsertObservations(batch).inserted,
+                                              kBatchRows);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double rate = kBatches * kBatchRows / seconds;
+  std::printf("[ RATE     ] %s insert: %.0f rows/s (%d batches of %d)\n",
+              TypeParam::kIsPostgres ? "postgres" : "sqlite", rate, kBatches, kBatchRows);
+  start = std::chrono::steady_clock::now();
+  for (const auto& batch : batches) ASSERT_EQ(this->store_->UpsertObservations(batch).updated,
+                                              kBatchRows);
+  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("[ RATE     ] %s update: %.0f rows/s\n",
+              TypeParam::kIsPostgres ? "postgres" : "sqlite", kBatches * kBatchRows / seconds);
+  EXPECT_EQ(this->CountAll(), kBatches * kBatchRows);
+}
+
+// --- Not backend-specific ---
+
+TEST(OpenStoreTest, RejectsUnknownSchemes) {
+  EXPECT_THROW(OpenStore("mysql://localhost/db", 2), std::invalid_argument);
+  EXPECT_THROW(OpenStore("", 2), std::invalid_argument);
+  EXPECT_THROW(OpenStore("sqlite:", 2), std::invalid_argument);
+  EXPECT_THROW(OpenStore("sqlite:/tmp/x.db", 0), std::invalid_argument);
+  try {
+    OpenStore("mysql://user:secret@localhost/db", 2);
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("mysql"));
+    EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("secret")));
+  }
+}
+
+TEST(OpenStoreTest, MemorySqliteWorks) {
+  auto store = OpenStore("sqlite::memory:", 4);
+  EXPECT_EQ(store->Kind(), "sqlite");
+  store->Migrate();
+  std::vector<Location> locations = {{"a", "A", 1, 2, ""}};
+  store->UpsertLocations(locations);
+  EXPECT_EQ(store->ListLocations().size(), 1u);
+}
+
+TEST(MigrationsTest, EmbeddedAndNumberedFromOne) {
+  for (auto migrations : {SqliteMigrations(), PostgresMigrations()}) {
+    ASSERT_FALSE(migrations.empty());
+    for (std::size_t i = 0; i < migrations.size(); ++i) {
+      EXPECT_EQ(migrations[i].version, static_cast<int>(i + 1));
+      EXPECT_THAT(std::string(migrations[i].sql), HasSubstr("CREATE TABLE"));
+    }
+  }
+}
+
+TEST(PostgresStoreTest, UnreachableServerIsUnavailableQuickly) {
+  auto start = std::chrono::steady_clock::now();
+  // Port 1 on loopback refuses connections.
+  EXPECT_THROW(OpenStore("postgresql://postgres@127.0.0.1:1/oceandash", 2),
+               core::UnavailableError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
+
+// EXPLAIN-based checks need the exact statement text the store sends, so the test renumbers
+// the same fragments the store composes.
+std::string Numbered(std::initializer_list<std::string_view> fragments) {
+  std::string out;
+  int next = 1;
+  for (std::string_view fragment : fragments) {
+    for (char c : fragment) {
+      if (c == '?') {
+        out += '$' + std::to_string(next++);
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out;
+}
+
+class PostgresPlanTest : public StoreTest<PgBackend> {
+ protected:
+  std::string Explain(const std::string& sql_text, const std::vector<std::string>& params) {
+    PgResultPtr result = this->backend_.admin().Exec("EXPLAIN " + sql_text, params);
+    std::string plan;
+    for (int row = 0; row < PQntuples(result.get()); ++row) {
+      plan += PQgetvalue(result.get(), row, 0);
+      plan += '\n';
+    }
+    return plan;
+  }
+};
+
+TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
+  std::vector<Location> more;
+  for (int l = 0; l < 20; ++l) more.push_back({"loc" + std::to_string(l), "L", 0, 0, ""});
+  store_->UpsertLocations(more);
+  std::vector<Observation> rows;
+  for (int i = 0; i < 20000; ++i) {
+    // 80 rows per minute: each (location, parameter) once per source s0..s3.
+    rows.push_back(Obs("loc" + std::to_string(i % 20), "p" + std::to_string(i % 4),
+                       1700000000000 + (i / 80) * 60000LL, i, "s" + std::to_string(i % 80 / 20)));
+    if (rows.size() == 5000) {
+      store_->UpsertObservations(rows);
+      rows.clear();
+    }
+  }
+  backend_.ExecRaw("ANALYZE");
+
+  const std::string latest_all = Explain(sql::pg::kLatestObservations, {});
+  EXPECT_THAT(latest_all, ::testing::Not(HasSubstr("Seq Scan on observations"))) << latest_all;
+  EXPECT_THAT(latest_all, HasSubstr("observations_key")) << latest_all;
+  const std::string latest_some = Explain(sql::pg::kLatestObservations, {"{loc3,loc4}"});
+  EXPECT_THAT(latest_some, ::testing::Not(HasSubstr("Seq Scan on observations"))) << latest_some;
+
+  const std::string window = Explain(
+      Numbered({sql::pg::kSelectObservations, sql::pg::kFilterLocations,
+                sql::pg::kFilterParameter, sql::pg::kOrderByTsIdLimit}),
+      {"1700000000000", "1700003600000", "{loc7}", "p3", "1000"});
+  EXPECT_THAT(window, ::testing::Not(HasSubstr("Seq Scan on observations"))) << window;
+  const std::string page = Explain(
+      Numbered({sql::pg::kSelectObservations, sql::pg::kFilterAfter, sql::pg::kOrderByTsIdLimit}),
+      {"1700000000000", "1700003600000", "1700000600000", "5000", "1000"});
+  EXPECT_THAT(page, ::testing::Not(HasSubstr("Seq Scan on observations"))) << page;
+  const std::string retention =
+      Explain(sql::pg::kDeleteObservationsBefore, {"1700000060000"});
+  EXPECT_THAT(retention, ::testing::Not(HasSubstr("Seq Scan on observations"))) << retention;
+}
+
+class PostgresReconnectTest : public StoreTest<PgBackend> {};
+
+TEST_F(PostgresReconnectTest, SameStoreRecoversAfterServerRestart) {
+  const char* services = Env(kServicesEnv);
+  ASSERT_NE(services, nullptr) << "OCEAN_TEST_SERVICES is not set (source services.env)";
+  std::vector<Observation> rows = {Obs("buoy-a", "temp", 1, 1.0)};
+  store_->UpsertObservations(rows);
+  // Several threads at once so the pool holds more than one connection when the server dies.
+  {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) threads.emplace_back([&] { store_->ListSourceStatus(); });
+    for (std::thread& thread : threads) thread.join();
+  }
+
+  const std::string command = std::string(services) + " restart-pg";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+
+  int unavailable = 0;
+  auto attempt = [&](auto&& operation) {
+    try {
+      operation();
+    } catch (const core::UnavailableError& e) {
+      ++unavailable;
+      std::printf("[ INFO     ] UnavailableError after restart: %s\n", e.what());
+    }
+  };
+  attempt([&] { store_->Ping(); });
+  EXPECT_LE(unavailable, 1);
+  // Every later call succeeds, whichever pooled connection it gets.
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_NO_THROW(store_->Ping());
+    EXPECT_NO_THROW(store_->CountObservations(Window(0, 10)));
+  }
+  std::vector<Observation> more = {Obs("buoy-a", "temp", 2, 2.0)};
+  EXPECT_EQ(store_->UpsertObservations(more).inserted, 1);
+  EXPECT_EQ(CountAll(), 2);
+  store_->RecordSourceRun({"ndbc", 1, 2, 1, true, ""});
+  EXPECT_EQ(store_->ListSourceStatus().size(), 2u);
+}
+
+class SqlitePlanTest : public StoreTest<SqliteBackend> {
+ protected:
+  std::string ExplainQueryPlan(const std::string& sql_text) {
+    sqlite3* raw = nullptr;
+    EXPECT_EQ(sqlite3_open(backend_.path().c_str(), &raw), SQLITE_OK);
+    std::unique_ptr<sqlite3, SqliteDbDeleter> db(raw);
+    sqlite3_stmt* stmt = nullptr;
+    const std::string explain = "EXPLAIN QUERY PLAN " + sql_text;
+    EXPECT_EQ(sqlite3_prepare_v2(db.get(), explain.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db.get());
+    std::string plan;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+      plan += '\n';
+    }
+    sqlite3_finalize(stmt);
+    return plan;
+  }
+};
+
+TEST_F(SqlitePlanTest, LatestAndWindowQueriesUseIndexes) {
+  std::vector<Observation> rows;
+  for (int i = 0; i < 2000; ++i) rows.push_back(Obs("buoy-a", "p" + std::to_string(i % 4), i, i));
+  store_->UpsertObservations(rows);
+  backend_.ExecRaw("ANALYZE");
+  for (const char* statement : {sql::sqlite::kLatestObservations,
+                                sql::sqlite::kLatestObservationsAt}) {
+    std::string plan = ExplainQueryPlan(statement);
+    EXPECT_THAT(plan, ::testing::Not(HasSubstr("SCAN o\n"))) << plan;
+    EXPECT_THAT(plan, ::testing::Not(HasSubstr("SCAN i\n"))) << plan;
+    EXPECT_THAT(plan, HasSubstr("observations_key")) << plan;
+  }
+  std::string window = ExplainQueryPlan(std::string(sql::sqlite::kSelectObservations) +
+                                        sql::sqlite::kFilterLocations +
+                                        sql::sqlite::kFilterParameter +
+                                        sql::sqlite::kOrderByTsIdLimit);
+  EXPECT_THAT(window, ::testing::Not(HasSubstr("SCAN observations\n"))) << window;
+}
+
+}  // namespace
+}  // namespace ocean::storage
