@@ -95,6 +95,14 @@ std::uint64_t Fnv1a(std::string_view data) {
   return hash;
 }
 
+// A window that ends "now" moves with the clock: its cached answer is keyed by the minute, so
+// it is at most a minute behind even when no write invalidates it.
+std::string RelativeWindowKey(const http::Request& request, core::EpochMs now_ms) {
+  const bool has_end = std::any_of(request.query.begin(), request.query.end(),
+                                   [](const auto& pair) { return pair.first == "end"; });
+  return has_end ? "" : fmt::format("|minute={}", now_ms / 60'000);
+}
+
 // The cache key: the path, the query as sent (order matters to nobody but is stable for a
 // given client), and the negotiated representation.
 std::string CacheKey(const http::Request& request) {
@@ -194,8 +202,10 @@ void Api::Authorize(const http::Request& request) const {
 }
 
 http::Response Api::Cached(const http::Request& request,
-                           const std::function<http::Response()>& compute) {
-  const std::string key = CacheKey(request);
+                           const std::function<http::Response()>& compute,
+                           std::string_view key_suffix) {
+  std::string key = CacheKey(request);
+  key += key_suffix;
   auto cached = cache_.Get(key);
   if (!cached) {
     http::Response fresh = compute();
@@ -308,7 +318,8 @@ http::Response Api::ListParameters(const http::Request& request) {
 }
 
 http::Response Api::ListObservations(const http::Request& request) {
-  auto params = ParseObservationsQuery(request.query, options_.now(),
+  const core::EpochMs now = options_.now();
+  auto params = ParseObservationsQuery(request.query, now,
                                        [this](std::string_view id) { return LocationExists(id); });
   params.csv = WantsCsv(request, params.csv);
   return Cached(request, [&] {
@@ -361,7 +372,7 @@ http::Response Api::ListObservations(const http::Request& request) {
     for (const auto& row : rows) WriteObservation(w, row.observation);
     w.EndArray().EndObject();
     return JsonResponse(w.Take());
-  });
+  }, RelativeWindowKey(request, now));
 }
 
 http::Response Api::LatestObservations(const http::Request& request) {
@@ -378,7 +389,8 @@ http::Response Api::LatestObservations(const http::Request& request) {
 }
 
 http::Response Api::Series(const http::Request& request) {
-  const auto params = ParseSeriesQuery(request.query, options_.now(),
+  const core::EpochMs now = options_.now();
+  const auto params = ParseSeriesQuery(request.query, now,
                                        [this](std::string_view id) { return LocationExists(id); });
   return Cached(request, [&] {
     core::ObservationQuery query;
@@ -440,7 +452,7 @@ http::Response Api::Series(const http::Request& request) {
     }
     w.EndArray().EndObject();
     return JsonResponse(w.Take());
-  });
+  }, RelativeWindowKey(request, now));
 }
 
 http::Response Api::Ingest(const http::Request& request) {

@@ -38,8 +38,10 @@ class Api {
   http::Response OpenApi(const http::Request& request);
 
   // Serves GET responses from the cache (or computes and stores them), with ETag and 304.
+  // `key_suffix` separates answers that differ beyond the URL (a window relative to now).
   http::Response Cached(const http::Request& request,
-                        const std::function<http::Response()>& compute);
+                        const std::function<http::Response()>& compute,
+                        std::string_view key_suffix = {});
 
   // Refreshes the known-location set after the locations table changed.
   void ReloadLocations();

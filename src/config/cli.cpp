@@ -10,6 +10,16 @@
 namespace ocean::config {
 namespace {
 
+constexpr const char* kRootFooter =
+    "Every option of a subcommand (see `oceandash serve --help`) also reads an environment\n"
+    "variable: --database DATABASE_URL, --redis REDIS_URL, --locations OCEAN_LOCATIONS_FILE,\n"
+    "--retention-days OCEAN_RETENTION_DAYS, --log-level OCEAN_LOG_LEVEL, --host OCEAN_HOST,\n"
+    "--port PORT, --static OCEAN_STATIC_DIR, --api-key-file OCEAN_API_KEY_FILE,\n"
+    "--max-body-bytes OCEAN_MAX_BODY_BYTES, --cors-origins CORS_ALLOWED_ORIGINS,\n"
+    "--threads OCEAN_THREADS, --workers OCEAN_WORKERS, --cache-max-mb OCEAN_CACHE_MAX_MB,\n"
+    "--no-scheduler OCEAN_NO_SCHEDULER. Flags override the environment, which overrides the\n"
+    "defaults.\n\n";
+
 constexpr const char* kEnvFooter =
     "Environment only (secrets stay off the command line):\n"
     "  OCEAN_API_KEY          bearer key that authorises writes (POST /api/observations/ingest/)\n"
@@ -59,9 +69,9 @@ void AddServeOptions(CLI::App& app, Config& c) {
   app.add_option("--cache-max-mb", c.cache_max_mb, "size bound of the in-process cache")
       ->envname("OCEAN_CACHE_MAX_MB")
       ->capture_default_str();
-  app.add_flag("--no-scheduler{false}", c.scheduler,
+  app.add_flag("--no-scheduler", c.no_scheduler,
                "no background jobs (daily cleanup, fetchers): use when Lambda runs them")
-      ->envname("OCEAN_SCHEDULER");
+      ->envname("OCEAN_NO_SCHEDULER");
 }
 
 std::string Trim(std::string text) {
@@ -167,7 +177,7 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   if (const char* key = std::getenv("OCEAN_API_KEY")) c.api_key = Trim(key);
 
   CLI::App app{"oceandash: ocean conditions service (API, dashboard, scheduler)", "oceandash"};
-  app.footer(kEnvFooter);
+  app.footer(std::string(kRootFooter) + kEnvFooter);
   app.require_subcommand(1);
   auto* serve = app.add_subcommand("serve", "run the HTTP API and dashboard");
   AddStorageOptions(*serve, c);
@@ -193,6 +203,7 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
     invocation.command = Command::kVersion;
     return invocation;
   }
+  c.scheduler = !c.no_scheduler;
   Validate(c);
   return invocation;
 }

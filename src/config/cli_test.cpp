@@ -15,7 +15,7 @@ class CliTest : public ::testing::Test {
   void SetUp() override {
     for (const char* name : {"PORT", "DATABASE_URL", "REDIS_URL", "OCEAN_API_KEY",
                              "OCEAN_RETENTION_DAYS", "OCEAN_LOG_LEVEL", "CORS_ALLOWED_ORIGINS",
-                             "OCEAN_SCHEDULER", "OCEAN_API_KEY_FILE", "OCEAN_LOCATIONS_FILE"}) {
+                             "OCEAN_NO_SCHEDULER", "OCEAN_API_KEY_FILE", "OCEAN_LOCATIONS_FILE"}) {
       unsetenv(name);
     }
   }

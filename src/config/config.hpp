@@ -23,7 +23,8 @@ struct Config {
   std::string cors_origins_text;                 // --cors-origins / CORS_ALLOWED_ORIGINS
   std::vector<std::string> cors_allowed_origins;  // parsed from cors_origins_text
   std::string log_level = "info";                // OCEAN_LOG_LEVEL
-  bool scheduler = true;                         // --no-scheduler turns background jobs off
+  bool scheduler = true;                         // background jobs; false with --no-scheduler
+  bool no_scheduler = false;                     // --no-scheduler / OCEAN_NO_SCHEDULER
   int threads = 0;                               // --threads / OCEAN_THREADS; 0: one per core
   int workers = 0;                               // --workers / OCEAN_WORKERS; 0: 4 per core
   int cache_max_mb = 8;                          // OCEAN_CACHE_MAX_MB (in-process cache)

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <cstdint>
@@ -37,6 +38,14 @@ constexpr const char* kDefaultValues[] = {"3", "oceandash", "UTF8", "30", "10", 
 // servers need 3 for full precision. Either way doubles read back bit-exact.
 constexpr char kSessionSetup[] = "SET extra_float_digits = 3";
 constexpr char kBeginSnapshot[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+// Query bounds beyond what 'epoch' + ms * 1 ms can represent (an interval overflows past
+// ~294247 AD; timestamptz starts at 4713 BC) are clamped, so "since forever" stays a valid
+// query. Stored observations are validated long before they get near either end.
+constexpr core::EpochMs kMinPgMs = -210863520000000;   // 4713-01-01 00:00 BC
+constexpr core::EpochMs kMaxPgMs = 9223372036854000;   // 294247-01-10
+
+core::EpochMs ClampToPg(core::EpochMs ms) { return std::clamp(ms, kMinPgMs, kMaxPgMs); }
 
 struct PgConnDeleter {
   void operator()(PGconn* conn) const { PQfinish(conn); }
@@ -599,7 +608,7 @@ class PgStore final : public Store {
     PgParams params = FilterParams(query, sql_text, next);
     if (query.after) {
       AppendNumbered(sql_text, q::kFilterAfter, next);
-      params.Add(query.after->timestamp_ms).Add(query.after->id);
+      params.Add(ClampToPg(query.after->timestamp_ms)).Add(query.after->id);
     }
     AppendNumbered(sql_text, q::kOrderByTsIdLimit, next);
     params.Add(query.limit);
@@ -646,17 +655,14 @@ class PgStore final : public Store {
 
   std::int64_t DeleteObservationsBefore(core::EpochMs cutoff_ms) override {
     return Run("delete observations", Retry::kAlways, [&](PgConnection& connection) {
-      PgTransaction transaction(connection);
       PgResultPtr result = connection.Exec("delete observations", q::kDeleteObservationsBefore,
-                                           PgParams().Add(cutoff_ms));
+                                           PgParams().Add(ClampToPg(cutoff_ms)));
       std::int64_t deleted = 0;
       const char* tuples = PQcmdTuples(result.get());
       if (std::from_chars(tuples, tuples + std::strlen(tuples), deleted).ec != std::errc()) {
         throw std::runtime_error("postgresql: delete observations: unexpected row count \"" +
                                  std::string(tuples) + "\"");
       }
-      if (deleted > 0) connection.Exec("prune series", q::kPruneSeries);
-      transaction.Commit();
       return deleted;
     });
   }
@@ -717,7 +723,7 @@ class PgStore final : public Store {
   static PgParams FilterParams(const core::ObservationQuery& query, std::string& sql_text,
                                int& next) {
     PgParams params;
-    params.Add(query.start_ms).Add(query.end_ms);
+    params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
     if (!query.locations.empty()) {
       AppendNumbered(sql_text, q::kFilterLocations, next);
       params.Add(PgTextArray(query.locations));

@@ -6,7 +6,7 @@
 
 namespace ocean::storage::sql {
 
-// Shared filter fragments for QueryObservations / CountObservations, appended in this order.
+// QueryObservations / CountObservations append the kFilter* fragments in a fixed order.
 // Locations travel as one parameter: a JSON array (SQLite json_each) or a text[] literal (PG).
 namespace sqlite {
 
@@ -75,10 +75,6 @@ inline constexpr char kLatestObservationsAt[] =
     " ORDER BY s.location_id, s.parameter";
 
 inline constexpr char kDeleteObservationsBefore[] = "DELETE FROM observations WHERE ts < ?1";
-inline constexpr char kPruneSeries[] =
-    "DELETE FROM observation_series WHERE NOT EXISTS (SELECT 1 FROM observations o"
-    " WHERE o.location_id = observation_series.location_id"
-    " AND o.parameter = observation_series.parameter)";
 
 inline constexpr char kInsertSourceRun[] =
     "INSERT INTO source_runs (source_id, started, finished, rows, ok, error)"
@@ -99,9 +95,11 @@ inline constexpr char kRowsPerSource[] =
 
 }  // namespace sqlite
 
-// PostgreSQL keeps timestamptz; epoch milliseconds convert exactly with
-// 'epoch' + ms * 1 ms (an exact double product below 2^53 µs) and back with
-// extract(epoch ...) * 1000, which is numeric (exact) since PostgreSQL 14.
+// PostgreSQL keeps timestamptz. Epoch milliseconds go in as 'epoch' + ms * interval '1 ms'
+// (to_timestamp(ms / 1000.0) would round): the product is computed in double and is exact to the
+// microsecond from 1684 BC to 2255 AD (|µs| < 2^53), and off by far less than 0.5 ms beyond.
+// They come back as (extract(epoch ...) * 1000)::int8; extract is numeric (exact) since
+// PostgreSQL 14 and the cast rounds to the nearest millisecond, so every EpochMs round-trips.
 namespace pg {
 
 // Any constant works as long as every oceandash uses the same one.
@@ -190,9 +188,6 @@ inline constexpr char kLatestObservations[] =
 inline constexpr char kDeleteObservationsBefore[] =
     "DELETE FROM observations"
     " WHERE ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond'";
-inline constexpr char kPruneSeries[] =
-    "DELETE FROM observation_series s WHERE NOT EXISTS (SELECT 1 FROM observations o"
-    " WHERE o.location_id = s.location_id AND o.parameter = s.parameter)";
 
 inline constexpr char kInsertSourceRun[] =
     "INSERT INTO source_runs (source_id, started, finished, rows, ok, error)"

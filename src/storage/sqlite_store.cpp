@@ -442,18 +442,11 @@ class SqliteStore final : public Store {
 
   std::int64_t DeleteObservationsBefore(core::EpochMs cutoff_ms) override {
     std::lock_guard lock(writer_mutex_);
-    Transaction transaction(writer_);
     {
       Statement remove(writer_, q::kDeleteObservationsBefore);
       remove.Bind(cutoff_ms).Run();
     }
-    const std::int64_t deleted = sqlite3_changes64(writer_.get());
-    if (deleted > 0) {
-      Statement prune(writer_, q::kPruneSeries);
-      prune.Run();
-    }
-    transaction.Commit();
-    return deleted;
+    return sqlite3_changes64(writer_.get());
   }
 
   void RecordSourceRun(const SourceRun& run) override {

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -73,9 +74,11 @@ class PgAdmin {
                                PQerrorMessage(conn_.get()));
     }
   }
-  PgResultPtr Exec(const std::string& sql_text, const std::vector<std::string>& params = {}) {
+  // A nullopt parameter is SQL NULL.
+  PgResultPtr Exec(const std::string& sql_text,
+                   const std::vector<std::optional<std::string>>& params = {}) {
     std::vector<const char*> values;
-    for (const std::string& param : params) values.push_back(param.c_str());
+    for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
     PgResultPtr result(PQexecParams(conn_.get(), sql_text.c_str(), static_cast<int>(values.size()),
                                     nullptr, values.data(), nullptr, nullptr, 0));
     ExecStatusType status = PQresultStatus(result.get());
@@ -659,7 +662,8 @@ std::string Numbered(std::initializer_list<std::string_view> fragments) {
 
 class PostgresPlanTest : public StoreTest<PgBackend> {
  protected:
-  std::string Explain(const std::string& sql_text, const std::vector<std::string>& params) {
+  std::string Explain(const std::string& sql_text,
+                      const std::vector<std::optional<std::string>>& params) {
     PgResultPtr result = this->backend_.admin().Exec("EXPLAIN " + sql_text, params);
     std::string plan;
     for (int row = 0; row < PQntuples(result.get()); ++row) {
@@ -686,7 +690,7 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   }
   backend_.ExecRaw("ANALYZE");
 
-  const std::string latest_all = Explain(sql::pg::kLatestObservations, {});
+  const std::string latest_all = Explain(sql::pg::kLatestObservations, {std::nullopt});
   EXPECT_THAT(latest_all, ::testing::Not(HasSubstr("Seq Scan on observations"))) << latest_all;
   EXPECT_THAT(latest_all, HasSubstr("observations_key")) << latest_all;
   const std::string latest_some = Explain(sql::pg::kLatestObservations, {"{loc3,loc4}"});

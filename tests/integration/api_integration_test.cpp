@@ -71,7 +71,8 @@ TEST_P(ApiTest, HealthLocationsParameters) {
   const auto locations = Fetch("GET", server->Url("/api/locations/"));
   EXPECT_EQ(locations.status, 200);
   EXPECT_EQ(locations.Json().as_array().size(), 12u);
-  const auto& first = locations.Json().as_array()[0].as_object();
+  const auto locations_json = locations.Json();
+  const auto& first = locations_json.as_array()[0].as_object();
   for (const char* field : {"id", "name", "latitude", "longitude", "description"}) {
     EXPECT_TRUE(first.contains(field)) << field;
   }
@@ -84,7 +85,8 @@ TEST_P(ApiTest, HealthLocationsParameters) {
 
   const auto parameters = Fetch("GET", server->Url("/api/parameters/"));
   std::set<std::string> ids;
-  for (const auto& p : parameters.Json().as_array()) {
+  const auto parameters_json = parameters.Json();
+  for (const auto& p : parameters_json.as_array()) {
     ids.insert(std::string(p.at("id").as_string()));
     EXPECT_TRUE(p.at("valid_min").is_number());
     EXPECT_TRUE(p.at("standard_name").is_string());
@@ -116,7 +118,8 @@ TEST_P(ApiTest, IngestAuthAndErrors) {
       R"(,{"location_id":"monterey-bay","parameter":"sst","timestamp":"2026-11-01T00:00:00Z","value":99,"source":"test"}])";
   const auto rejected = Ingest(*server, mixed);
   ExpectError(rejected, 400, "validation_error");
-  const auto& detail = rejected.Json().at("error").at("details").as_array()[0];
+  const auto rejected_json = rejected.Json();
+  const auto& detail = rejected_json.at("error").at("details").as_array()[0];
   EXPECT_EQ(detail.at("index").as_int64(), 3);
   EXPECT_EQ(detail.at("field").as_string(), "value");
   EXPECT_EQ(Fetch("GET", server->Url("/api/observations/")).Json().at("count").as_int64(), 0);
@@ -221,7 +224,8 @@ TEST_P(ApiTest, LatestSeriesAndEtag) {
   EXPECT_EQ(all_latest.Json().as_array().size(), 3u);
   const auto location = Fetch("GET", server->Url("/api/locations/monterey-bay/"));
   EXPECT_EQ(location.Json().at("latest").as_array().size(), 2u);
-  for (const auto& row : location.Json().at("latest").as_array()) {
+  const auto location_json = location.Json();
+  for (const auto& row : location_json.at("latest").as_array()) {
     if (row.at("parameter").as_string() == "sst") {
       EXPECT_EQ(row.at("timestamp").as_string(), FormatTs(start + 699 * 3'600'000LL));
     }

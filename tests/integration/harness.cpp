@@ -31,6 +31,24 @@ std::string RequireEnv(const char* name) {
   return value;
 }
 
+size_t WriteBody(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
+  std::string line(data, size * count);
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    static_cast<std::multimap<std::string, std::string>*>(user)->emplace(
+        Lower(line.substr(0, colon)), value);
+  }
+  return size * count;
+}
+
 }  // namespace
 
 std::string FormatTs(long long ms) {
@@ -88,27 +106,9 @@ HttpResult Fetch(const std::string& method, const std::string& url, const std::s
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(
-      curl.get(), CURLOPT_WRITEFUNCTION,
-      +[](char* data, size_t size, size_t count, void* user) -> size_t {
-        static_cast<std::string*>(user)->append(data, size * count);
-        return size * count;
-      });
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &WriteBody);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &result.body);
-  curl_easy_setopt(
-      curl.get(), CURLOPT_HEADERFUNCTION,
-      +[](char* data, size_t size, size_t count, void* user) -> size_t {
-        std::string line(data, size * count);
-        const auto colon = line.find(':');
-        if (colon != std::string::npos) {
-          std::string value = line.substr(colon + 1);
-          value.erase(0, value.find_first_not_of(" \t"));
-          while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-          static_cast<std::multimap<std::string, std::string>*>(user)->emplace(
-              Lower(line.substr(0, colon)), value);
-        }
-        return size * count;
-      });
+  curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, &WriteHeader);
   curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &result.headers);
   const CURLcode code = curl_easy_perform(curl.get());
   if (code != CURLE_OK) {

@@ -27,8 +27,10 @@ CREATE TABLE observations (
 -- Unfiltered time-ordered pages (keyset on ts, id) and retention deletes by ts.
 CREATE INDEX observations_ts_id ON observations (ts, id);
 
--- Every (location, parameter) that has observations: the small driving set for the LATERAL
+-- Every (location, parameter) that ever had observations: the small driving set for the LATERAL
 -- "latest" query, so it probes the key index once per series instead of scanning observations.
+-- Never pruned: a series emptied by retention just yields no row, and pruning would race with
+-- a concurrent ingest re-adding it.
 CREATE TABLE observation_series (
   location_id text NOT NULL REFERENCES locations (id),
   parameter   text NOT NULL,

@@ -31,8 +31,10 @@ CREATE UNIQUE INDEX observations_key ON observations (location_id, parameter, ts
 -- Unfiltered time-ordered pages (keyset on ts, id) and retention deletes by ts.
 CREATE INDEX observations_ts_id ON observations (ts, id);
 
--- Every (location, parameter) that has observations: the small driving set for the "latest"
+-- Every (location, parameter) that ever had observations: the small driving set for the "latest"
 -- query, so it probes the key index once per series instead of scanning observations.
+-- Never pruned: a series emptied by retention just yields no row, and pruning would race with
+-- a concurrent ingest re-adding it.
 CREATE TABLE observation_series (
   location_id TEXT NOT NULL REFERENCES locations (id),
   parameter   TEXT NOT NULL,
