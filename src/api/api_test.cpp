@@ -1,7 +1,9 @@
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <filesystem>
 #include <set>
+#include <unistd.h>
 
 #include "api/api.hpp"
 #include "api/json_writer.hpp"
@@ -143,10 +145,14 @@ TEST(OpenApi, MatchesRouteTable) {
       documented.emplace(std::string(path), std::string(method));
     }
   }
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("oceandash-api-test-" + std::to_string(::getpid()) + ".db");
+  auto store = storage::OpenStore("sqlite:" + path.string(), 1);
+  store->Migrate();
+  auto cache = cache::OpenCache("", {});
+  Api api(*store, *cache, {});
   http::Router router;
-  // The handlers are never called: a null Api reference is never dereferenced.
-  Api* api = nullptr;
-  RegisterRoutes(router, *api);
+  RegisterRoutes(router, api);
   std::set<std::pair<std::string, std::string>> routed;
   for (const auto& route : router.Routes()) {
     std::string method(http::ToString(route.method));
@@ -154,6 +160,8 @@ TEST(OpenApi, MatchesRouteTable) {
     routed.emplace(route.pattern, method);
   }
   EXPECT_EQ(documented, routed);
+  store.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
 }  // namespace

@@ -30,8 +30,8 @@ namespace q = sql::pg;
 // Connection defaults; the URL may override any of them (it is expanded after these).
 // connect_timeout makes a dead server an UnavailableError within seconds; keepalives let a
 // silently vanished peer surface as a broken connection instead of a hang.
-constexpr const char* kDefaultKeywords[] = {"connect_timeout", "application_name",
-                                            "client_encoding", "keepalives_idle",
+constexpr const char* kDefaultKeywords[] = {"connect_timeout",     "application_name",
+                                            "client_encoding",     "keepalives_idle",
                                             "keepalives_interval", "keepalives_count"};
 constexpr const char* kDefaultValues[] = {"3", "oceandash", "UTF8", "30", "10", "3"};
 // PostgreSQL 12+ prints the shortest text that round-trips whenever this is positive; older
@@ -42,8 +42,8 @@ constexpr char kBeginSnapshot[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ON
 // Query bounds beyond what 'epoch' + ms * 1 ms can represent (an interval overflows past
 // ~294247 AD; timestamptz starts at 4713 BC) are clamped, so "since forever" stays a valid
 // query. Stored observations are validated long before they get near either end.
-constexpr core::EpochMs kMinPgMs = -210863520000000;   // 4713-01-01 00:00 BC
-constexpr core::EpochMs kMaxPgMs = 9223372036854000;   // 294247-01-10
+constexpr core::EpochMs kMinPgMs = -210863520000000;  // 4713-01-01 00:00 BC
+constexpr core::EpochMs kMaxPgMs = 9223372036854000;  // 294247-01-10
 
 core::EpochMs ClampToPg(core::EpochMs ms) { return std::clamp(ms, kMinPgMs, kMaxPgMs); }
 
@@ -180,8 +180,7 @@ class PgConnection {
       Check(start.get(), what, false);
       throw std::runtime_error("postgresql: " + std::string(what) + ": server did not enter COPY");
     }
-    const bool sent =
-        PQputCopyData(conn_.get(), data.data(), static_cast<int>(data.size())) == 1;
+    const bool sent = PQputCopyData(conn_.get(), data.data(), static_cast<int>(data.size())) == 1;
     // After a failed send the copy is ended with an error message, which aborts it server-side.
     const int ended = PQputCopyEnd(conn_.get(), sent ? nullptr : "client failed to send data");
     PgResultPtr end(PQgetResult(conn_.get()));
@@ -190,9 +189,8 @@ class PgConnection {
     }
     if (!sent || ended != 1) {
       broken_ = true;
-      throw ConnectionLost("postgresql: " + std::string(what) + ": " +
-                               OneLine(PQerrorMessage(conn_.get())),
-                           false);
+      throw ConnectionLost(
+          "postgresql: " + std::string(what) + ": " + OneLine(PQerrorMessage(conn_.get())), false);
     }
     Check(end.get(), what, false);
   }
@@ -464,9 +462,9 @@ std::string CopyData(std::span<const core::Observation> rows) {
     // Shortest representation that parses back to the same double.
     out.append(number, std::to_chars(number, number + sizeof number, row.value).ptr);
     out += '\t';
-    out.append(number,
-               std::to_chars(number, number + sizeof number, static_cast<int>(row.quality_flag))
-                   .ptr);
+    out.append(
+        number,
+        std::to_chars(number, number + sizeof number, static_cast<int>(row.quality_flag)).ptr);
     out += '\t';
     AppendCopyText(out, row.source);
     out += '\n';
@@ -508,8 +506,7 @@ class PgStore final : public Store {
         transaction.Commit();
       }
       if (report.from_version > known) {
-        throw SchemaTooNewError("database schema version " +
-                                std::to_string(report.from_version) +
+        throw SchemaTooNewError("database schema version " + std::to_string(report.from_version) +
                                 " is newer than this binary knows (" + std::to_string(known) +
                                 "); upgrade oceandash");
       }
@@ -629,8 +626,7 @@ class PgStore final : public Store {
     AppendNumbered(sql_text, q::kCountObservations, next);
     PgParams params = FilterParams(query, sql_text, next);
     return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
-      return ParseInt(
-          connection.Exec("count observations", sql_text.c_str(), params).get(), 0, 0);
+      return ParseInt(connection.Exec("count observations", sql_text.c_str(), params).get(), 0, 0);
     });
   }
 
@@ -643,8 +639,7 @@ class PgStore final : public Store {
       params.Add(PgTextArray(std::vector<std::string>(locations.begin(), locations.end())));
     }
     return Run("latest observations", Retry::kAlways, [&](PgConnection& connection) {
-      PgResultPtr result =
-          connection.Exec("latest observations", q::kLatestObservations, params);
+      PgResultPtr result = connection.Exec("latest observations", q::kLatestObservations, params);
       std::vector<core::Observation> rows;
       for (int row = 0; row < PQntuples(result.get()); ++row) {
         rows.push_back(ReadObservation(result.get(), row, 0));
@@ -752,8 +747,7 @@ class PgStore final : public Store {
         return operation(*lease);
       } catch (const ConnectionLost& e) {
         pool_.DropIdle();
-        const bool may_retry =
-            attempt == 1 && (retry == Retry::kAlways || !e.commit_sent());
+        const bool may_retry = attempt == 1 && (retry == Retry::kAlways || !e.commit_sent());
         if (!may_retry) throw core::UnavailableError(e.what());
         spdlog::warn("postgresql: {} lost its connection ({}); reconnecting and retrying once",
                      what, e.what());

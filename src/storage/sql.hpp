@@ -1,21 +1,20 @@
-// Every SQL statement of the storage module, as named constants. Values always travel as
-// bound parameters. Optional filters are fixed fragments appended in a fixed order; their
-// '?' placeholders are bound positionally (SQLite) or renumbered to $n (PostgreSQL, see
-// pg_store.cpp), so no statement text ever comes from input.
+// Every SQL statement of the storage module, as named constants; values always travel as bound
+// parameters. The observation queries are composed from fixed fragments (kSelect/kCount, then
+// the kFilter* that apply, in a fixed order), written with '?' placeholders: SQLite binds them
+// positionally and pg_store.cpp renumbers them to $1, $2, ... No statement text comes from input.
 #pragma once
 
 namespace ocean::storage::sql {
 
-// QueryObservations / CountObservations append the kFilter* fragments in a fixed order.
-// Locations travel as one parameter: a JSON array (SQLite json_each) or a text[] literal (PG).
+// A location filter is one parameter: a JSON array read with json_each (SQLite) or a text[]
+// literal (PostgreSQL).
 namespace sqlite {
 
 inline constexpr char kCreateMigrationsTable[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version INTEGER PRIMARY KEY NOT NULL,"
     " applied_at INTEGER NOT NULL)";
-inline constexpr char kCurrentVersion[] =
-    "SELECT coalesce(max(version), 0) FROM schema_migrations";
+inline constexpr char kCurrentVersion[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 inline constexpr char kRecordMigration[] =
     "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)";
 
@@ -50,8 +49,7 @@ inline constexpr char kSelectObservations[] =
     " WHERE ts >= ? AND ts <= ?";
 inline constexpr char kCountObservations[] =
     "SELECT count(*) FROM observations WHERE ts >= ? AND ts <= ?";
-inline constexpr char kFilterLocations[] =
-    " AND location_id IN (SELECT value FROM json_each(?))";
+inline constexpr char kFilterLocations[] = " AND location_id IN (SELECT value FROM json_each(?))";
 inline constexpr char kFilterParameter[] = " AND parameter = ?";
 inline constexpr char kFilterSource[] = " AND source = ?";
 inline constexpr char kFilterAfter[] = " AND (ts, id) > (?, ?)";
@@ -110,8 +108,7 @@ inline constexpr char kCreateMigrationsTable[] =
     " version integer PRIMARY KEY,"
     " applied_at timestamptz NOT NULL DEFAULT now())";
 inline constexpr char kLockMigrations[] = "SELECT pg_advisory_xact_lock($1::int8)";
-inline constexpr char kCurrentVersion[] =
-    "SELECT coalesce(max(version), 0) FROM schema_migrations";
+inline constexpr char kCurrentVersion[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 inline constexpr char kRecordMigration[] =
     "INSERT INTO schema_migrations (version) VALUES ($1::int4)";
 

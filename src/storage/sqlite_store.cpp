@@ -89,8 +89,8 @@ class SqliteConnection {
     if (!reader) {
       std::string mode = QueryText(kEnableWal);
       if (mode != "wal" && path != kMemoryPath) {
-        throw std::runtime_error("sqlite: cannot enable WAL journal mode on " + path +
-                                 " (got \"" + mode + "\")");
+        throw std::runtime_error("sqlite: cannot enable WAL journal mode on " + path + " (got \"" +
+                                 mode + "\")");
       }
     } else {
       Exec(kQueryOnly);

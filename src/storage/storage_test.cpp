@@ -257,15 +257,16 @@ TYPED_TEST(StoreTest, MigrateReportsFromZeroOnEmptyDatabase) {
 
 TYPED_TEST(StoreTest, RefusesSchemaNewerThanBinary) {
   this->backend_.ExecRaw(
-      TypeParam::kIsPostgres ? "INSERT INTO schema_migrations (version) VALUES (999)"
-                             : "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
+      TypeParam::kIsPostgres
+          ? "INSERT INTO schema_migrations (version) VALUES (999)"
+          : "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
   try {
     this->store_->Migrate();
     FAIL() << "Migrate accepted a newer schema";
   } catch (const SchemaTooNewError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("database schema version 999 is newer than this binary knows (" +
-                                    std::to_string(this->backend_.KnownVersion()) +
-                                    "); upgrade oceandash"));
+    EXPECT_THAT(e.what(),
+                HasSubstr("database schema version 999 is newer than this binary knows (" +
+                          std::to_string(this->backend_.KnownVersion()) + "); upgrade oceandash"));
   }
 }
 
@@ -342,9 +343,14 @@ TYPED_TEST(StoreTest, IngestIsAllOrNothing) {
 TYPED_TEST(StoreTest, RoundTripsValuesTimestampsAndTextExactly) {
   const std::string odd_location = this->kLocations[2].id;
   // Not -0.0: SQLite stores integral REAL values as integers and reads -0.0 back as 0.0.
-  const std::vector<double> values = {0.1,      1.0 / 3.0, -123.45678901234567, 1e-300,
-                                      2.2250738585072014e-308, 1.7976931348623157e308,
-                                      9007199254740993.0, 12345.000000000002};
+  const std::vector<double> values = {0.1,
+                                      1.0 / 3.0,
+                                      -123.45678901234567,
+                                      1e-300,
+                                      2.2250738585072014e-308,
+                                      1.7976931348623157e308,
+                                      9007199254740993.0,
+                                      12345.000000000002};
   const std::vector<core::EpochMs> timestamps = {
       1, -1, 1700000000123, 253402300799999, -62135596800000, 1699999999999, 0, 42};
   std::vector<Observation> rows;
@@ -410,11 +416,10 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
       query.parameter = "p1";
     }
     auto everything = this->store_->QueryObservations(query);
-    const std::int64_t expected =
-        filtered ? expected_count([](const Observation& o) {
-          return o.location_id == "buoy-a" && o.parameter == "p1";
-        })
-                 : 1200;
+    const std::int64_t expected = filtered ? expected_count([](const Observation& o) {
+      return o.location_id == "buoy-a" && o.parameter == "p1";
+    })
+                                           : 1200;
     ASSERT_GT(expected, 100);
     ASSERT_EQ(static_cast<std::int64_t>(everything.size()), expected);
     EXPECT_EQ(this->store_->CountObservations(query), expected);
@@ -445,9 +450,9 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
 
 TYPED_TEST(StoreTest, LatestPerLocationAndParameterAcrossSources) {
   std::vector<Observation> rows = {
-      this->Obs("buoy-a", "temp", 100, 1.0, "s1"),  this->Obs("buoy-a", "temp", 200, 2.0, "s2"),
-      this->Obs("buoy-a", "temp", 150, 1.5, "s1"),  this->Obs("buoy-a", "salt", 300, 3.0, "s1"),
-      this->Obs("buoy-a", "salt", 300, 3.5, "s2"),  this->Obs("buoy-b", "temp", 50, 5.0, "s3"),
+      this->Obs("buoy-a", "temp", 100, 1.0, "s1"), this->Obs("buoy-a", "temp", 200, 2.0, "s2"),
+      this->Obs("buoy-a", "temp", 150, 1.5, "s1"), this->Obs("buoy-a", "salt", 300, 3.0, "s1"),
+      this->Obs("buoy-a", "salt", 300, 3.5, "s2"), this->Obs("buoy-b", "temp", 50, 5.0, "s3"),
       this->Obs("buoy-b", "temp", 40, 4.0, "s1"),
   };
   this->store_->UpsertObservations(rows);
@@ -585,16 +590,15 @@ TYPED_TEST(StoreTest, IngestThroughput) {
     }
   }
   auto start = std::chrono::steady_clock::now();
-  for (const auto& batch : batches) ASSERT_EQ(this->store_->UpsertObservations(batch).inserted,
-                                              kBatchRows);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& batch : batches)
+    ASSERT_EQ(this->store_->UpsertObservations(batch).inserted, kBatchRows);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double rate = kBatches * kBatchRows / seconds;
   std::printf("[ RATE     ] %s insert: %.0f rows/s (%d batches of %d)\n",
               TypeParam::kIsPostgres ? "postgres" : "sqlite", rate, kBatches, kBatchRows);
   start = std::chrono::steady_clock::now();
-  for (const auto& batch : batches) ASSERT_EQ(this->store_->UpsertObservations(batch).updated,
-                                              kBatchRows);
+  for (const auto& batch : batches)
+    ASSERT_EQ(this->store_->UpsertObservations(batch).updated, kBatchRows);
   seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("[ RATE     ] %s update: %.0f rows/s\n",
               TypeParam::kIsPostgres ? "postgres" : "sqlite", kBatches * kBatchRows / seconds);
@@ -638,8 +642,7 @@ TEST(MigrationsTest, EmbeddedAndNumberedFromOne) {
 TEST(PostgresStoreTest, UnreachableServerIsUnavailableQuickly) {
   auto start = std::chrono::steady_clock::now();
   // Port 1 on loopback refuses connections.
-  EXPECT_THROW(OpenStore("postgresql://postgres@127.0.0.1:1/oceandash", 2),
-               core::UnavailableError);
+  EXPECT_THROW(OpenStore("postgresql://postgres@127.0.0.1:1/oceandash", 2), core::UnavailableError);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
 }
 
@@ -696,17 +699,16 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   const std::string latest_some = Explain(sql::pg::kLatestObservations, {"{loc3,loc4}"});
   EXPECT_THAT(latest_some, ::testing::Not(HasSubstr("Seq Scan on observations"))) << latest_some;
 
-  const std::string window = Explain(
-      Numbered({sql::pg::kSelectObservations, sql::pg::kFilterLocations,
-                sql::pg::kFilterParameter, sql::pg::kOrderByTsIdLimit}),
-      {"1700000000000", "1700003600000", "{loc7}", "p3", "1000"});
+  const std::string window =
+      Explain(Numbered({sql::pg::kSelectObservations, sql::pg::kFilterLocations,
+                        sql::pg::kFilterParameter, sql::pg::kOrderByTsIdLimit}),
+              {"1700000000000", "1700003600000", "{loc7}", "p3", "1000"});
   EXPECT_THAT(window, ::testing::Not(HasSubstr("Seq Scan on observations"))) << window;
   const std::string page = Explain(
       Numbered({sql::pg::kSelectObservations, sql::pg::kFilterAfter, sql::pg::kOrderByTsIdLimit}),
       {"1700000000000", "1700003600000", "1700000600000", "5000", "1000"});
   EXPECT_THAT(page, ::testing::Not(HasSubstr("Seq Scan on observations"))) << page;
-  const std::string retention =
-      Explain(sql::pg::kDeleteObservationsBefore, {"1700000060000"});
+  const std::string retention = Explain(sql::pg::kDeleteObservationsBefore, {"1700000060000"});
   EXPECT_THAT(retention, ::testing::Not(HasSubstr("Seq Scan on observations"))) << retention;
 }
 
@@ -775,17 +777,16 @@ TEST_F(SqlitePlanTest, LatestAndWindowQueriesUseIndexes) {
   for (int i = 0; i < 2000; ++i) rows.push_back(Obs("buoy-a", "p" + std::to_string(i % 4), i, i));
   store_->UpsertObservations(rows);
   backend_.ExecRaw("ANALYZE");
-  for (const char* statement : {sql::sqlite::kLatestObservations,
-                                sql::sqlite::kLatestObservationsAt}) {
+  for (const char* statement :
+       {sql::sqlite::kLatestObservations, sql::sqlite::kLatestObservationsAt}) {
     std::string plan = ExplainQueryPlan(statement);
     EXPECT_THAT(plan, ::testing::Not(HasSubstr("SCAN o\n"))) << plan;
     EXPECT_THAT(plan, ::testing::Not(HasSubstr("SCAN i\n"))) << plan;
     EXPECT_THAT(plan, HasSubstr("observations_key")) << plan;
   }
-  std::string window = ExplainQueryPlan(std::string(sql::sqlite::kSelectObservations) +
-                                        sql::sqlite::kFilterLocations +
-                                        sql::sqlite::kFilterParameter +
-                                        sql::sqlite::kOrderByTsIdLimit);
+  std::string window = ExplainQueryPlan(
+      std::string(sql::sqlite::kSelectObservations) + sql::sqlite::kFilterLocations +
+      sql::sqlite::kFilterParameter + sql::sqlite::kOrderByTsIdLimit);
   EXPECT_THAT(window, ::testing::Not(HasSubstr("SCAN observations\n"))) << window;
 }
 

@@ -1,6 +1,5 @@
 #include "storage/store.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -28,7 +27,8 @@ std::unique_ptr<Store> OpenStore(const std::string& url, int pool_size) {
   if (view.starts_with(kSqliteScheme)) {
     std::string path(view.substr(kSqliteScheme.size()));
     if (path.empty()) {
-      throw std::invalid_argument("database URL \"sqlite:\" needs a file path, e.g. sqlite:ocean.db");
+      throw std::invalid_argument(
+          "database URL \"sqlite:\" needs a file path, e.g. sqlite:ocean.db");
     }
     return OpenSqliteStore(path, pool_size);
   }

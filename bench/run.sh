@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# HTTP benchmark of the issue's targets, with wrk on loopback. Results go to stdout; copy the
+# summary into bench/README.md. Needs the release build (scripts/build.sh) and starts its own
+# PostgreSQL and Redis (scripts/services.sh) in a temporary folder.
+#
+#   bench/run.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-10}
+scripts/install-deps.sh --test
+scripts/build.sh oceandash
+
+WORK=$(mktemp -d /tmp/oceandash-bench-XXXXXX)
+export OCEAN_SERVICES_DIR=$WORK/services
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  scripts/services.sh stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+scripts/services.sh start >/dev/null
+. "$OCEAN_SERVICES_DIR/services.env"
+KEY=bench-key-0123456789abcdef
+python3 bench/load.py --write-locations "$WORK/locations.json"
+
+start_server() {  # $1 database url, rest: extra flags
+  local db=$1; shift
+  OCEAN_API_KEY=$KEY build/oceandash serve --host 127.0.0.1 --port 0 --no-scheduler \
+    --database "$db" --locations "$WORK/locations.json" --log-level warn "$@" \
+    > "$WORK/server.out" 2> "$WORK/server.err" &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    PORT=$(grep -o '"port":[0-9]*' "$WORK/server.out" 2>/dev/null | head -1 | cut -d: -f2)
+    [ -n "$PORT" ] && return 0
+    sleep 0.1
+  done
+  echo "server did not start" >&2; cat "$WORK/server.err" >&2; exit 1
+}
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status"; }
+run_wrk() {  # $1 label, $2 path
+  local out
+  out=$(wrk -t2 -c16 -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$2")
+  printf '%-34s %10s req/s   p50 %8s   p99 %8s\n' "$1" \
+    "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(echo "$out" | awk '$1=="50%" {print $2}')" \
+    "$(echo "$out" | awk '$1=="99%" {print $2}')"
+  echo "$out" | grep -E "Non-2xx|Socket errors" || true
+}
+
+SERIES="/api/observations/series/?location=bench-07&parameter=sst"
+LATEST="/api/observations/latest/"
+PAGE="/api/observations/?location=bench-03&parameter=sst&limit=1000"
+
+echo "== PostgreSQL, cache on (in-process)"
+start_server "$OCEAN_TEST_PG_URL"
+python3 bench/load.py --port "$PORT" --key "$KEY"
+run_wrk "series (cached)" "$SERIES"
+run_wrk "latest (cached)" "$LATEST"
+echo "resident memory: $(rss_mb) MB"
+stop_server
+
+echo "== PostgreSQL, cache off"
+start_server "$OCEAN_TEST_PG_URL" --cache-max-mb 0
+run_wrk "series (uncached, PostgreSQL)" "$SERIES"
+run_wrk "latest (uncached, PostgreSQL)" "$LATEST"
+run_wrk "page of 1000 (uncached, PostgreSQL)" "$PAGE"
+echo "resident memory: $(rss_mb) MB"
+stop_server
+
+echo "== PostgreSQL + Redis"
+start_server "$OCEAN_TEST_PG_URL" --redis "$OCEAN_TEST_REDIS_URL"
+run_wrk "series (Redis cache)" "$SERIES"
+echo "resident memory: $(rss_mb) MB"
+stop_server
+
+echo "== SQLite"
+start_server "sqlite:$WORK/bench.db"
+python3 bench/load.py --port "$PORT" --key "$KEY"
+run_wrk "series (cached, SQLite)" "$SERIES"
+stop_server
+start_server "sqlite:$WORK/bench.db" --cache-max-mb 0
+run_wrk "series (uncached, SQLite)" "$SERIES"
+run_wrk "latest (uncached, SQLite)" "$LATEST"
+run_wrk "page of 1000 (uncached, SQLite)" "$PAGE"
+echo "resident memory after the whole run: $(rss_mb) MB"
+stop_server
