@@ -210,6 +210,12 @@ http::Response Api::Cached(const http::Request& request,
   if (!cached) {
     http::Response fresh = compute();
     if (fresh.status != 200) return fresh;
+    if (!fresh.headers.empty()) {
+      // Headers beyond ETag (a CSV page's Link) are not kept by the cache: answer uncached.
+      fresh.headers.push_back({"ETag", MakeEtag(fresh.body)});
+      fresh.headers.push_back({"Cache-Control", "no-cache"});
+      return fresh;
+    }
     cached = cache::CachedResponse{MakeEtag(fresh.body), fresh.content_type, std::move(fresh.body)};
     cache_.Put(key, *cached);
   }

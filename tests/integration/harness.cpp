@@ -127,12 +127,12 @@ int Shell(const std::string& command) {
 
 std::string Binary() {
   const char* binary = std::getenv("OCEAN_BINARY");
-  return binary != nullptr ? binary : "build/oceandash";
+  return binary != nullptr ? binary : OCEAN_DEFAULT_BINARY;
 }
 
 std::string SourceDir() {
   const char* dir = std::getenv("OCEAN_SOURCE_DIR");
-  return dir != nullptr ? dir : ".";
+  return dir != nullptr ? dir : OCEAN_DEFAULT_SOURCE_DIR;
 }
 
 std::string PgUrl() { return RequireEnv("OCEAN_TEST_PG_URL"); }
@@ -175,6 +175,16 @@ TempDir::~TempDir() {
 }
 
 Server::Server(ServerOptions options) {
+  try {
+    Launch(std::move(options));
+  } catch (...) {
+    // The destructor does not run for a throwing constructor: reap the child and the readers.
+    Reap();
+    throw;
+  }
+}
+
+void Server::Launch(ServerOptions options) {
   int out_pipe[2];
   int err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
@@ -220,7 +230,9 @@ Server::Server(ServerOptions options) {
   throw std::runtime_error("oceandash did not print its start line in 30 s: " + Stderr());
 }
 
-Server::~Server() {
+Server::~Server() { Reap(); }
+
+void Server::Reap() {
   if (pid_ > 0) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);

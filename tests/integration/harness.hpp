@@ -86,6 +86,8 @@ class Server {
   std::string Stderr() const;
 
  private:
+  void Launch(ServerOptions options);
+  void Reap();
   void ReadStream(int fd, bool is_stdout);
 
   pid_t pid_ = -1;

@@ -195,7 +195,7 @@ TEST(StartUp, RefusesSchemaNewerThanBinary) {
   const std::string db = dir.path() + "/new.db";
   const auto [migrate_status, migrate_out] = RunOceandash({"migrate", "--database", "sqlite:" + db});
   ASSERT_EQ(migrate_status, 0) << migrate_out;
-  ASSERT_EQ(Shell("sqlite3 " + db + " \"INSERT INTO schema_migrations(version) VALUES (9999)\""), 0);
+  ASSERT_EQ(Shell("sqlite3 " + db + " \"INSERT INTO schema_migrations(version, applied_at) VALUES (9999, 0)\""), 0);
   const auto [status, out] = RunOceandash({"migrate", "--database", "sqlite:" + db});
   EXPECT_NE(status, 0);
   EXPECT_THAT(out, HasSubstr("newer"));
