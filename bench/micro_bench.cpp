@@ -1,7 +1,7 @@
 // Micro benchmarks of the hot pure functions: ingest parsing, downsampling, time formatting.
 #include <benchmark/benchmark.h>
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 #include <string>
 
 #include "core/lttb.hpp"

@@ -1,9 +1,9 @@
 #include "api/api.hpp"
 
-#include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <algorithm>
+#include <cmath>
 
 #include "api/json_writer.hpp"
 #include "api/openapi.hpp"
@@ -328,62 +328,67 @@ http::Response Api::ListObservations(const http::Request& request) {
   auto params = ParseObservationsQuery(request.query, now,
                                        [this](std::string_view id) { return LocationExists(id); });
   params.csv = WantsCsv(request, params.csv);
-  return Cached(request, [&] {
-    // One row more than the page tells whether a next page exists without a second query.
-    auto query = params.query;
-    query.limit = params.query.limit + 1;
-    auto rows = store_.QueryObservations(query);
-    std::optional<std::string> next_query;
-    if (static_cast<std::int64_t>(rows.size()) > params.query.limit) {
-      rows.pop_back();
-      const auto& last = rows.back();
-      next_query = NextPageQuery(
-          params, core::EncodeCursor({last.observation.timestamp_ms, last.id}));
-    }
-    const std::string next_url =
-        next_query ? fmt::format("{}{}?{}", request.scheme_host, request.path, *next_query) : "";
+  return Cached(
+      request,
+      [&] {
+        // One row more than the page tells whether a next page exists without a second query.
+        auto query = params.query;
+        query.limit = params.query.limit + 1;
+        auto rows = store_.QueryObservations(query);
+        std::optional<std::string> next_query;
+        if (static_cast<std::int64_t>(rows.size()) > params.query.limit) {
+          rows.pop_back();
+          const auto& last = rows.back();
+          next_query =
+              NextPageQuery(params, core::EncodeCursor({last.observation.timestamp_ms, last.id}));
+        }
+        const std::string next_url =
+            next_query ? fmt::format("{}{}?{}", request.scheme_host, request.path, *next_query)
+                       : "";
 
-    http::Response response;
-    if (params.csv) {
-      std::string out;
-      out.reserve(64 + rows.size() * 80);
-      out += "location_id,parameter,timestamp,value,quality_flag,source\r\n";
-      for (const auto& row : rows) {
-        const auto& o = row.observation;
-        AppendCsvField(out, o.location_id);
-        out += ',';
-        out += o.parameter;
-        out += ',';
-        out += core::FormatTimestamp(o.timestamp_ms);
-        fmt::format_to(std::back_inserter(out), ",{},", o.value);
-        out += core::ToString(o.quality_flag);
-        out += ',';
-        out += o.source;
-        out += "\r\n";
-      }
-      response.content_type = std::string(kCsv);
-      response.body = std::move(out);
-      if (next_query) response.headers.push_back({"Link", fmt::format("<{}>; rel=\"next\"", next_url)});
-      return response;
-    }
-    const auto count = store_.CountObservations(params.query);
-    JsonWriter w(256 + rows.size() * 160);
-    w.BeginObject().Key("count").Int(count).Key("next");
-    if (next_query) {
-      w.String(next_url);
-    } else {
-      w.Null();
-    }
-    w.Key("results").BeginArray();
-    for (const auto& row : rows) WriteObservation(w, row.observation);
-    w.EndArray().EndObject();
-    return JsonResponse(w.Take());
-  }, RelativeWindowKey(request, now));
+        http::Response response;
+        if (params.csv) {
+          std::string out;
+          out.reserve(64 + rows.size() * 80);
+          out += "location_id,parameter,timestamp,value,quality_flag,source\r\n";
+          for (const auto& row : rows) {
+            const auto& o = row.observation;
+            AppendCsvField(out, o.location_id);
+            out += ',';
+            out += o.parameter;
+            out += ',';
+            out += core::FormatTimestamp(o.timestamp_ms);
+            fmt::format_to(std::back_inserter(out), ",{},", o.value);
+            out += core::ToString(o.quality_flag);
+            out += ',';
+            out += o.source;
+            out += "\r\n";
+          }
+          response.content_type = std::string(kCsv);
+          response.body = std::move(out);
+          if (next_query)
+            response.headers.push_back({"Link", fmt::format("<{}>; rel=\"next\"", next_url)});
+          return response;
+        }
+        const auto count = store_.CountObservations(params.query);
+        JsonWriter w(256 + rows.size() * 160);
+        w.BeginObject().Key("count").Int(count).Key("next");
+        if (next_query) {
+          w.String(next_url);
+        } else {
+          w.Null();
+        }
+        w.Key("results").BeginArray();
+        for (const auto& row : rows) WriteObservation(w, row.observation);
+        w.EndArray().EndObject();
+        return JsonResponse(w.Take());
+      },
+      RelativeWindowKey(request, now));
 }
 
 http::Response Api::LatestObservations(const http::Request& request) {
-  const auto locations = ParseLatestQuery(
-      request.query, [this](std::string_view id) { return LocationExists(id); });
+  const auto locations =
+      ParseLatestQuery(request.query, [this](std::string_view id) { return LocationExists(id); });
   return Cached(request, [&] {
     const auto latest = store_.LatestObservations(locations);
     JsonWriter w(256 + latest.size() * 160);
@@ -398,67 +403,70 @@ http::Response Api::Series(const http::Request& request) {
   const core::EpochMs now = options_.now();
   const auto params = ParseSeriesQuery(request.query, now,
                                        [this](std::string_view id) { return LocationExists(id); });
-  return Cached(request, [&] {
-    core::ObservationQuery query;
-    query.locations = {params.location};
-    query.parameter = params.parameter;
-    query.source = params.source;
-    query.start_ms = params.start_ms;
-    query.end_ms = params.end_ms;
-    // 30 days of 10-minute buoy data from a few sources stays far below this bound; beyond
-    // it the series is cut at the newest end rather than exhausting memory.
-    query.limit = 200'000;
-    const auto rows = store_.QueryObservations(query);
+  return Cached(
+      request,
+      [&] {
+        core::ObservationQuery query;
+        query.locations = {params.location};
+        query.parameter = params.parameter;
+        query.source = params.source;
+        query.start_ms = params.start_ms;
+        query.end_ms = params.end_ms;
+        // 30 days of 10-minute buoy data from a few sources stays far below this bound; beyond
+        // it the series is cut at the newest end rather than exhausting memory.
+        query.limit = 200'000;
+        const auto rows = store_.QueryObservations(query);
 
-    std::vector<core::EpochMs> t;
-    std::vector<double> v;
-    t.reserve(rows.size());
-    v.reserve(rows.size());
-    for (const auto& row : rows) {
-      t.push_back(row.observation.timestamp_ms);
-      v.push_back(row.observation.value);
-    }
-    const auto keep = core::LttbIndices(t, v, params.max_points);
+        std::vector<core::EpochMs> t;
+        std::vector<double> v;
+        t.reserve(rows.size());
+        v.reserve(rows.size());
+        for (const auto& row : rows) {
+          t.push_back(row.observation.timestamp_ms);
+          v.push_back(row.observation.value);
+        }
+        const auto keep = core::LttbIndices(t, v, params.max_points);
 
-    std::vector<std::string> sources;
-    for (const auto i : keep) {
-      const auto& source = rows[i].observation.source;
-      if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
-        sources.push_back(source);
-      }
-    }
-    const auto* parameter = core::FindParameter(params.parameter);
-    JsonWriter w(256 + keep.size() * 40);
-    w.BeginObject()
-        .Key("location")
-        .String(params.location)
-        .Key("parameter")
-        .String(params.parameter)
-        .Key("unit")
-        .String(parameter != nullptr ? parameter->unit : "")
-        .Key("start")
-        .String(core::FormatTimestamp(params.start_ms))
-        .Key("end")
-        .String(core::FormatTimestamp(params.end_ms))
-        .Key("total_points")
-        .Int(static_cast<std::int64_t>(rows.size()))
-        .Key("sources")
-        .BeginArray();
-    for (const auto& source : sources) w.String(source);
-    w.EndArray().Key("t").BeginArray();
-    for (const auto i : keep) w.Int(t[i]);
-    w.EndArray().Key("v").BeginArray();
-    for (const auto i : keep) w.Number(v[i]);
-    w.EndArray().Key("q").BeginArray();
-    for (const auto i : keep) w.Int(static_cast<int>(rows[i].observation.quality_flag));
-    w.EndArray().Key("s").BeginArray();
-    for (const auto i : keep) {
-      const auto& source = rows[i].observation.source;
-      w.Int(std::find(sources.begin(), sources.end(), source) - sources.begin());
-    }
-    w.EndArray().EndObject();
-    return JsonResponse(w.Take());
-  }, RelativeWindowKey(request, now));
+        std::vector<std::string> sources;
+        for (const auto i : keep) {
+          const auto& source = rows[i].observation.source;
+          if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
+            sources.push_back(source);
+          }
+        }
+        const auto* parameter = core::FindParameter(params.parameter);
+        JsonWriter w(256 + keep.size() * 40);
+        w.BeginObject()
+            .Key("location")
+            .String(params.location)
+            .Key("parameter")
+            .String(params.parameter)
+            .Key("unit")
+            .String(parameter != nullptr ? parameter->unit : "")
+            .Key("start")
+            .String(core::FormatTimestamp(params.start_ms))
+            .Key("end")
+            .String(core::FormatTimestamp(params.end_ms))
+            .Key("total_points")
+            .Int(static_cast<std::int64_t>(rows.size()))
+            .Key("sources")
+            .BeginArray();
+        for (const auto& source : sources) w.String(source);
+        w.EndArray().Key("t").BeginArray();
+        for (const auto i : keep) w.Int(t[i]);
+        w.EndArray().Key("v").BeginArray();
+        for (const auto i : keep) w.Number(v[i]);
+        w.EndArray().Key("q").BeginArray();
+        for (const auto i : keep) w.Int(static_cast<int>(rows[i].observation.quality_flag));
+        w.EndArray().Key("s").BeginArray();
+        for (const auto i : keep) {
+          const auto& source = rows[i].observation.source;
+          w.Int(std::find(sources.begin(), sources.end(), source) - sources.begin());
+        }
+        w.EndArray().EndObject();
+        return JsonResponse(w.Take());
+      },
+      RelativeWindowKey(request, now));
 }
 
 http::Response Api::Ingest(const http::Request& request) {

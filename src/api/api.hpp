@@ -18,7 +18,7 @@ namespace ocean::api {
 
 struct ApiOptions {
   std::string version;
-  std::string api_key;  // empty: writes disabled (503)
+  std::string api_key;                 // empty: writes disabled (503)
   std::function<core::EpochMs()> now;  // injected clock
 };
 

@@ -1,9 +1,9 @@
-#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <set>
-#include <unistd.h>
 
 #include "api/api.hpp"
 #include "api/json_writer.hpp"
@@ -56,7 +56,7 @@ TEST(Query, ObservationsFilters) {
                                          {"parameter", "sst"},
                                          {"source", "noaa"},
                                          {"start", "2026-11-01T00:00:00Z"},
-                                         {"end", "2026-11-02T00:00:00+09:00"},
+                                         {"end", "2026-11-02T00:00:00 09:00"},
                                          {"limit", "10000"},
                                          {"cursor", cursor},
                                          {"format", "csv"}},
@@ -96,8 +96,8 @@ TEST(Query, ObservationsErrors) {
 }
 
 TEST(Query, Series) {
-  const auto p =
-      ParseSeriesQuery({{"location", "a"}, {"parameter", "sst"}, {"max_points", "50"}}, kNow, Known);
+  const auto p = ParseSeriesQuery({{"location", "a"}, {"parameter", "sst"}, {"max_points", "50"}},
+                                  kNow, Known);
   EXPECT_EQ(p.location, "a");
   EXPECT_EQ(p.max_points, 50u);
   EXPECT_THAT(ErrorFields([] { ParseSeriesQuery({}, kNow, Known); }),

@@ -1,7 +1,7 @@
 #include "api/json_writer.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 namespace ocean::api {
 

@@ -1,7 +1,7 @@
 #include "api/query.hpp"
 
-#include <charconv>
 #include <fmt/format.h>
+#include <charconv>
 #include <set>
 
 #include "core/api_error.hpp"
@@ -41,7 +41,8 @@ void CheckKnown(const QueryPairs& query, std::initializer_list<std::string_view>
     if (std::find(known.begin(), known.end(), name) == known.end() &&
         reported.insert(name).second) {
       std::string allowed;
-      for (const auto k : known) allowed += allowed.empty() ? std::string(k) : ", " + std::string(k);
+      for (const auto k : known)
+        allowed += allowed.empty() ? std::string(k) : ", " + std::string(k);
       errors.Add(name, fmt::format("unknown query parameter; allowed: {}", allowed));
     }
   }
@@ -97,6 +98,14 @@ std::optional<std::int64_t> Integer(const std::optional<std::string>& text, std:
   return value;
 }
 
+// An unencoded '+' in a query string arrives as a space ("...T00:00:00 09:00"): read a space
+// after the time part as the '+' the user typed rather than rejecting a common URL.
+std::optional<core::EpochMs> QueryTimestamp(std::string text) {
+  const auto space = text.rfind(' ');
+  if (space != std::string::npos && space > 10) text[space] = '+';
+  return core::ParseTimestamp(text);
+}
+
 // Resolves start/end with the default 30-day window ending now.
 std::pair<core::EpochMs, core::EpochMs> Window(const QueryPairs& query, core::EpochMs now_ms,
                                                Errors& errors) {
@@ -105,11 +114,11 @@ std::pair<core::EpochMs, core::EpochMs> Window(const QueryPairs& query, core::Ep
   std::optional<core::EpochMs> start;
   std::optional<core::EpochMs> end;
   if (start_text) {
-    start = core::ParseTimestamp(*start_text);
+    start = QueryTimestamp(*start_text);
     if (!start) errors.Add("start", "must be an RFC 3339 timestamp, e.g. 2026-11-01T00:00:00Z");
   }
   if (end_text) {
-    end = core::ParseTimestamp(*end_text);
+    end = QueryTimestamp(*end_text);
     if (!end) errors.Add("end", "must be an RFC 3339 timestamp, e.g. 2026-11-26T00:00:00Z");
   }
   const core::EpochMs end_ms = end.value_or(now_ms);
@@ -153,8 +162,8 @@ ObservationsParams ParseObservationsQuery(const QueryPairs& query, core::EpochMs
   params.query.parameter = Parameter(query, errors, false);
   params.query.source = Source(query, errors);
   std::tie(params.query.start_ms, params.query.end_ms) = Window(query, now_ms, errors);
-  params.query.limit =
-      Integer(Single(query, "limit", errors), "limit", 1, kMaxLimit, errors).value_or(kDefaultLimit);
+  params.query.limit = Integer(Single(query, "limit", errors), "limit", 1, kMaxLimit, errors)
+                           .value_or(kDefaultLimit);
   if (const auto cursor = Single(query, "cursor", errors)) {
     params.query.after = core::DecodeCursor(*cursor);
     if (!params.query.after) errors.Add("cursor", "is not a cursor this server issued");

@@ -7,10 +7,9 @@ void RegisterRoutes(http::Router& router, Api& api) {
   using http::PathParams;
   using http::Request;
   const auto get = [&](const char* pattern, http::Response (Api::*method)(const Request&)) {
-    router.Add(Method::kGet, pattern,
-               [&api, method](const Request& request, const PathParams&) {
-                 return (api.*method)(request);
-               });
+    router.Add(Method::kGet, pattern, [&api, method](const Request& request, const PathParams&) {
+      return (api.*method)(request);
+    });
   };
   get("/api/health/", &Api::Health);
   get("/api/locations/", &Api::ListLocations);

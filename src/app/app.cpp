@@ -1,11 +1,11 @@
 #include "app/app.hpp"
 
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "api/api.hpp"
@@ -50,8 +50,7 @@ std::unique_ptr<storage::Store> OpenAndPrepareStore(const config::Config& config
   auto store = storage::OpenStore(config.database_url, pool);
   const auto report = store->Migrate();
   if (report.from_version != report.to_version) {
-    spdlog::info("database migrated from version {} to {}", report.from_version,
-                 report.to_version);
+    spdlog::info("database migrated from version {} to {}", report.from_version, report.to_version);
   }
   if (!config.locations_file.empty()) {
     const auto locations = core::LoadLocationsFile(config.locations_file);
@@ -129,9 +128,8 @@ int RunServe(const config::Config& config) {
   options.worker_threads = workers;
   options.max_body_bytes = config.max_body_bytes;
   options.cors_allowed_origins = config.cors_allowed_origins;
-  http::Server server(options, [&router](http::Request& request) {
-    return router.Dispatch(request);
-  });
+  http::Server server(options,
+                      [&router](http::Request& request) { return router.Dispatch(request); });
   const unsigned short port = server.Start();
   server.StopOnSignals();
 

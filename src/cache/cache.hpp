@@ -11,7 +11,7 @@
 namespace ocean::cache {
 
 struct CachedResponse {
-  std::string etag;          // strong ETag, quoted, e.g. "\"3f2a...\""
+  std::string etag;  // strong ETag, quoted, e.g. "\"3f2a...\""
   std::string content_type;
   std::string body;
 };
@@ -44,9 +44,9 @@ class Cache {
 
 struct CacheOptions {
   std::size_t memory_max_bytes = 8 * 1024 * 1024;  // bound for the in-process cache
-  int redis_ttl_seconds = 600;                      // safety TTL on Redis entries
-  std::string redis_key_prefix = "oceandash";       // namespace of every Redis key we touch
-  int redis_timeout_ms = 200;        // connect and command timeout: a dead Redis never stalls
+  int redis_ttl_seconds = 600;                     // safety TTL on Redis entries
+  std::string redis_key_prefix = "oceandash";      // namespace of every Redis key we touch
+  int redis_timeout_ms = 200;              // connect and command timeout: a dead Redis never stalls
   std::size_t redis_max_connections = 16;  // pool bound; callers beyond it wait, then miss
 };
 

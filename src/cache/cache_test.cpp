@@ -1,7 +1,7 @@
 // Memory cache tests are hermetic. Redis tests run against the real Redis that
 // `scripts/services.sh start` launches; they fail (not skip) without OCEAN_TEST_REDIS_URL.
-#include <hiredis/hiredis.h>
 #include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -193,10 +193,10 @@ TEST(RedisUrlTest, ParsesEveryPart) {
 TEST(RedisUrlTest, RejectsMalformedUrls) {
   for (const char* url :
        {"localhost:6379", "http://localhost", "rediss://localhost", "redis://", "redis://:6379",
-        "redis://host:0", "redis://host:65536", "redis://host:port", "redis://host:",
-        "redis://host/db", "redis://host/-1", "redis://host?timeout=1", "redis://pass@host",
-        "redis://user:@host", "redis://:p%zz@host", "redis://:p%4@host", "redis://[::1",
-        "redis://[::1]x"}) {
+        "redis://host:0", "redis://host:65536", "redis://host:port",
+        "redis://host:", "redis://host/db", "redis://host/-1", "redis://host?timeout=1",
+        "redis://pass@host", "redis://user:@host", "redis://:p%zz@host", "redis://:p%4@host",
+        "redis://[::1", "redis://[::1]x"}) {
     EXPECT_THROW(ParseRedisUrl(url), std::invalid_argument) << url;
     EXPECT_THROW(OpenCache(url, CacheOptions{}), std::invalid_argument) << url;
   }

@@ -1,8 +1,8 @@
 #include "cache/redis_cache.hpp"
 
 #include <hiredis/hiredis.h>
-#include <spdlog/spdlog.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -43,9 +43,10 @@ constexpr std::string_view kReplyOk = "OK";
 constexpr std::string_view kReplyPong = "PONG";
 
 [[noreturn]] void ThrowBadUrl(std::string_view url_problem) {
-  throw std::invalid_argument("invalid Redis URL (expected "
-                              "redis://[[user]:password@]host[:port][/db]): " +
-                              std::string(url_problem));
+  throw std::invalid_argument(
+      "invalid Redis URL (expected "
+      "redis://[[user]:password@]host[:port][/db]): " +
+      std::string(url_problem));
 }
 
 int HexValue(char c) {
@@ -312,8 +313,8 @@ RedisCache::ReplyPtr RedisCache::RunCommand(redisContext* context,
     argv.push_back(arg.data());
     argv_len.push_back(arg.size());
   }
-  return ReplyPtr(static_cast<redisReply*>(redisCommandArgv(
-      context, static_cast<int>(argv.size()), argv.data(), argv_len.data())));
+  return ReplyPtr(static_cast<redisReply*>(
+      redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), argv_len.data())));
 }
 
 RedisCache::Connection RedisCache::Connect() {
@@ -390,9 +391,9 @@ std::optional<RedisCache::Lease> RedisCache::Acquire() {
         --open_connections_;
         lock.unlock();
         pool_available_.notify_one();
-        RecordConnectionFailure("connection to " + endpoint_.host + ":" +
-                                    std::to_string(endpoint_.port),
-                                connection.error);
+        RecordConnectionFailure(
+            "connection to " + endpoint_.host + ":" + std::to_string(endpoint_.port),
+            connection.error);
         return std::nullopt;
       }
       context = std::move(connection.context);
@@ -408,8 +409,7 @@ std::optional<RedisCache::Lease> RedisCache::Acquire() {
       return std::nullopt;
     }
     // One more pass after the deadline, then give up: a request must not queue behind Redis.
-    waited_long_enough =
-        pool_available_.wait_until(lock, wait_deadline) == std::cv_status::timeout;
+    waited_long_enough = pool_available_.wait_until(lock, wait_deadline) == std::cv_status::timeout;
   }
   const std::uint64_t bumps_requested = bumps_requested_;
   const bool bump_owed = bumps_done_ < bumps_requested;
@@ -450,8 +450,7 @@ void RedisCache::Release(ContextPtr context, std::uint64_t pool_epoch) {
 RedisCache::ReplyPtr RedisCache::Command(Lease& lease, const std::vector<std::string_view>& args) {
   ReplyPtr reply = RunCommand(lease.get(), args);
   if (!reply) {
-    RecordConnectionFailure(args.front(),
-                            lease.get()->err != 0 ? lease.get()->errstr : "no reply");
+    RecordConnectionFailure(args.front(), lease.get()->err != 0 ? lease.get()->errstr : "no reply");
     return nullptr;
   }
   if (reply->type == REDIS_REPLY_ERROR) {

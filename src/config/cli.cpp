@@ -1,9 +1,9 @@
 #include "config/cli.hpp"
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 
@@ -46,7 +46,9 @@ void AddStorageOptions(CLI::App& app, Config& c) {
 }
 
 void AddServeOptions(CLI::App& app, Config& c) {
-  app.add_option("--host", c.host, "address to listen on")->envname("OCEAN_HOST")->capture_default_str();
+  app.add_option("--host", c.host, "address to listen on")
+      ->envname("OCEAN_HOST")
+      ->capture_default_str();
   app.add_option("--port", c.port, "port to listen on (0: any free port)")
       ->envname("PORT")
       ->capture_default_str();
@@ -63,7 +65,8 @@ void AddServeOptions(CLI::App& app, Config& c) {
   app.add_option("--threads", c.threads, "I/O threads (0: one per core)")
       ->envname("OCEAN_THREADS")
       ->capture_default_str();
-  app.add_option("--workers", c.workers, "request worker threads and database connections (0: auto)")
+  app.add_option("--workers", c.workers,
+                 "request worker threads and database connections (0: auto)")
       ->envname("OCEAN_WORKERS")
       ->capture_default_str();
   app.add_option("--cache-max-mb", c.cache_max_mb, "size bound of the in-process cache")
@@ -100,26 +103,26 @@ void Validate(Config& c) {
   }
   if (c.host.empty()) throw ConfigError("--host: must not be empty");
   const bool sqlite = c.database_url.starts_with("sqlite:");
-  const bool postgres = c.database_url.starts_with("postgresql://") ||
-                        c.database_url.starts_with("postgres://");
+  const bool postgres =
+      c.database_url.starts_with("postgresql://") || c.database_url.starts_with("postgres://");
   if (!sqlite && !postgres) {
     throw ConfigError(
         "--database/DATABASE_URL: must start with sqlite: or postgresql:// (got a value with "
         "another scheme)");
   }
   if (sqlite && c.database_url.size() == std::string_view("sqlite:").size()) {
-    throw ConfigError("--database/DATABASE_URL: sqlite: needs a file path, e.g. sqlite:oceandash.db");
+    throw ConfigError(
+        "--database/DATABASE_URL: sqlite: needs a file path, e.g. sqlite:oceandash.db");
   }
   if (!c.redis_url.empty() && !c.redis_url.starts_with("redis://")) {
     throw ConfigError("--redis/REDIS_URL: must start with redis://");
   }
   if (c.retention_days < 1 || c.retention_days > 3650) {
-    throw ConfigError(fmt::format(
-        "--retention-days/OCEAN_RETENTION_DAYS: {} is outside 1-3650", c.retention_days));
+    throw ConfigError(fmt::format("--retention-days/OCEAN_RETENTION_DAYS: {} is outside 1-3650",
+                                  c.retention_days));
   }
   if (c.max_body_bytes < 1024 || c.max_body_bytes > (std::size_t{1} << 30)) {
-    throw ConfigError(
-        "--max-body-bytes/OCEAN_MAX_BODY_BYTES: must be between 1024 and 1073741824");
+    throw ConfigError("--max-body-bytes/OCEAN_MAX_BODY_BYTES: must be between 1024 and 1073741824");
   }
   static constexpr std::array<std::string_view, 6> kLevels = {"trace", "debug", "info",
                                                               "warn",  "error", "off"};
@@ -134,22 +137,23 @@ void Validate(Config& c) {
     throw ConfigError("--cache-max-mb/OCEAN_CACHE_MAX_MB: must be 0-4096");
   }
   if (!c.static_dir.empty() && !std::filesystem::is_directory(c.static_dir)) {
-    throw ConfigError(fmt::format("--static/OCEAN_STATIC_DIR: {} is not a directory", c.static_dir));
+    throw ConfigError(
+        fmt::format("--static/OCEAN_STATIC_DIR: {} is not a directory", c.static_dir));
   }
   c.cors_allowed_origins = SplitComma(c.cors_origins_text);
 
   if (!c.api_key_file.empty()) {
     std::ifstream in(c.api_key_file);
     if (!in) {
-      throw ConfigError(fmt::format("--api-key-file/OCEAN_API_KEY_FILE: cannot read {}",
-                                    c.api_key_file));
+      throw ConfigError(
+          fmt::format("--api-key-file/OCEAN_API_KEY_FILE: cannot read {}", c.api_key_file));
     }
     std::ostringstream text;
     text << in.rdbuf();
     c.api_key = Trim(text.str());
     if (c.api_key.empty()) {
-      throw ConfigError(fmt::format("--api-key-file/OCEAN_API_KEY_FILE: {} is empty",
-                                    c.api_key_file));
+      throw ConfigError(
+          fmt::format("--api-key-file/OCEAN_API_KEY_FILE: {} is empty", c.api_key_file));
     }
   }
   if (!c.api_key.empty() && c.api_key.size() < 16) {

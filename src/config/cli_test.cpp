@@ -1,8 +1,8 @@
 #include "config/cli.hpp"
 
-#include <cstdlib>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <cstdlib>
 #include <vector>
 
 namespace ocean::config {

@@ -10,16 +10,16 @@
 namespace ocean::core {
 
 enum class ErrorCode {
-  kValidation,          // 400 validation_error
-  kBadRequest,          // 400 bad_request (malformed JSON, bad query syntax)
-  kUnauthorized,        // 401 unauthorized
-  kNotFound,            // 404 not_found
-  kMethodNotAllowed,    // 405 method_not_allowed
-  kPayloadTooLarge,     // 413 payload_too_large
-  kUnsupportedMedia,    // 415 unsupported_media_type
-  kWritesDisabled,      // 503 writes_disabled (no API key configured)
-  kUnavailable,         // 503 service_unavailable (a dependency is down)
-  kInternal,            // 500 internal_error
+  kValidation,        // 400 validation_error
+  kBadRequest,        // 400 bad_request (malformed JSON, bad query syntax)
+  kUnauthorized,      // 401 unauthorized
+  kNotFound,          // 404 not_found
+  kMethodNotAllowed,  // 405 method_not_allowed
+  kPayloadTooLarge,   // 413 payload_too_large
+  kUnsupportedMedia,  // 415 unsupported_media_type
+  kWritesDisabled,    // 503 writes_disabled (no API key configured)
+  kUnavailable,       // 503 service_unavailable (a dependency is down)
+  kInternal,          // 500 internal_error
 };
 
 struct ErrorDetail {

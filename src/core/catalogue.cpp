@@ -17,10 +17,9 @@ constexpr std::array<Parameter, 7> kParameters = {{
     {"wave_height", "Significant wave height", "m", "sea_surface_wave_significant_height", 0.0,
      30.0},
     {"current_u", "Eastward surface current", "m s-1", "eastward_sea_water_velocity", -5.0, 5.0},
-    {"current_v", "Northward surface current", "m s-1", "northward_sea_water_velocity", -5.0,
-     5.0},
-    {"sea_surface_height", "Sea surface height above geoid", "m",
-     "sea_surface_height_above_geoid", -5.0, 5.0},
+    {"current_v", "Northward surface current", "m s-1", "northward_sea_water_velocity", -5.0, 5.0},
+    {"sea_surface_height", "Sea surface height above geoid", "m", "sea_surface_height_above_geoid",
+     -5.0, 5.0},
 }};
 
 }  // namespace

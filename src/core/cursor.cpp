@@ -1,7 +1,7 @@
 #include "core/cursor.hpp"
 
-#include <charconv>
 #include <fmt/format.h>
+#include <charconv>
 
 namespace ocean::core {
 namespace {

@@ -17,9 +17,9 @@ TEST(Cursor, RoundTrip) {
 
 TEST(Cursor, OpaqueAndUrlSafe) {
   const auto cursor = EncodeCursor({1795672800000, 42});
-  EXPECT_EQ(cursor.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      cursor.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 TEST(Cursor, RejectsGarbage) {

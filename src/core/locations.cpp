@@ -1,8 +1,8 @@
 #include "core/locations.hpp"
 
+#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <cmath>
-#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sstream>

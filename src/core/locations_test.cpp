@@ -42,8 +42,7 @@ TEST(Locations, ErrorsNameFileEntryAndField) {
   EXPECT_THAT(ErrorOf(R"([{"id":"a","name":"A","latitude":1,"longitude":0},
                           {"id":"a","name":"A","latitude":1,"longitude":0}])"),
               HasSubstr("duplicate id"));
-  EXPECT_THAT(ErrorOf(R"([{"id":"a","name":"","latitude":1,"longitude":0}])"),
-              HasSubstr("name"));
+  EXPECT_THAT(ErrorOf(R"([{"id":"a","name":"","latitude":1,"longitude":0}])"), HasSubstr("name"));
   EXPECT_THAT(ErrorOf(R"([{"id":"a","name":"A","latitude":"1","longitude":0}])"),
               HasSubstr("latitude: must be a number"));
 }

@@ -42,8 +42,7 @@ std::vector<std::size_t> LttbIndices(std::span<const EpochMs> t, std::span<const
     double best_area = -1;
     std::size_t best = start;
     for (std::size_t i = start; i < end; ++i) {
-      const double area =
-          std::abs((x(a) - avg_x) * (v[i] - v[a]) - (x(a) - x(i)) * (avg_y - v[a]));
+      const double area = std::abs((x(a) - avg_x) * (v[i] - v[a]) - (x(a) - x(i)) * (avg_y - v[a]));
       if (area > best_area) {
         best_area = area;
         best = i;

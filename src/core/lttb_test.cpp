@@ -1,7 +1,7 @@
 #include "core/lttb.hpp"
 
-#include <cmath>
 #include <gtest/gtest.h>
+#include <cmath>
 
 namespace ocean::core {
 namespace {

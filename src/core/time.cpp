@@ -68,8 +68,8 @@ std::optional<EpochMs> ParseTimestamp(std::string_view text) {
       static_cast<unsigned>(*day) > DaysInMonth(*year, static_cast<unsigned>(*month))) {
     return std::nullopt;
   }
-  const long long days = DaysFromCivil(*year, static_cast<unsigned>(*month),
-                                       static_cast<unsigned>(*day));
+  const long long days =
+      DaysFromCivil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day));
   if (pos == text.size()) return days * kMsPerDay;  // date only: midnight UTC
 
   if (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') return std::nullopt;
@@ -135,8 +135,8 @@ std::string FormatTimestamp(EpochMs ms) {
     n = std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", year, month,
                       day, secs / 3600, (secs / 60) % 60, secs % 60);
   } else {
-    n = std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                      year, month, day, secs / 3600, (secs / 60) % 60, secs % 60, millis);
+    n = std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", year,
+                      month, day, secs / 3600, (secs / 60) % 60, secs % 60, millis);
   }
   return std::string(buffer, static_cast<std::size_t>(n));
 }

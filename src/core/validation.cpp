@@ -1,8 +1,8 @@
 #include "core/validation.hpp"
 
+#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <cmath>
-#include <fmt/format.h>
 #include <string>
 #include <unordered_map>
 
@@ -58,10 +58,10 @@ std::optional<Observation> ParseRow(const json::value& element, std::size_t inde
 
   if (const auto* location = RequiredString(row, "location_id", index, errors)) {
     if (!location_exists(*location)) {
-      errors.Add(index, "location_id", fmt::format("unknown location \"{}\"",
-                                                   std::string_view(location->data(),
-                                                                    std::min<std::size_t>(
-                                                                        location->size(), 64))));
+      errors.Add(index, "location_id",
+                 fmt::format("unknown location \"{}\"",
+                             std::string_view(location->data(),
+                                              std::min<std::size_t>(location->size(), 64))));
     } else {
       observation.location_id = std::string(*location);
     }
@@ -80,8 +80,9 @@ std::optional<Observation> ParseRow(const json::value& element, std::size_t inde
   if (const auto* timestamp = RequiredString(row, "timestamp", index, errors)) {
     const auto ms = ParseTimestamp(*timestamp);
     if (!ms) {
-      errors.Add(index, "timestamp", "must be an RFC 3339 timestamp with offset, "
-                                     "e.g. 2026-11-26T06:00:00Z");
+      errors.Add(index, "timestamp",
+                 "must be an RFC 3339 timestamp with offset, "
+                 "e.g. 2026-11-26T06:00:00Z");
     } else {
       observation.timestamp_ms = *ms;
     }
@@ -98,10 +99,10 @@ std::optional<Observation> ParseRow(const json::value& element, std::size_t inde
       errors.Add(index, "value", "must be a finite number");
     } else if (parameter != nullptr &&
                (number < parameter->valid_min || number > parameter->valid_max)) {
-      errors.Add(index, "value",
-                 fmt::format("{} is outside the valid range of {} [{}, {}] {}", number,
-                             parameter->id, parameter->valid_min, parameter->valid_max,
-                             parameter->unit));
+      errors.Add(
+          index, "value",
+          fmt::format("{} is outside the valid range of {} [{}, {}] {}", number, parameter->id,
+                      parameter->valid_min, parameter->valid_max, parameter->unit));
     } else {
       observation.value = number;
     }

@@ -55,13 +55,13 @@ TEST(Validation, ReportsEveryBadField) {
   EXPECT_EQ(error.code(), ErrorCode::kValidation);
   std::vector<std::pair<long long, std::string>> got;
   for (const auto& d : error.details()) got.emplace_back(*d.index, d.field);
-  EXPECT_THAT(got, ::testing::ElementsAre(
-                       std::pair{1LL, std::string("location_id")},
-                       std::pair{1LL, std::string("parameter")},
-                       std::pair{1LL, std::string("timestamp")}, std::pair{1LL, std::string("value")},
-                       std::pair{1LL, std::string("quality_flag")},
-                       std::pair{1LL, std::string("source")}, std::pair{2LL, std::string("value")},
-                       std::pair{3LL, std::string("location_id")}, std::pair{4LL, std::string("")}));
+  EXPECT_THAT(
+      got, ::testing::ElementsAre(
+               std::pair{1LL, std::string("location_id")}, std::pair{1LL, std::string("parameter")},
+               std::pair{1LL, std::string("timestamp")}, std::pair{1LL, std::string("value")},
+               std::pair{1LL, std::string("quality_flag")}, std::pair{1LL, std::string("source")},
+               std::pair{2LL, std::string("value")}, std::pair{3LL, std::string("location_id")},
+               std::pair{4LL, std::string("")}));
   EXPECT_THAT(error.details()[6].message, ::testing::HasSubstr("outside the valid range"));
 }
 

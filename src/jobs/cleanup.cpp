@@ -8,7 +8,8 @@ namespace ocean::jobs {
 
 std::int64_t RunCleanup(storage::Store& store, cache::Cache* cache, int retention_days,
                         core::EpochMs now_ms) {
-  const core::EpochMs cutoff = now_ms - static_cast<core::EpochMs>(retention_days) * core::kMsPerDay;
+  const core::EpochMs cutoff =
+      now_ms - static_cast<core::EpochMs>(retention_days) * core::kMsPerDay;
   const std::int64_t deleted = store.DeleteObservationsBefore(cutoff);
   if (deleted > 0 && cache != nullptr) cache->InvalidateAll();
   return deleted;

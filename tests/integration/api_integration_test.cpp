@@ -98,17 +98,19 @@ TEST_P(ApiTest, HealthLocationsParameters) {
 
 TEST_P(ApiTest, IngestAuthAndErrors) {
   auto server = Start();
-  const std::string rows = Observations("monterey-bay", "sst", 3, HourAligned(NowMs()) - 86'400'000);
+  const std::string rows =
+      Observations("monterey-bay", "sst", 3, HourAligned(NowMs()) - 86'400'000);
   ExpectError(Ingest(*server, rows, {"Content-Type: application/json"}), 401, "unauthorized");
   EXPECT_EQ(Ingest(*server, rows, {"Content-Type: application/json"}).Header("www-authenticate"),
             "Bearer");
-  ExpectError(Ingest(*server, rows,
-                     {"Authorization: Bearer wrong-key-0123456789abcde",
-                      "Content-Type: application/json"}),
-              401, "unauthorized");
-  ExpectError(Ingest(*server, rows,
-                     {"Authorization: Bearer test-key-0123456789abcdef", "Content-Type: text/plain"}),
-              415, "unsupported_media_type");
+  ExpectError(
+      Ingest(*server, rows,
+             {"Authorization: Bearer wrong-key-0123456789abcde", "Content-Type: application/json"}),
+      401, "unauthorized");
+  ExpectError(
+      Ingest(*server, rows,
+             {"Authorization: Bearer test-key-0123456789abcdef", "Content-Type: text/plain"}),
+      415, "unsupported_media_type");
   ExpectError(Ingest(*server, "[{\"location_id\":"), 400, "bad_request");
 
   // All or nothing: one bad row among good ones stores nothing.
@@ -138,14 +140,15 @@ TEST_P(ApiTest, IngestAuthAndErrors) {
 }
 
 TEST_P(ApiTest, WritesDisabledWithoutKeyAndBodyLimit) {
-  std::map<std::string, std::string> env = {{"DATABASE_URL", database_url_},
-                                            {"OCEAN_MAX_BODY_BYTES", "2048"},
-                                            {"OCEAN_LOCATIONS_FILE",
-                                             SourceDir() + "/config/locations.json"}};
+  std::map<std::string, std::string> env = {
+      {"DATABASE_URL", database_url_},
+      {"OCEAN_MAX_BODY_BYTES", "2048"},
+      {"OCEAN_LOCATIONS_FILE", SourceDir() + "/config/locations.json"}};
   Server server(ServerOptions{{"--no-scheduler"}, env});
   const auto result = Fetch("POST", server.Url("/api/observations/ingest/"), "[]", kAuth);
   ExpectError(result, 503, "writes_disabled");
-  EXPECT_THAT(result.Json().at("error").at("message").as_string().c_str(), HasSubstr("OCEAN_API_KEY"));
+  EXPECT_THAT(result.Json().at("error").at("message").as_string().c_str(),
+              HasSubstr("OCEAN_API_KEY"));
   const auto big = Fetch("POST", server.Url("/api/observations/ingest/"),
                          Observations("monterey-bay", "sst", 100, HourAligned(NowMs())), kAuth);
   ExpectError(big, 413, "payload_too_large");
@@ -197,14 +200,16 @@ TEST_P(ApiTest, PaginationWithoutGapsOrRepeatsAndCsv) {
   EXPECT_EQ(seen.size(), 1200u);
   EXPECT_EQ(pages, 5);
 
-  const auto csv = Fetch("GET", server->Url("/api/observations/?location=monterey-bay&limit=10&format=csv"));
+  const auto csv =
+      Fetch("GET", server->Url("/api/observations/?location=monterey-bay&limit=10&format=csv"));
   EXPECT_EQ(csv.status, 200);
   EXPECT_THAT(csv.Header("content-type"), HasSubstr("text/csv"));
-  EXPECT_TRUE(csv.body.starts_with("location_id,parameter,timestamp,value,quality_flag,source\r\n"));
+  EXPECT_TRUE(
+      csv.body.starts_with("location_id,parameter,timestamp,value,quality_flag,source\r\n"));
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 11);
   EXPECT_THAT(csv.Header("link"), HasSubstr("rel=\"next\""));
-  const auto accept = Fetch("GET", server->Url("/api/observations/?location=dogger-bank&limit=5"), "",
-                            {"Accept: text/csv"});
+  const auto accept = Fetch("GET", server->Url("/api/observations/?location=dogger-bank&limit=5"),
+                            "", {"Accept: text/csv"});
   EXPECT_THAT(accept.Header("content-type"), HasSubstr("text/csv"));
   EXPECT_THAT(accept.body, HasSubstr("dogger-bank,sst,"));
 }
@@ -232,7 +237,8 @@ TEST_P(ApiTest, LatestSeriesAndEtag) {
   }
 
   const auto series = Fetch(
-      "GET", server->Url("/api/observations/series/?location=monterey-bay&parameter=sst&max_points=100"));
+      "GET",
+      server->Url("/api/observations/series/?location=monterey-bay&parameter=sst&max_points=100"));
   ASSERT_EQ(series.status, 200) << series.body;
   const auto s = series.Json();
   EXPECT_EQ(s.at("unit").as_string(), "°C");
@@ -263,10 +269,10 @@ TEST_P(ApiTest, CleanupDeletesOldRows) {
     auto server = Start();
     const long long old_start = HourAligned(NowMs()) - 40LL * 86'400'000;
     ASSERT_EQ(Ingest(*server, Observations("monterey-bay", "sst", 24, old_start)).status, 200);
-    ASSERT_EQ(Ingest(*server, Observations("monterey-bay", "sst", 24,
-                                           HourAligned(NowMs()) - 86'400'000))
-                  .status,
-              200);
+    ASSERT_EQ(
+        Ingest(*server, Observations("monterey-bay", "sst", 24, HourAligned(NowMs()) - 86'400'000))
+            .status,
+        200);
     EXPECT_EQ(server->Terminate(), 0);
   }
   const auto [status, out] = RunOceandash({"cleanup", "--database", database_url_});

@@ -1,16 +1,16 @@
 #include "harness.hpp"
 
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
 #include <curl/curl.h>
 #include <fcntl.h>
-#include <filesystem>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 namespace ocean::testing {
 namespace {
@@ -148,9 +148,7 @@ PgDatabase::PgDatabase() {
   url_ = base.substr(0, base.rfind('/') + 1) + name_;
 }
 
-PgDatabase::~PgDatabase() {
-  Query(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name_));
-}
+PgDatabase::~PgDatabase() { Query(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name_)); }
 
 std::string PgDatabase::Query(const std::string& sql) const {
   const std::string target = url_.empty() ? PgUrl() : url_;

@@ -64,8 +64,8 @@ class TempDir {
 };
 
 struct ServerOptions {
-  std::vector<std::string> args;                   // after "serve"
-  std::map<std::string, std::string> env;          // added to the environment
+  std::vector<std::string> args;           // after "serve"
+  std::map<std::string, std::string> env;  // added to the environment
 };
 
 class Server {

@@ -1,8 +1,8 @@
 // Shared cache across processes, dependencies failing mid-run, start-up errors, shutdown.
-#include <atomic>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <atomic>
 #include <set>
 
 #include "harness.hpp"
@@ -51,9 +51,9 @@ TEST(SharedCache, WriteInOneProcessIsSeenByTheOther) {
   // Warm both caches with the empty answer.
   EXPECT_EQ(Fetch("GET", a.Url(url)).body, "[]");
   EXPECT_EQ(Fetch("GET", b.Url(url)).body, "[]");
-  const auto ingest = Fetch("POST", b.Url("/api/observations/ingest/"),
-                            Observations("monterey-bay", "sst", 2, HourAligned(NowMs()) - 7'200'000),
-                            kAuth);
+  const auto ingest =
+      Fetch("POST", b.Url("/api/observations/ingest/"),
+            Observations("monterey-bay", "sst", 2, HourAligned(NowMs()) - 7'200'000), kAuth);
   ASSERT_EQ(ingest.status, 200) << ingest.body;
   // Read right after the write, in the OTHER process: fresh.
   EXPECT_EQ(Fetch("GET", a.Url(url)).Json().as_array().size(), 1u);
@@ -108,9 +108,9 @@ TEST(Postgres, RestartMidRunLosesNoAcknowledgedRow) {
   std::thread writer([&] {
     for (int batch = 0; batch < 400 && !stop; ++batch) {
       // Each batch writes 10 distinct hours of station-aloha.
-      const auto result = Fetch("POST", server.Url("/api/observations/ingest/"),
-                                Observations("station-aloha", "sst", 10, start + batch * 36'000'000LL),
-                                kAuth, 10000);
+      const auto result = Fetch(
+          "POST", server.Url("/api/observations/ingest/"),
+          Observations("station-aloha", "sst", 10, start + batch * 36'000'000LL), kAuth, 10000);
       std::lock_guard lock(mutex);
       if (result.status == 200) {
         acknowledged.insert(batch);
@@ -136,8 +136,8 @@ TEST(Postgres, RestartMidRunLosesNoAcknowledgedRow) {
   }
   EXPECT_EQ(health.status, 200) << health.body;
   // Every acknowledged batch is stored.
-  const std::string stored = db.Query(
-      "SELECT count(*) FROM observations WHERE location_id = 'station-aloha'");
+  const std::string stored =
+      db.Query("SELECT count(*) FROM observations WHERE location_id = 'station-aloha'");
   std::lock_guard lock(mutex);
   EXPECT_GE(std::stoll(stored), static_cast<long long>(acknowledged.size()) * 10);
   EXPECT_GT(acknowledged.size(), 10u);
@@ -180,9 +180,10 @@ TEST(StartUp, BadConfigurationStopsWithOneLine) {
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
 
   const std::string bad_file = dir.path() + "/locations.json";
-  Shell("printf '%s' '[{\"id\":\"ok\",\"name\":\"Ok\",\"latitude\":1,\"longitude\":2},"
-        "{\"id\":\"bad\",\"name\":\"Bad\",\"latitude\":\"north\",\"longitude\":2}]' > " +
-        bad_file);
+  Shell(
+      "printf '%s' '[{\"id\":\"ok\",\"name\":\"Ok\",\"latitude\":1,\"longitude\":2},"
+      "{\"id\":\"bad\",\"name\":\"Bad\",\"latitude\":\"north\",\"longitude\":2}]' > " +
+      bad_file);
   const auto [status2, out2] =
       RunOceandash({"serve", "--no-scheduler", "--port", "0", "--locations", bad_file, "--database",
                     "sqlite:" + dir.path() + "/x.db"});
@@ -193,9 +194,12 @@ TEST(StartUp, BadConfigurationStopsWithOneLine) {
 TEST(StartUp, RefusesSchemaNewerThanBinary) {
   TempDir dir;
   const std::string db = dir.path() + "/new.db";
-  const auto [migrate_status, migrate_out] = RunOceandash({"migrate", "--database", "sqlite:" + db});
+  const auto [migrate_status, migrate_out] =
+      RunOceandash({"migrate", "--database", "sqlite:" + db});
   ASSERT_EQ(migrate_status, 0) << migrate_out;
-  ASSERT_EQ(Shell("sqlite3 " + db + " \"INSERT INTO schema_migrations(version, applied_at) VALUES (9999, 0)\""), 0);
+  ASSERT_EQ(Shell("sqlite3 " + db +
+                  " \"INSERT INTO schema_migrations(version, applied_at) VALUES (9999, 0)\""),
+            0);
   const auto [status, out] = RunOceandash({"migrate", "--database", "sqlite:" + db});
   EXPECT_NE(status, 0);
   EXPECT_THAT(out, HasSubstr("newer"));
@@ -254,7 +258,8 @@ TEST(AccessLog, OneJsonLinePerRequest) {
     ++matched;
   }
   EXPECT_EQ(matched, 1);
-  for (const auto& line : server.StdoutLines()) EXPECT_THAT(line, ::testing::Not(HasSubstr(kApiKey)));
+  for (const auto& line : server.StdoutLines())
+    EXPECT_THAT(line, ::testing::Not(HasSubstr(kApiKey)));
 }
 
 }  // namespace
