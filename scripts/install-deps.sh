@@ -15,7 +15,7 @@ packages=(
   ca-certificates sqlite3 curl
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(postgresql-15 postgresql-client-15 redis-server redis-tools clang-format-14 wrk)
+  packages+=(postgresql-15 postgresql-client-15 redis-server redis-tools clang-format-14 clang-tidy-14 wrk)
 fi
 
 missing=()

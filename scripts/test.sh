@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 scripts/build.sh
 
-echo "== clang-format"
+echo "== clang-format, clang-tidy"
 scripts/lint.sh
 
 export OCEAN_SERVICES_DIR=${OCEAN_SERVICES_DIR:-$(mktemp -d /tmp/oceandash-test-XXXXXX)}

@@ -77,7 +77,7 @@ void AddServeOptions(CLI::App& app, Config& c) {
       ->envname("OCEAN_NO_SCHEDULER");
 }
 
-std::string Trim(std::string text) {
+std::string Trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return "";
   const auto last = text.find_last_not_of(" \t\r\n");

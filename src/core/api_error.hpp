@@ -30,7 +30,7 @@ struct ErrorDetail {
 
 class ApiError : public std::runtime_error {
  public:
-  ApiError(ErrorCode code, std::string message, std::vector<ErrorDetail> details = {})
+  ApiError(ErrorCode code, const std::string& message, std::vector<ErrorDetail> details = {})
       : std::runtime_error(message), code_(code), details_(std::move(details)) {}
 
   ErrorCode code() const { return code_; }

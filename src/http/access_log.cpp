@@ -1,8 +1,11 @@
 #include "http/access_log.hpp"
 
-#include <boost/json.hpp>
+#include <fmt/format.h>
 
+#include <boost/json.hpp>
+#include <cmath>
 #include <ctime>
+#include <iterator>
 
 namespace ocean::http {
 namespace {
@@ -25,20 +28,23 @@ std::string FormatRfc3339Millis(std::chrono::system_clock::time_point time) {
 }  // namespace
 
 std::string FormatAccessLogLine(const AccessLogEntry& entry) {
-  boost::json::object line{
-      {"time", FormatRfc3339Millis(entry.time)},
-      {"request_id", entry.request_id},
-      {"method", entry.method},
-      {"path", entry.path},
+  // Written by hand rather than through boost::json::object, whose doubles come out as
+  // 2.84272E-1; Boost.JSON still quotes and escapes every string.
+  const auto quoted = [](std::string_view text) {
+    return boost::json::serialize(boost::json::string_view(text.data(), text.size()));
   };
-  if (!entry.query.empty()) line["query"] = entry.query;
-  line["status"] = entry.status;
-  line["duration_ms"] = entry.duration_ms;
-  line["bytes"] = entry.bytes;
-  line["remote"] = entry.remote;
-  std::string text = boost::json::serialize(line);
-  text.push_back('\n');
-  return text;
+  // A non-finite number would make the line invalid JSON; a steady-clock duration never is.
+  const double duration_ms = std::isfinite(entry.duration_ms) ? entry.duration_ms : 0.0;
+  std::string line;
+  auto out = std::back_inserter(line);
+  fmt::format_to(out, R"({{"time":{},"request_id":{},"method":{},"path":{})",
+                 quoted(FormatRfc3339Millis(entry.time)), quoted(entry.request_id),
+                 quoted(entry.method), quoted(entry.path));
+  if (!entry.query.empty()) fmt::format_to(out, R"(,"query":{})", quoted(entry.query));
+  fmt::format_to(out, R"(,"status":{},"duration_ms":{:.3f},"bytes":{},"remote":{}}})", entry.status,
+                 duration_ms, entry.bytes, quoted(entry.remote));
+  line.push_back('\n');
+  return line;
 }
 
 void AccessLog::Write(const AccessLogEntry& entry) {

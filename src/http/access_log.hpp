@@ -17,8 +17,8 @@ struct AccessLogEntry {
   std::string_view path;   // decoded path
   std::string_view query;  // raw query string; credentials travel in headers, never logged
   int status = 0;
-  double duration_ms = 0.0;
-  std::uint64_t bytes = 0;  // response body bytes
+  double duration_ms = 0.0;  // written with 3 decimals (microseconds): "duration_ms":0.284
+  std::uint64_t bytes = 0;   // response body bytes
   std::string_view remote;
 };
 

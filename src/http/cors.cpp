@@ -22,9 +22,8 @@ CorsPolicy::CorsPolicy(std::vector<std::string> allowed_origins)
 
 bool CorsPolicy::Allows(std::string_view origin) const {
   if (origin.empty()) return false;
-  return allow_any_ ||
-         std::find(allowed_origins_.begin(), allowed_origins_.end(), origin) !=
-             allowed_origins_.end();
+  return allow_any_ || std::find(allowed_origins_.begin(), allowed_origins_.end(), origin) !=
+                           allowed_origins_.end();
 }
 
 std::vector<Header> CorsPolicy::ResponseHeaders(std::string_view origin) const {

@@ -15,16 +15,26 @@ struct ErrorMapping {
 ErrorMapping MapErrorCode(core::ErrorCode code) {
   using core::ErrorCode;
   switch (code) {
-    case ErrorCode::kValidation: return {400, "validation_error"};
-    case ErrorCode::kBadRequest: return {400, "bad_request"};
-    case ErrorCode::kUnauthorized: return {401, "unauthorized"};
-    case ErrorCode::kNotFound: return {404, "not_found"};
-    case ErrorCode::kMethodNotAllowed: return {405, "method_not_allowed"};
-    case ErrorCode::kPayloadTooLarge: return {413, "payload_too_large"};
-    case ErrorCode::kUnsupportedMedia: return {415, "unsupported_media_type"};
-    case ErrorCode::kWritesDisabled: return {503, "writes_disabled"};
-    case ErrorCode::kUnavailable: return {503, "service_unavailable"};
-    case ErrorCode::kInternal: return {500, "internal_error"};
+    case ErrorCode::kValidation:
+      return {400, "validation_error"};
+    case ErrorCode::kBadRequest:
+      return {400, "bad_request"};
+    case ErrorCode::kUnauthorized:
+      return {401, "unauthorized"};
+    case ErrorCode::kNotFound:
+      return {404, "not_found"};
+    case ErrorCode::kMethodNotAllowed:
+      return {405, "method_not_allowed"};
+    case ErrorCode::kPayloadTooLarge:
+      return {413, "payload_too_large"};
+    case ErrorCode::kUnsupportedMedia:
+      return {415, "unsupported_media_type"};
+    case ErrorCode::kWritesDisabled:
+      return {503, "writes_disabled"};
+    case ErrorCode::kUnavailable:
+      return {503, "service_unavailable"};
+    case ErrorCode::kInternal:
+      return {500, "internal_error"};
   }
   // Unreachable for a valid enum value; an out-of-range cast still gets a well-formed 500.
   return {500, "internal_error"};

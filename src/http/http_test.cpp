@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -272,9 +273,9 @@ TEST(ErrorResponseTest, MapsEveryCode) {
 }
 
 TEST(ErrorResponseTest, DetailsCarryIndexOnlyWhenPresent) {
-  Response response = ErrorResponse(ApiError(ErrorCode::kValidation, "2 rows invalid",
-                                             {{3, "value", "out of range"},
-                                              {std::nullopt, "parameter", "unknown"}}));
+  Response response = ErrorResponse(
+      ApiError(ErrorCode::kValidation, "2 rows invalid",
+               {{3, "value", "out of range"}, {std::nullopt, "parameter", "unknown"}}));
   EXPECT_EQ(response.body,
             R"({"error":{"code":"validation_error","message":"2 rows invalid","details":[)"
             R"({"index":3,"field":"value","message":"out of range"},)"
@@ -282,9 +283,9 @@ TEST(ErrorResponseTest, DetailsCarryIndexOnlyWhenPresent) {
 }
 
 TEST(ErrorResponseTest, AddsProtocolHeaders) {
-  EXPECT_EQ(HeaderOf(ErrorResponse(ApiError(ErrorCode::kUnauthorized, "no key")),
-                     "WWW-Authenticate"),
-            "Bearer");
+  EXPECT_EQ(
+      HeaderOf(ErrorResponse(ApiError(ErrorCode::kUnauthorized, "no key")), "WWW-Authenticate"),
+      "Bearer");
   ApiError not_allowed(ErrorCode::kMethodNotAllowed, "no");
   not_allowed.allow = "GET, HEAD";
   EXPECT_EQ(HeaderOf(ErrorResponse(not_allowed), "Allow"), "GET, HEAD");
@@ -297,8 +298,8 @@ TEST(UrlTest, DecodesPathAndFormEncodedQuery) {
   auto decoded = DecodeTarget("/api/a%20b+c/?x=1&x=2&y=a+b&z=%2B%26&flag&=v&&w=");
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->path, "/api/a b+c/");
-  const QueryPairs expected{{"x", "1"}, {"x", "2"}, {"y", "a b"}, {"z", "+&"},
-                            {"flag", ""}, {"", "v"}, {"w", ""}};
+  const QueryPairs expected{{"x", "1"},   {"x", "2"}, {"y", "a b"}, {"z", "+&"},
+                            {"flag", ""}, {"", "v"},  {"w", ""}};
   EXPECT_EQ(decoded->query, expected);
 }
 
@@ -361,18 +362,39 @@ TEST(AccessLogTest, FormatsOneJsonLine) {
                                                 .path = "/api/x \"y\"",
                                                 .query = "a=1",
                                                 .status = 200,
-                                                .duration_ms = 1.5,
+                                                .duration_ms = 0.28427,
                                                 .bytes = 42,
                                                 .remote = "127.0.0.1:5000"});
-  ASSERT_FALSE(line.empty());
-  EXPECT_EQ(line.back(), '\n');
-  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
+  EXPECT_EQ(line,
+            R"({"time":"2024-05-01T12:00:00.123Z","request_id":"abc","method":"GET",)"
+            R"("path":"/api/x \"y\"","query":"a=1","status":200,"duration_ms":0.284,"bytes":42,)"
+            R"("remote":"127.0.0.1:5000"})"
+            "\n");
   const auto json = ParseJson(line);
   EXPECT_EQ(json.at("time").as_string(), "2024-05-01T12:00:00.123Z");
   EXPECT_EQ(json.at("path").as_string(), "/api/x \"y\"");
   EXPECT_EQ(json.at("status").as_int64(), 200);
-  EXPECT_DOUBLE_EQ(json.at("duration_ms").as_double(), 1.5);
+  EXPECT_DOUBLE_EQ(json.at("duration_ms").as_double(), 0.284);
   EXPECT_EQ(json.at("bytes").to_number<std::int64_t>(), 42);
+}
+
+TEST(AccessLogTest, WritesDurationAsFixedMillisecondsAndStaysValidJson) {
+  const std::pair<double, std::string_view> cases[] = {
+      {1234.56789, "1234.568"},
+      {0.0004, "0.000"},
+      {std::numeric_limits<double>::quiet_NaN(), "0.000"},
+      {std::numeric_limits<double>::infinity(), "0.000"},
+  };
+  for (const auto& [duration_ms, expected] : cases) {
+    AccessLogEntry entry;
+    entry.duration_ms = duration_ms;
+    const std::string line = FormatAccessLogLine(entry);
+    EXPECT_NE(line.find("\"duration_ms\":" + std::string(expected) + ","), std::string::npos)
+        << line;
+    const auto json = ParseJson(line);
+    EXPECT_TRUE(json.at("duration_ms").is_double()) << line;
+    EXPECT_FALSE(json.as_object().contains("query")) << line;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,7 +410,8 @@ class StaticFilesTest : public ::testing::Test {
     WriteFile(root_ / "404.html", "<html>not found</html>");
     WriteFile(root_ / "favicon.ico", "ICO");
     big_js_.clear();
-    for (int i = 0; i < 200; ++i) big_js_ += "console.log('ocean dashboard line " + std::to_string(i) + "');\n";
+    for (int i = 0; i < 200; ++i)
+      big_js_ += "console.log('ocean dashboard line " + std::to_string(i) + "');\n";
     WriteFile(root_ / "_next" / "static" / "chunks" / "app.js", big_js_);
     WriteFile(root_ / "style.css", std::string(2000, 'a'));
     WriteFile(root_ / "style.css.gz", "precompressed-bytes");
@@ -507,9 +530,9 @@ TEST_F(StaticFilesTest, ConditionalGetAnswers304) {
 
 TEST_F(StaticFilesTest, NeverServesOutsideTheRoot) {
   // Decoded dot-dot, in plain and percent-encoded spellings.
-  for (std::string target : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt",
-                             "/docs/../../secret.txt", "/..%2fsecret.txt", "/..%2Fsecret.txt",
-                             "/..%5csecret.txt", "/..\\secret.txt"}) {
+  for (std::string target :
+       {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/docs/../../secret.txt",
+        "/..%2fsecret.txt", "/..%2Fsecret.txt", "/..%5csecret.txt", "/..\\secret.txt"}) {
     auto response = Serve(Get(target));
     ASSERT_TRUE(response) << target;
     EXPECT_EQ(response->status, 400) << target;
@@ -523,7 +546,8 @@ TEST_F(StaticFilesTest, NeverServesOutsideTheRoot) {
   // Symlinks that resolve outside the root are treated as missing.
   fs::create_symlink(dir_.path() / "secret.txt", root_ / "leak.txt");
   fs::create_directory_symlink(dir_.path(), root_ / "up");
-  for (std::string target : {"/leak.txt", "/up/secret.txt", "/up/out/index.html/../../secret.txt"}) {
+  for (std::string target :
+       {"/leak.txt", "/up/secret.txt", "/up/out/index.html/../../secret.txt"}) {
     auto response = Serve(Get(target));
     ExpectNotServedSecret(response);
   }
@@ -616,8 +640,8 @@ class RawClient {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
       const int result = FillOnce(deadline);
-      if (result == 0) return true;    // EOF or error
-      if (result < 0) return false;    // timed out
+      if (result == 0) return true;  // EOF or error
+      if (result < 0) return false;  // timed out
     }
   }
 
@@ -642,8 +666,8 @@ class RawClient {
 };
 
 std::string GetRequest(std::string_view target, std::string_view extra_headers = "") {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" +
-         std::string(extra_headers) + "\r\n";
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) +
+         "\r\n";
 }
 
 ServerOptions TestOptions() {
@@ -741,11 +765,11 @@ TEST(ServerTest, CurlReusesTheConnection) {
   CURL* curl = curl_easy_init();
   ASSERT_NE(curl, nullptr);
   std::string body;
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
-                   +[](char* data, size_t size, size_t count, void* out) -> size_t {
-                     static_cast<std::string*>(out)->append(data, size * count);
-                     return size * count;
-                   });
+  curl_easy_setopt(
+      curl, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t count, void* out) -> size_t {
+        static_cast<std::string*>(out)->append(data, size * count);
+        return size * count;
+      });
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(curl, CURLOPT_URL, server.Url("/echo").c_str());
   ASSERT_EQ(curl_easy_perform(curl), CURLE_OK);
@@ -827,8 +851,9 @@ TEST(ServerTest, TooLargeBodyGets413AndClose) {
   RunningServer server(TestHandler);
   {
     RawClient client(server.port());
-    ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n"
-                            "Content-Type: application/json\r\n\r\n"));
+    ASSERT_TRUE(
+        client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n"
+                    "Content-Type: application/json\r\n\r\n"));
     auto response = client.Read();
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 413);
@@ -840,8 +865,10 @@ TEST(ServerTest, TooLargeBodyGets413AndClose) {
     // Chunked: the limit trips mid-body, after part of it was already sent.
     RawClient client(server.port());
     std::string chunk(800, 'x');
-    ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            "320\r\n" + chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
+    ASSERT_TRUE(
+        client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "320\r\n" +
+                    chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
     auto response = client.Read();
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 413);
@@ -860,8 +887,9 @@ TEST(ServerTest, TooLargeBodyGets413AndClose) {
 TEST(ServerTest, AnswersExpectContinueBeforeReadingTheBody) {
   RunningServer server(TestHandler);
   RawClient client(server.port());
-  ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 500\r\n"
-                          "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 500\r\n"
+                  "Expect: 100-continue\r\n\r\n"));
   auto interim = client.Read(false, 500ms);  // curl would wait a whole second without it
   ASSERT_TRUE(interim);
   EXPECT_EQ(interim->status, 100);
@@ -955,8 +983,9 @@ TEST(ServerTest, WorkerPoolRunsHandlersConcurrently) {
       CURL* curl = curl_easy_init();
       if (!curl) return;
       curl_easy_setopt(curl, CURLOPT_URL, server.Url("/sleep/400").c_str());
-      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
-                       +[](char*, size_t size, size_t count, void*) { return size * count; });
+      curl_easy_setopt(
+          curl, CURLOPT_WRITEFUNCTION,
+          +[](char*, size_t size, size_t count, void*) { return size * count; });
       long status = 0;
       if (curl_easy_perform(curl) == CURLE_OK &&
           curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200) {
@@ -980,9 +1009,10 @@ TEST(ServerTest, CorsHeadersAndPreflight) {
   EXPECT_EQ(simple->Header("Access-Control-Allow-Origin"), "https://dash.example");
   EXPECT_EQ(simple->Header("Vary"), "Origin");
 
-  ASSERT_TRUE(client.Send("OPTIONS /api/observations/ingest/ HTTP/1.1\r\nHost: t\r\n"
-                          "Origin: https://dash.example\r\n"
-                          "Access-Control-Request-Method: POST\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Send("OPTIONS /api/observations/ingest/ HTTP/1.1\r\nHost: t\r\n"
+                  "Origin: https://dash.example\r\n"
+                  "Access-Control-Request-Method: POST\r\n\r\n"));
   auto preflight = client.Read();
   ASSERT_TRUE(preflight);
   EXPECT_EQ(preflight->status, 204);

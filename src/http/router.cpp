@@ -123,9 +123,9 @@ Response Router::DispatchOrThrow(const Request& request) const {
       append(method);
       if (method == Method::kGet) append(Method::kHead);
     }
-    core::ApiError error(core::ErrorCode::kMethodNotAllowed,
-                         std::string(ToString(request.method)) + " is not allowed on " +
-                             request.path);
+    core::ApiError error(
+        core::ErrorCode::kMethodNotAllowed,
+        std::string(ToString(request.method)) + " is not allowed on " + request.path);
     error.allow = std::move(allow);
     throw error;
   }
@@ -155,8 +155,7 @@ Response Router::Dispatch(const Request& request) const {
                   ToString(request.method), request.path);
   }
   return ErrorResponse(core::ApiError(
-      core::ErrorCode::kInternal,
-      "internal server error (request id " + request.request_id + ")"));
+      core::ErrorCode::kInternal, "internal server error (request id " + request.request_id + ")"));
 }
 
 }  // namespace ocean::http

@@ -71,16 +71,15 @@ bool IsHttpProtocolError(beast::error_code ec) {
 
 // The Host header is echoed into absolute links, so only host[:port] characters are trusted.
 bool IsSaneHost(std::string_view host) {
-  return !host.empty() && host.size() <= 255 &&
-         std::all_of(host.begin(), host.end(), [](char c) {
-           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-         });
+  return !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == ':' || c == '[' || c == ']';
+  });
 }
 
 Response InternalError(const std::string& request_id) {
-  return ErrorResponse(core::ApiError(
-      core::ErrorCode::kInternal, "internal server error (request id " + request_id + ")"));
+  return ErrorResponse(core::ApiError(core::ErrorCode::kInternal,
+                                      "internal server error (request id " + request_id + ")"));
 }
 
 class Session;
@@ -103,7 +102,7 @@ struct ServerState {
 
   std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-  bool draining = false;           // set by Stop(); the last session to go calls on_drained
+  bool draining = false;  // set by Stop(); the last session to go calls on_drained
   std::function<void()> on_drained;
 
   void AddSession(const std::shared_ptr<Session>& session) {
@@ -200,9 +199,8 @@ class Session : public std::enable_shared_from_this<Session> {
         std::min<std::size_t>(state_.options.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(state_.options.max_body_bytes);
     stream_.expires_after(state_.options.read_timeout);
-    bhttp::async_read_header(
-        stream_, buffer_, *parser_,
-        beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
   }
 
   // curl and other clients send "Expect: 100-continue" before larger bodies and wait (curl: 1 s)
@@ -213,17 +211,17 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
       return ReadBody();
     }
-    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
-        bhttp::status::continue_, parser_->get().version());
-    bhttp::async_write(stream_, *interim,
-                       [self = shared_from_this(), interim](beast::error_code write_ec,
-                                                            std::size_t) {
-                         if (write_ec) {
-                           Fail(write_ec, "write 100-continue");
-                           return self->CloseNow();
-                         }
-                         self->ReadBody();
-                       });
+    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                        parser_->get().version());
+    bhttp::async_write(
+        stream_, *interim,
+        [self = shared_from_this(), interim](beast::error_code write_ec, std::size_t) {
+          if (write_ec) {
+            Fail(write_ec, "write 100-continue");
+            return self->CloseNow();
+          }
+          self->ReadBody();
+        });
   }
 
   void ReadBody() {
@@ -242,8 +240,8 @@ class Session : public std::enable_shared_from_this<Session> {
           core::ApiError(core::ErrorCode::kBadRequest, "request header too large"));
     }
     if (IsHttpProtocolError(ec)) {
-      return RejectMalformed(core::ApiError(core::ErrorCode::kBadRequest,
-                                            "malformed HTTP request: " + ec.message()));
+      return RejectMalformed(
+          core::ApiError(core::ErrorCode::kBadRequest, "malformed HTTP request: " + ec.message()));
     }
     if (ec) {
       Fail(ec, "read");
@@ -274,8 +272,8 @@ class Session : public std::enable_shared_from_this<Session> {
     Request request;
     request.method = ParseMethod(message.method_string());
     request.target = std::string(message.target());
-    request.headers.reserve(static_cast<std::size_t>(
-        std::distance(message.begin(), message.end())));
+    request.headers.reserve(
+        static_cast<std::size_t>(std::distance(message.begin(), message.end())));
     for (const auto& field : message) {
       request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
     }
@@ -310,10 +308,9 @@ class Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::kHandling;
     asio::post(state_.workers, [self = shared_from_this(), request = std::move(request)]() mutable {
       Response response = self->Invoke(request);
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response)]() mutable {
-                   self->Write(std::move(response));
-                 });
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Write(std::move(response));
+      });
     });
   }
 
@@ -360,8 +357,8 @@ class Session : public std::enable_shared_from_this<Session> {
                      ec.message());
         response = ErrorResponse(core::ApiError(core::ErrorCode::kNotFound, "file not found"));
       } else if (!head) {
-        bhttp::response<bhttp::file_body> message{
-            static_cast<bhttp::status>(response.status), version_, std::move(file)};
+        bhttp::response<bhttp::file_body> message{static_cast<bhttp::status>(response.status),
+                                                  version_, std::move(file)};
         SetCommonHeaders(message, response);
         message.prepare_payload();
         body_bytes = message.body().size();
@@ -443,13 +440,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Drain() {
     buffer_.clear();
-    stream_.async_read_some(
-        buffer_.prepare(kReadChunkBytes),
-        [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-          self->drained_bytes_ += bytes;
-          if (ec || self->drained_bytes_ >= kMaxLingerBytes) return self->CloseNow();
-          self->Drain();
-        });
+    stream_.async_read_some(buffer_.prepare(kReadChunkBytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                              self->drained_bytes_ += bytes;
+                              if (ec || self->drained_bytes_ >= kMaxLingerBytes)
+                                return self->CloseNow();
+                              self->Drain();
+                            });
   }
 
   void CloseNow() {
@@ -504,9 +501,8 @@ class Server::Impl {
   unsigned short Start() {
     if (started_) return acceptor_.local_endpoint().port();
     tcp::resolver resolver(ioc_);
-    const auto endpoints = resolver.resolve(state_.options.host,
-                                            std::to_string(state_.options.port),
-                                            tcp::resolver::passive);
+    const auto endpoints = resolver.resolve(
+        state_.options.host, std::to_string(state_.options.port), tcp::resolver::passive);
     const tcp::endpoint endpoint = endpoints.begin()->endpoint();
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -557,11 +553,11 @@ class Server::Impl {
   }
 
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_),
-                           asio::bind_executor(control_, [this](beast::error_code ec,
-                                                                tcp::socket socket) {
-                             OnAccept(ec, std::move(socket));
-                           }));
+    acceptor_.async_accept(
+        asio::make_strand(ioc_),
+        asio::bind_executor(control_, [this](beast::error_code ec, tcp::socket socket) {
+          OnAccept(ec, std::move(socket));
+        }));
   }
 
   void OnAccept(beast::error_code ec, tcp::socket socket) {

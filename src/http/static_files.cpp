@@ -148,8 +148,8 @@ bool IsSafePath(const Request& request) {
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
-  const std::string raw_path = ToLower(std::string_view(request.target).substr(
-      0, std::string_view(request.target).find('?')));
+  const std::string raw_path = ToLower(
+      std::string_view(request.target).substr(0, std::string_view(request.target).find('?')));
   for (std::string_view encoded : {"%2f", "%5c", "%00"}) {
     if (raw_path.find(encoded) != std::string::npos) return false;
   }
@@ -157,8 +157,7 @@ bool IsSafePath(const Request& request) {
 }
 
 bool IsInside(const fs::path& candidate, const fs::path& root) {
-  const auto mismatch =
-      std::mismatch(root.begin(), root.end(), candidate.begin(), candidate.end());
+  const auto mismatch = std::mismatch(root.begin(), root.end(), candidate.begin(), candidate.end());
   return mismatch.first == root.end();
 }
 
@@ -178,8 +177,8 @@ bool AcceptsGzip(std::string_view accept_encoding) {
   while (!accept_encoding.empty()) {
     const auto comma = accept_encoding.find(',');
     std::string_view item = accept_encoding.substr(0, comma);
-    accept_encoding = comma == std::string_view::npos ? std::string_view{}
-                                                      : accept_encoding.substr(comma + 1);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
     const auto semicolon = item.find(';');
     std::string_view coding = item.substr(0, semicolon);
     while (!coding.empty() && coding.front() == ' ') coding.remove_prefix(1);
@@ -225,8 +224,8 @@ std::optional<std::string> ReadFile(const fs::path& file) {
 std::optional<std::string> GzipCompress(std::string_view input) {
   z_stream stream{};
   // windowBits 15 + 16 selects the gzip wrapper rather than raw zlib.
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
     return std::nullopt;
   }
   std::unique_ptr<z_stream, decltype(&deflateEnd)> guard(&stream, &deflateEnd);

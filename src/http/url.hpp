@@ -16,8 +16,8 @@ using QueryPairs = std::vector<std::pair<std::string, std::string>>;
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space);
 
 struct DecodedTarget {
-  std::string path;   // percent-decoded; '+' stays literal in the path
-  QueryPairs query;   // in order, repeats kept; "a" and "a=" both give {"a", ""}
+  std::string path;  // percent-decoded; '+' stays literal in the path
+  QueryPairs query;  // in order, repeats kept; "a" and "a=" both give {"a", ""}
 };
 
 // Splits an origin-form target ("/path?query") and decodes both parts. Queries use

@@ -641,6 +641,7 @@ class PgStore final : public Store {
     return Run("latest observations", Retry::kAlways, [&](PgConnection& connection) {
       PgResultPtr result = connection.Exec("latest observations", q::kLatestObservations, params);
       std::vector<core::Observation> rows;
+      rows.reserve(static_cast<std::size_t>(PQntuples(result.get())));
       for (int row = 0; row < PQntuples(result.get()); ++row) {
         rows.push_back(ReadObservation(result.get(), row, 0));
       }
@@ -693,6 +694,7 @@ class PgStore final : public Store {
               .get());
       PgResultPtr counts = connection.Exec("source status", q::kRowsPerSource);
       std::vector<std::pair<std::string, std::int64_t>> rows_per_source;
+      rows_per_source.reserve(static_cast<std::size_t>(PQntuples(counts.get())));
       for (int row = 0; row < PQntuples(counts.get()); ++row) {
         rows_per_source.emplace_back(Text(counts.get(), row, 0), ParseInt(counts.get(), row, 1));
       }

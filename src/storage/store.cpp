@@ -50,7 +50,7 @@ core::EpochMs NowMs() {
 std::vector<SourceStatus> MergeSourceStatus(
     std::vector<SourceRun> latest_runs, std::vector<SourceRun> latest_successes,
     std::vector<SourceRun> latest_failures,
-    std::vector<std::pair<std::string, std::int64_t>> rows_per_source) {
+    const std::vector<std::pair<std::string, std::int64_t>>& rows_per_source) {
   std::map<std::string, SourceStatus> by_source;
   auto entry = [&by_source](const std::string& source_id) -> SourceStatus& {
     SourceStatus& status = by_source[source_id];

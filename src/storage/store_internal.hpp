@@ -24,7 +24,7 @@ core::EpochMs NowMs();
 std::vector<SourceStatus> MergeSourceStatus(
     std::vector<SourceRun> latest_runs, std::vector<SourceRun> latest_successes,
     std::vector<SourceRun> latest_failures,
-    std::vector<std::pair<std::string, std::int64_t>> rows_per_source);
+    const std::vector<std::pair<std::string, std::int64_t>>& rows_per_source);
 
 // A JSON array of strings, for SQLite's json_each().
 std::string JsonStringArray(const std::vector<std::string>& values);
