@@ -8,9 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 scripts/install-deps.sh --test
-scripts/build.sh oceandash
+scripts/build.sh --target oceandash
 
 WORK=$(mktemp -d /tmp/oceandash-bench-XXXXXX)
+chmod 755 "$WORK"  # the PostgreSQL cluster below belongs to the postgres user
 export OCEAN_SERVICES_DIR=$WORK/services
 SERVER_PID=""
 cleanup() {
@@ -31,7 +32,7 @@ start_server() {  # $1 database url, rest: extra flags
     > "$WORK/server.out" 2> "$WORK/server.err" &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
-    PORT=$(grep -o '"port":[0-9]*' "$WORK/server.out" 2>/dev/null | head -1 | cut -d: -f2)
+    PORT=$(grep -o '"port":[0-9]*' "$WORK/server.out" 2>/dev/null | head -1 | cut -d: -f2 || true)
     [ -n "$PORT" ] && return 0
     sleep 0.1
   done

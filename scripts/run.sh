@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh oceandash
+scripts/build.sh --target oceandash
 exec build/oceandash serve "$@"

@@ -46,6 +46,13 @@ const json::string* RequiredString(const json::object& row, std::string_view fie
   return &value->get_string();
 }
 
+// A value outside the valid range is accepted only when the sender already flagged it bad:
+// fetchers store implausible upstream values flagged, never silently dropped or stored as good.
+bool FlaggedBad(const json::object& row) {
+  const auto* flag = row.if_contains("quality_flag");
+  return flag != nullptr && flag->is_string() && flag->get_string() == "bad";
+}
+
 std::optional<Observation> ParseRow(const json::value& element, std::size_t index,
                                     const LocationExists& location_exists, Collector& errors) {
   if (!element.is_object()) {
@@ -97,7 +104,7 @@ std::optional<Observation> ParseRow(const json::value& element, std::size_t inde
     const double number = value->to_number<double>();
     if (!std::isfinite(number)) {
       errors.Add(index, "value", "must be a finite number");
-    } else if (parameter != nullptr &&
+    } else if (parameter != nullptr && !FlaggedBad(row) &&
                (number < parameter->valid_min || number > parameter->valid_max)) {
       errors.Add(
           index, "value",

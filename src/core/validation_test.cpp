@@ -65,6 +65,15 @@ TEST(Validation, ReportsEveryBadField) {
   EXPECT_THAT(error.details()[6].message, ::testing::HasSubstr("outside the valid range"));
 }
 
+TEST(Validation, OutOfRangeAcceptedOnlyWhenFlaggedBad) {
+  const auto batch = ParseIngestBody(
+      R"([{"location_id":"monterey","parameter":"sst","timestamp":"2026-11-26T06:00:00Z",
+           "value":55,"quality_flag":"bad","source":"noaa"}])",
+      Known);
+  ASSERT_EQ(batch.rows.size(), 1u);
+  EXPECT_EQ(batch.rows[0].quality_flag, QualityFlag::kBad);
+}
+
 TEST(Validation, NonFiniteRejected) {
   // JSON has no NaN literal; a huge exponent overflows to infinity in the parser.
   const auto error = ErrorOf(
