@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # HTTP benchmark of the issue's targets, with wrk on loopback. Results go to stdout; copy the
-# summary into bench/README.md. Needs the release build (scripts/build.sh) and starts its own
-# PostgreSQL and Redis (scripts/services.sh) in a temporary folder.
+# summary into bench/README.md. Builds the server (scripts/build.sh, into $OCEAN_BUILD_DIR,
+# default build/) and starts its own PostgreSQL and Redis (scripts/services.sh) in a temporary
+# folder (OCEAN_PG_PORT / OCEAN_REDIS_PORT pick other ports than the test services' defaults).
 #
 #   bench/run.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
+BUILD_DIR=${OCEAN_BUILD_DIR:-build}
 scripts/install-deps.sh --test
 scripts/build.sh --target oceandash
 
@@ -27,7 +29,7 @@ python3 bench/load.py --write-locations "$WORK/locations.json"
 
 start_server() {  # $1 database url, rest: extra flags
   local db=$1; shift
-  OCEAN_API_KEY=$KEY build/oceandash serve --host 127.0.0.1 --port 0 --no-scheduler \
+  OCEAN_API_KEY=$KEY "$BUILD_DIR/oceandash" serve --host 127.0.0.1 --port 0 --no-scheduler \
     --database "$db" --locations "$WORK/locations.json" --log-level warn "$@" \
     > "$WORK/server.out" 2> "$WORK/server.err" &
   SERVER_PID=$!
@@ -54,9 +56,16 @@ SERIES="/api/observations/series/?location=bench-07&parameter=sst"
 LATEST="/api/observations/latest/"
 PAGE="/api/observations/?location=bench-03&parameter=sst&limit=1000"
 
+# Autovacuum would do this in production within a minute of a bulk load; without it the page's
+# COUNT cannot be an index-only scan (the visibility map is empty) and the planner has no
+# statistics.
+vacuum_analyze() { psql -q "$OCEAN_TEST_PG_URL" -c "VACUUM ANALYZE"; }
+
 echo "== PostgreSQL, cache on (in-process)"
 start_server "$OCEAN_TEST_PG_URL"
 python3 bench/load.py --port "$PORT" --key "$KEY"
+echo "resident memory after ingest: $(rss_mb) MB"
+vacuum_analyze
 run_wrk "series (cached)" "$SERIES"
 run_wrk "latest (cached)" "$LATEST"
 echo "resident memory: $(rss_mb) MB"

@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libpq-dev libsqlite3-dev libhiredis-dev libcurl4-openssl-dev zlib1g-dev
+  libpq-dev libsqlite3-dev libhiredis-dev libcurl4-openssl-dev zlib1g-dev libblosc-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ca-certificates sqlite3 curl

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
         return ocean::app::RunMigrate(invocation->config);
       case ocean::config::Command::kCleanup:
         return ocean::app::RunCleanup(invocation->config);
+      case ocean::config::Command::kFetch:
+        return ocean::app::RunFetchCommand(invocation->config);
       case ocean::config::Command::kServe:
         return ocean::app::RunServe(invocation->config);
     }

@@ -406,8 +406,8 @@ http::Response Api::Series(const http::Request& request) {
   return Cached(
       request,
       [&] {
-        core::ObservationQuery query;
-        query.locations = {params.location};
+        storage::SeriesQuery query;
+        query.location = params.location;
         query.parameter = params.parameter;
         query.source = params.source;
         query.start_ms = params.start_ms;
@@ -415,23 +415,20 @@ http::Response Api::Series(const http::Request& request) {
         // 30 days of 10-minute buoy data from a few sources stays far below this bound; beyond
         // it the series is cut at the newest end rather than exhausting memory.
         query.limit = 200'000;
-        const auto rows = store_.QueryObservations(query);
-
-        std::vector<core::EpochMs> t;
-        std::vector<double> v;
-        t.reserve(rows.size());
-        v.reserve(rows.size());
-        for (const auto& row : rows) {
-          t.push_back(row.observation.timestamp_ms);
-          v.push_back(row.observation.value);
-        }
+        const auto rows = store_.QuerySeries(query);
+        const auto& t = rows.t;
+        const auto& v = rows.v;
         const auto keep = core::LttbIndices(t, v, params.max_points);
 
-        std::vector<std::string> sources;
+        // The sources of the points kept, in order of first appearance, and each point's index
+        // into that list.
+        std::vector<std::string_view> sources;
+        std::vector<int> source_index(rows.sources.size(), -1);
         for (const auto i : keep) {
-          const auto& source = rows[i].observation.source;
-          if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
-            sources.push_back(source);
+          int& index = source_index[rows.s[i]];
+          if (index < 0) {
+            index = static_cast<int>(sources.size());
+            sources.push_back(rows.sources[rows.s[i]]);
           }
         }
         const auto* parameter = core::FindParameter(params.parameter);
@@ -448,7 +445,7 @@ http::Response Api::Series(const http::Request& request) {
             .Key("end")
             .String(core::FormatTimestamp(params.end_ms))
             .Key("total_points")
-            .Int(static_cast<std::int64_t>(rows.size()))
+            .Int(static_cast<std::int64_t>(t.size()))
             .Key("sources")
             .BeginArray();
         for (const auto& source : sources) w.String(source);
@@ -457,12 +454,9 @@ http::Response Api::Series(const http::Request& request) {
         w.EndArray().Key("v").BeginArray();
         for (const auto i : keep) w.Number(v[i]);
         w.EndArray().Key("q").BeginArray();
-        for (const auto i : keep) w.Int(static_cast<int>(rows[i].observation.quality_flag));
+        for (const auto i : keep) w.Int(static_cast<int>(rows.q[i]));
         w.EndArray().Key("s").BeginArray();
-        for (const auto i : keep) {
-          const auto& source = rows[i].observation.source;
-          w.Int(std::find(sources.begin(), sources.end(), source) - sources.begin());
-        }
+        for (const auto i : keep) w.Int(source_index[rows.s[i]]);
         w.EndArray().EndObject();
         return JsonResponse(w.Take());
       },

@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <malloc.h>
+
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -18,12 +20,36 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "jobs/cleanup.hpp"
+#include "jobs/fetch.hpp"
 #include "jobs/periodic.hpp"
+#include "sources/http_client.hpp"
+#include "sources/source_config.hpp"
 #include "storage/store.hpp"
 #include "version.hpp"
 
 namespace ocean::app {
 namespace {
+
+// glibc gives threads their own malloc arenas (up to 8 per core) and each keeps what it freed;
+// after a large ingest that is megabytes per worker. The workers mostly wait on the database, so
+// two arenas cost no measurable contention.
+constexpr int kMallocArenas = 2;
+// After a request body this large, the memory its handling freed goes back to the system.
+constexpr std::size_t kTrimAfterBodyBytes = 1024 * 1024;
+
+void LimitMallocArenas() {
+#ifdef __GLIBC__
+  if (mallopt(M_ARENA_MAX, kMallocArenas) != 1) spdlog::warn("mallopt(M_ARENA_MAX) failed");
+#endif
+}
+
+// Frees the request body and returns freed heap pages to the system.
+void ReleaseRequestMemory(http::Request& request) {
+  std::string().swap(request.body);
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
 
 core::EpochMs NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -100,6 +126,7 @@ void PrintStartLine(const config::Config& config, const storage::Store& store,
 const char* VersionString() { return kVersionLine; }
 
 int RunServe(const config::Config& config) {
+  LimitMallocArenas();  // before any thread starts
   SetUpLogging(config);
   const int workers = WorkerCount(config);
   auto store = OpenAndPrepareStore(config, workers);
@@ -128,8 +155,12 @@ int RunServe(const config::Config& config) {
   options.worker_threads = workers;
   options.max_body_bytes = config.max_body_bytes;
   options.cors_allowed_origins = config.cors_allowed_origins;
-  http::Server server(options,
-                      [&router](http::Request& request) { return router.Dispatch(request); });
+  http::Server server(options, [&router](http::Request& request) {
+    const bool large_body = request.body.size() > kTrimAfterBodyBytes;
+    http::Response response = router.Dispatch(request);
+    if (large_body) ReleaseRequestMemory(request);
+    return response;
+  });
   const unsigned short port = server.Start();
   server.StopOnSignals();
 
@@ -169,6 +200,38 @@ int RunCleanup(const config::Config& config) {
   std::printf("deleted %lld observations older than %d days\n", static_cast<long long>(deleted),
               config.retention_days);
   return 0;
+}
+
+int RunFetchCommand(const config::Config& config) {
+  SetUpLogging(config);
+  const auto all_sources = sources::LoadSourcesFile(config.sources_file);
+  const auto selected = sources::SelectSources(all_sources, config.fetch_sources);
+  const auto locations = core::LoadLocationsFile(config.locations_file);
+  const jobs::PrintLine print = [](std::string_view line) {
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+  };
+  sources::HttpClient http;
+  jobs::FetchOptions options;
+  if (config.fetch_days > 0) options.days = config.fetch_days;
+  options.now_ms = NowMs();
+
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<cache::Cache> cache;
+  std::unique_ptr<jobs::ObservationSink> sink;
+  if (config.dry_run) {
+    sink = jobs::MakeDryRunSink(print);
+  } else if (!config.ingest_url.empty()) {
+    sink = jobs::MakeIngestSink(config.ingest_url, config.api_key, http);
+  } else {
+    store = OpenAndPrepareStore(config, 1);
+    // Servers sharing the Redis cache must not serve answers from before these rows.
+    if (!config.redis_url.empty()) cache = cache::OpenCache(config.redis_url, {});
+    sink = jobs::MakeStoreSink(*store, cache.get());
+  }
+  const auto summary = jobs::RunFetch(selected, locations, http, *sink, options, print);
+  return summary.AllOk() ? 0 : 1;
 }
 
 }  // namespace ocean::app

@@ -9,6 +9,8 @@ namespace ocean::app {
 int RunServe(const config::Config& config);
 int RunMigrate(const config::Config& config);
 int RunCleanup(const config::Config& config);
+// `oceandash fetch`: one run of the named sources; non-zero when any source had an error.
+int RunFetchCommand(const config::Config& config);
 
 // "oceandash 0.1.0 (git abc1234)".
 const char* VersionString();

@@ -17,8 +17,10 @@ constexpr const char* kRootFooter =
     "--port PORT, --static OCEAN_STATIC_DIR, --api-key-file OCEAN_API_KEY_FILE,\n"
     "--max-body-bytes OCEAN_MAX_BODY_BYTES, --cors-origins CORS_ALLOWED_ORIGINS,\n"
     "--threads OCEAN_THREADS, --workers OCEAN_WORKERS, --cache-max-mb OCEAN_CACHE_MAX_MB,\n"
-    "--no-scheduler OCEAN_NO_SCHEDULER. Flags override the environment, which overrides the\n"
-    "defaults.\n\n";
+    "--no-scheduler OCEAN_NO_SCHEDULER, --sources OCEAN_SOURCES_FILE. Flags override the\n"
+    "environment, which overrides the defaults. `oceandash fetch noaa --dry-run` fetches once;\n"
+    "OCEAN_SOURCE_<ID>_URL replaces a source's servers with one base URL.\n"
+    "\n";
 
 constexpr const char* kEnvFooter =
     "Environment only (secrets stay off the command line):\n"
@@ -75,6 +77,30 @@ void AddServeOptions(CLI::App& app, Config& c) {
   app.add_flag("--no-scheduler", c.no_scheduler,
                "no background jobs (daily cleanup, fetchers): use when Lambda runs them")
       ->envname("OCEAN_NO_SCHEDULER");
+}
+
+void AddFetchOptions(CLI::App& app, Config& c) {
+  app.add_option("SOURCE", c.fetch_sources, "source ids from the sources file, or all")
+      ->required();
+  app.add_option("--days", c.fetch_days,
+                 "days back from now to fetch (default: each source's lookback_days)");
+  app.add_flag("--dry-run", c.dry_run, "print what would be stored; write nothing");
+  app.add_option("--ingest-url", c.ingest_url,
+                 "POST the rows to this URL (a running server's /api/observations/ingest/) with "
+                 "OCEAN_API_KEY instead of writing the database");
+  app.add_option("--sources", c.sources_file, "sources JSON file (default: config/sources.json)")
+      ->envname("OCEAN_SOURCES_FILE");
+  app.add_option("--api-key-file", c.api_key_file, "file holding the API key for --ingest-url")
+      ->envname("OCEAN_API_KEY_FILE");
+}
+
+// The shipped file, found from the working directory (the README runs from the checkout) or
+// from beside the binary (build/oceandash -> config/...).
+std::string FindShippedFile(const char* name) {
+  for (const std::string prefix : {"config/", "../config/"}) {
+    if (std::filesystem::is_regular_file(prefix + name)) return prefix + name;
+  }
+  return "";
 }
 
 std::string Trim(const std::string& text) {
@@ -161,17 +187,29 @@ void Validate(Config& c) {
   }
 
   if (c.locations_file.empty()) {
-    // The shipped file, found from the working directory (the README runs from the checkout)
-    // or from beside the binary (build/oceandash -> config/locations.json).
-    for (const char* candidate : {"config/locations.json", "../config/locations.json"}) {
-      if (std::filesystem::is_regular_file(candidate)) {
-        c.locations_file = candidate;
-        break;
-      }
-    }
+    c.locations_file = FindShippedFile("locations.json");
   } else if (!std::filesystem::is_regular_file(c.locations_file)) {
     throw ConfigError(fmt::format("--locations/OCEAN_LOCATIONS_FILE: {} is not a readable file",
                                   c.locations_file));
+  }
+
+  if (c.sources_file.empty()) {
+    c.sources_file = FindShippedFile("sources.json");
+  } else if (!std::filesystem::is_regular_file(c.sources_file)) {
+    throw ConfigError(fmt::format("--sources/OCEAN_SOURCES_FILE: {} is not a readable file",
+                                  c.sources_file));
+  }
+  if (c.fetch_days < 0 || c.fetch_days > 365) {
+    throw ConfigError(fmt::format("--days: {} is outside 1-365", c.fetch_days));
+  }
+  if (!c.ingest_url.empty()) {
+    if (!c.ingest_url.starts_with("http://") && !c.ingest_url.starts_with("https://")) {
+      throw ConfigError("--ingest-url: must start with http:// or https://");
+    }
+    if (c.dry_run) throw ConfigError("--ingest-url: cannot be combined with --dry-run");
+    if (c.api_key.empty()) {
+      throw ConfigError("--ingest-url: needs the API key (OCEAN_API_KEY or --api-key-file)");
+    }
   }
 }
 
@@ -192,6 +230,10 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   auto* cleanup =
       app.add_subcommand("cleanup", "delete observations older than the retention window");
   AddStorageOptions(*cleanup, c);
+  auto* fetch = app.add_subcommand(
+      "fetch", "fetch upstream sources once and store the observations (see config/sources.json)");
+  AddStorageOptions(*fetch, c);
+  AddFetchOptions(*fetch, c);
   auto* version = app.add_subcommand("version", "print the version");
 
   try {
@@ -203,12 +245,21 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   if (*serve) invocation.command = Command::kServe;
   if (*migrate) invocation.command = Command::kMigrate;
   if (*cleanup) invocation.command = Command::kCleanup;
+  if (*fetch) invocation.command = Command::kFetch;
   if (*version) {
     invocation.command = Command::kVersion;
     return invocation;
   }
   c.scheduler = !c.no_scheduler;
   Validate(c);
+  if (invocation.command == Command::kFetch) {
+    if (c.sources_file.empty()) {
+      throw ConfigError("--sources/OCEAN_SOURCES_FILE: config/sources.json not found; set it");
+    }
+    if (c.locations_file.empty()) {
+      throw ConfigError("--locations/OCEAN_LOCATIONS_FILE: config/locations.json not found; set it");
+    }
+  }
   return invocation;
 }
 

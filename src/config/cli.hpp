@@ -9,7 +9,7 @@
 
 namespace ocean::config {
 
-enum class Command { kServe, kMigrate, kCleanup, kVersion };
+enum class Command { kServe, kMigrate, kCleanup, kFetch, kVersion };
 
 struct Invocation {
   Command command = Command::kServe;

@@ -32,6 +32,15 @@ double Coordinate(const json::object& object, std::string_view file, std::size_t
   return number;
 }
 
+bool IsValidNdbcStation(std::string_view id) {
+  if (id.empty() || id.size() > 16) return false;
+  for (const char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool IsValidLocationId(std::string_view id) {
@@ -78,6 +87,13 @@ std::vector<Location> ParseLocations(std::string_view text, std::string_view fil
         Fail(file_name, i, location.id, "description", "must be a string");
       }
       location.description = std::string(description->get_string());
+    }
+    if (const auto* station = object.if_contains("ndbc_station")) {
+      if (!station->is_string() || !IsValidNdbcStation(station->get_string())) {
+        Fail(file_name, i, location.id, "ndbc_station",
+             "must be an NDBC station id: 1-16 letters or digits, e.g. \"46042\"");
+      }
+      location.ndbc_station = std::string(station->get_string());
     }
     locations.push_back(std::move(location));
   }

@@ -1,4 +1,5 @@
-// The locations file: a JSON array of {id, name, latitude, longitude, description}.
+// The locations file: a JSON array of {id, name, latitude, longitude, description,
+// ndbc_station?}.
 #pragma once
 
 #include <string>

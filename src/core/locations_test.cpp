@@ -47,5 +47,22 @@ TEST(Locations, ErrorsNameFileEntryAndField) {
               HasSubstr("latitude: must be a number"));
 }
 
+TEST(Locations, NdbcStationIsOptional) {
+  const auto locations = ParseLocations(
+      R"([{"id":"a","name":"A","latitude":1,"longitude":0,"ndbc_station":"46042"},
+          {"id":"b","name":"B","latitude":1,"longitude":0}])",
+      "loc.json");
+  ASSERT_EQ(locations.size(), 2u);
+  EXPECT_EQ(locations[0].ndbc_station, "46042");
+  EXPECT_EQ(locations[1].ndbc_station, "");
+  EXPECT_THAT(ErrorOf(R"([{"id":"a","name":"A","latitude":1,"longitude":0,"ndbc_station":""}])"),
+              HasSubstr("entry 0 (\"a\"): ndbc_station: must be an NDBC station id"));
+  EXPECT_THAT(ErrorOf(R"([{"id":"a","name":"A","latitude":1,"longitude":0,"ndbc_station":4}])"),
+              HasSubstr("ndbc_station"));
+  EXPECT_THAT(
+      ErrorOf(R"([{"id":"a","name":"A","latitude":1,"longitude":0,"ndbc_station":"../x"}])"),
+      HasSubstr("ndbc_station"));
+}
+
 }  // namespace
 }  // namespace ocean::core

@@ -49,6 +49,8 @@ struct Location {
   double latitude = 0.0;
   double longitude = 0.0;
   std::string description;
+  // NDBC station id of a buoy near the site ("46042"); empty when none is near.
+  std::string ndbc_station;
 };
 
 struct Parameter {

@@ -3,15 +3,18 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -158,13 +161,19 @@ class PgConnection {
   bool ingest_table_ready() const { return ingest_table_ready_; }
   void set_ingest_table_ready() { ingest_table_ready_ = true; }
 
+  // Text results. Every distinct statement text is prepared once per connection and executed
+  // by name afterwards, so PostgreSQL parses and plans it once; the dynamic observation queries
+  // have a bounded number of variants (fixed fragments in a fixed order). The cache lives and
+  // dies with this connection, so a reconnect starts with an empty one.
   PgResultPtr Exec(std::string_view what, const char* sql_text, const PgParams& params = {},
                    bool commit = false) {
-    std::vector<const char*> values = params.Pointers();
-    PgResultPtr result(PQexecParams(conn_.get(), sql_text, params.size(), nullptr, values.data(),
-                                    nullptr, nullptr, /*resultFormat=*/0));
-    Check(result.get(), what, commit);
-    return result;
+    return ExecPrepared(what, sql_text, params, kTextResults, commit);
+  }
+
+  // Binary results, for the hot reads: numbers and timestamps arrive as fixed-width big-endian
+  // fields instead of text to parse (see the Binary* readers).
+  PgResultPtr ExecBinary(std::string_view what, const char* sql_text, const PgParams& params = {}) {
+    return ExecPrepared(what, sql_text, params, kBinaryResults, false);
   }
 
   // Several statements without parameters (migrations).
@@ -173,7 +182,7 @@ class PgConnection {
     Check(result.get(), what, false);
   }
 
-  // COPY ... FROM STDIN with `data` already in COPY text format.
+  // COPY ... FROM STDIN with `data` already in the format the statement names.
   void CopyIn(std::string_view what, const char* sql_text, std::string_view data) {
     PgResultPtr start(PQexec(conn_.get(), sql_text));
     if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
@@ -198,6 +207,38 @@ class PgConnection {
   void MarkBroken() { broken_ = true; }
 
  private:
+  static constexpr int kTextResults = 0;
+  static constexpr int kBinaryResults = 1;
+
+  // Heterogeneous lookup: finding a statement by its text allocates nothing.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
+  PgResultPtr ExecPrepared(std::string_view what, const char* sql_text, const PgParams& params,
+                           int result_format, bool commit) {
+    const std::string& name = Prepare(what, sql_text, params.size());
+    std::vector<const char*> values = params.Pointers();
+    PgResultPtr result(PQexecPrepared(conn_.get(), name.c_str(), params.size(), values.data(),
+                                      nullptr, nullptr, result_format));
+    Check(result.get(), what, commit);
+    return result;
+  }
+
+  // The name of the server-side statement for `sql_text`, preparing it on first use. Parameter
+  // types are left to the server to infer from the text (every statement casts where needed).
+  const std::string& Prepare(std::string_view what, const char* sql_text, int param_count) {
+    auto found = prepared_.find(std::string_view(sql_text));
+    if (found != prepared_.end()) return found->second;
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    PgResultPtr result(PQprepare(conn_.get(), name.c_str(), sql_text, param_count, nullptr));
+    Check(result.get(), what, false);
+    return prepared_.emplace(sql_text, std::move(name)).first->second;
+  }
+
   void Check(const PGresult* result, std::string_view what, bool commit) {
     ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
@@ -224,6 +265,8 @@ class PgConnection {
   PgConnPtr conn_;
   bool broken_ = false;
   bool ingest_table_ready_ = false;
+  // Statement text -> prepared statement name on this connection.
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> prepared_;
 };
 
 // Rolls back unless committed, so a failed write leaves neither data nor an aborted
@@ -383,16 +426,71 @@ bool ParseBool(const PGresult* result, int row, int column) {
   return PQgetvalue(result, row, column)[0] == 't';
 }
 
+// Binary-format fields (resultFormat 1) are big-endian and of fixed width for these types.
+const char* BinaryField(const PGresult* result, int row, int column, int width) {
+  if (PQgetisnull(result, row, column) || PQgetlength(result, row, column) != width) {
+    throw std::runtime_error("postgresql: column " + std::to_string(column) + " is not a " +
+                             std::to_string(width) + "-byte binary value");
+  }
+  return PQgetvalue(result, row, column);
+}
+
+std::uint64_t BigEndian(const char* bytes, int width) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < width; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  return value;
+}
+
+std::int64_t BinaryInt64(const PGresult* result, int row, int column) {
+  return static_cast<std::int64_t>(BigEndian(BinaryField(result, row, column, 8), 8));
+}
+
+int BinaryInt16(const PGresult* result, int row, int column) {
+  return static_cast<std::int16_t>(BigEndian(BinaryField(result, row, column, 2), 2));
+}
+
+double BinaryDouble(const PGresult* result, int row, int column) {
+  return std::bit_cast<double>(BigEndian(BinaryField(result, row, column, 8), 8));
+}
+
+// timestamptz is microseconds since 2000-01-01 00:00 UTC.
+constexpr std::int64_t kPgEpochMs = 946684800000;
+
+// Rounds to the nearest millisecond, halves away from zero, as the numeric-to-int8 cast of
+// (extract(epoch FROM ts) * 1000) does.
+core::EpochMs BinaryTimestampMs(const PGresult* result, int row, int column) {
+  const std::int64_t us = BinaryInt64(result, row, column);
+  std::int64_t ms = us / 1000;  // ms + rest / 1000 is the exact value, 0 <= rest < 1000
+  std::int64_t rest = us % 1000;
+  if (rest < 0) {
+    ms -= 1;
+    rest += 1000;
+  }
+  ms += kPgEpochMs;
+  if (rest > 500 || (rest == 500 && ms >= 0)) ++ms;
+  return ms;
+}
+
+core::QualityFlag BinaryQualityFlag(const PGresult* result, int row, int column) {
+  // Only validated flags are written; a foreign value reads as "not evaluated".
+  return core::QualityFlagFromInt(BinaryInt16(result, row, column))
+      .value_or(core::QualityFlag::kNotEvaluated);
+}
+
+std::string_view TextView(const PGresult* result, int row, int column) {
+  return {PQgetvalue(result, row, column),
+          static_cast<std::size_t>(PQgetlength(result, row, column))};
+}
+
+// Columns location_id, parameter, ts, value, quality_flag, source from `first_column` on, in
+// binary format.
 core::Observation ReadObservation(const PGresult* result, int row, int first_column) {
   core::Observation observation;
   observation.location_id = Text(result, row, first_column);
   observation.parameter = Text(result, row, first_column + 1);
-  observation.timestamp_ms = ParseInt(result, row, first_column + 2);
-  observation.value = ParseDouble(result, row, first_column + 3);
-  int flag = static_cast<int>(ParseInt(result, row, first_column + 4));
-  // Only validated flags are written; a foreign value reads as "not evaluated".
-  observation.quality_flag =
-      core::QualityFlagFromInt(flag).value_or(core::QualityFlag::kNotEvaluated);
+  observation.timestamp_ms = BinaryTimestampMs(result, row, first_column + 2);
+  observation.value = BinaryDouble(result, row, first_column + 3);
+  observation.quality_flag = BinaryQualityFlag(result, row, first_column + 4);
   observation.source = Text(result, row, first_column + 5);
   return observation;
 }
@@ -426,50 +524,79 @@ std::vector<SourceRun> ReadSourceRuns(const PGresult* result) {
   return runs;
 }
 
-// COPY text format: backslash, tab, newline and carriage return must be escaped.
-void AppendCopyText(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += c;
-    }
+// COPY binary format: a signature, flags and header extension length, then per row the field
+// count and each field as a length and its bytes (big-endian numbers), then -1 as the trailer.
+class CopyBinaryWriter {
+ public:
+  explicit CopyBinaryWriter(std::size_t rows) {
+    out_.reserve(32 + rows * 96);
+    constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // and its terminating NUL
+    out_.append(kSignature, sizeof kSignature);
+    BigEndian(std::uint32_t{0});  // flags: no OIDs
+    BigEndian(std::uint32_t{0});  // no header extension
   }
+
+  void BeginRow(std::uint16_t fields) { BigEndian(fields); }
+  void Text(std::string_view value) {
+    if (value.size() > std::numeric_limits<std::int32_t>::max()) {
+      throw std::runtime_error("postgresql: text value too long for COPY");
+    }
+    BigEndian(static_cast<std::uint32_t>(value.size()));
+    out_ += value;
+  }
+  void Int64(std::int64_t value) {
+    BigEndian(std::uint32_t{8});
+    BigEndian(static_cast<std::uint64_t>(value));
+  }
+  void Double(double value) {
+    BigEndian(std::uint32_t{8});
+    BigEndian(std::bit_cast<std::uint64_t>(value));
+  }
+  void Int16(std::int16_t value) {
+    BigEndian(std::uint32_t{2});
+    BigEndian(static_cast<std::uint16_t>(value));
+  }
+
+  std::string Finish() && {
+    BigEndian(std::uint16_t{0xffff});
+    return std::move(out_);
+  }
+
+ private:
+  template <typename Unsigned>
+  void BigEndian(Unsigned value) {
+    char bytes[sizeof value];
+    for (std::size_t i = 0; i < sizeof value; ++i) {
+      bytes[i] = static_cast<char>(value >> (8 * (sizeof value - 1 - i)));
+    }
+    out_.append(bytes, sizeof value);
+  }
+
+  std::string out_;
+};
+
+// Microseconds since 2000-01-01, the binary timestamptz.
+std::int64_t PgTimestampMicros(core::EpochMs ms) {
+  if (ms < kMinPgMs || ms > kMaxPgMs) {
+    throw std::runtime_error("storage: ingest rejected, nothing was written: timestamp " +
+                             std::to_string(ms) + " ms is outside what PostgreSQL can store");
+  }
+  return (ms - kPgEpochMs) * 1000;
 }
 
 std::string CopyData(std::span<const core::Observation> rows) {
-  std::string out;
-  out.reserve(rows.size() * 64);
-  char number[32];
+  constexpr std::uint16_t kFields = 6;  // the columns of kCopyIngestRows, in order
+  CopyBinaryWriter copy(rows.size());
   for (const core::Observation& row : rows) {
-    AppendCopyText(out, row.location_id);
-    out += '\t';
-    AppendCopyText(out, row.parameter);
-    out += '\t';
-    out.append(number, std::to_chars(number, number + sizeof number, row.timestamp_ms).ptr);
-    out += '\t';
-    // Shortest representation that parses back to the same double.
-    out.append(number, std::to_chars(number, number + sizeof number, row.value).ptr);
-    out += '\t';
-    out.append(
-        number,
-        std::to_chars(number, number + sizeof number, static_cast<int>(row.quality_flag)).ptr);
-    out += '\t';
-    AppendCopyText(out, row.source);
-    out += '\n';
+    copy.BeginRow(kFields);
+    copy.Text(row.location_id);
+    copy.Text(row.parameter);
+    copy.Int64(PgTimestampMicros(row.timestamp_ms));
+    copy.Double(row.value);
+    copy.Int16(static_cast<std::int16_t>(row.quality_flag));
+    copy.Text(row.source);
   }
-  return out;
+  return std::move(copy).Finish();
 }
 
 // Appends a fragment written with '?' placeholders, numbering them $next, $next+1, ...
@@ -610,11 +737,45 @@ class PgStore final : public Store {
     AppendNumbered(sql_text, q::kOrderByTsIdLimit, next);
     params.Add(query.limit);
     return Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
-      PgResultPtr result = connection.Exec("query observations", sql_text.c_str(), params);
+      PgResultPtr result = connection.ExecBinary("query observations", sql_text.c_str(), params);
       std::vector<core::StoredObservation> rows;
       rows.reserve(static_cast<std::size_t>(PQntuples(result.get())));
       for (int row = 0; row < PQntuples(result.get()); ++row) {
-        rows.push_back({ParseInt(result.get(), row, 0), ReadObservation(result.get(), row, 1)});
+        rows.push_back(
+            {BinaryInt64(result.get(), row, 0), ReadObservation(result.get(), row, 1)});
+      }
+      return rows;
+    });
+  }
+
+  SeriesRows QuerySeries(const SeriesQuery& query) override {
+    int next = 1;
+    std::string sql_text;
+    AppendNumbered(sql_text, q::kSelectSeries, next);
+    PgParams params;
+    params.Add(query.location)
+        .Add(query.parameter)
+        .Add(ClampToPg(query.start_ms))
+        .Add(ClampToPg(query.end_ms));
+    if (query.source) {
+      AppendNumbered(sql_text, q::kFilterSource, next);
+      params.Add(*query.source);
+    }
+    AppendNumbered(sql_text, q::kOrderSeriesLimit, next);
+    params.Add(query.limit);
+    return Run("query series", Retry::kAlways, [&](PgConnection& connection) {
+      PgResultPtr result = connection.ExecBinary("query series", sql_text.c_str(), params);
+      const int count = PQntuples(result.get());
+      SeriesRows rows;
+      rows.t.reserve(static_cast<std::size_t>(count));
+      rows.v.reserve(static_cast<std::size_t>(count));
+      rows.q.reserve(static_cast<std::size_t>(count));
+      rows.s.reserve(static_cast<std::size_t>(count));
+      for (int row = 0; row < count; ++row) {
+        rows.t.push_back(BinaryTimestampMs(result.get(), row, 0));
+        rows.v.push_back(BinaryDouble(result.get(), row, 1));
+        rows.q.push_back(BinaryQualityFlag(result.get(), row, 2));
+        AppendSeriesSource(rows, TextView(result.get(), row, 3));
       }
       return rows;
     });
@@ -626,7 +787,8 @@ class PgStore final : public Store {
     AppendNumbered(sql_text, q::kCountObservations, next);
     PgParams params = FilterParams(query, sql_text, next);
     return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
-      return ParseInt(connection.Exec("count observations", sql_text.c_str(), params).get(), 0, 0);
+      return BinaryInt64(
+          connection.ExecBinary("count observations", sql_text.c_str(), params).get(), 0, 0);
     });
   }
 
@@ -639,7 +801,8 @@ class PgStore final : public Store {
       params.Add(PgTextArray(std::vector<std::string>(locations.begin(), locations.end())));
     }
     return Run("latest observations", Retry::kAlways, [&](PgConnection& connection) {
-      PgResultPtr result = connection.Exec("latest observations", q::kLatestObservations, params);
+      PgResultPtr result =
+          connection.ExecBinary("latest observations", q::kLatestObservations, params);
       std::vector<core::Observation> rows;
       rows.reserve(static_cast<std::size_t>(PQntuples(result.get())));
       for (int row = 0; row < PQntuples(result.get()); ++row) {
@@ -721,7 +884,10 @@ class PgStore final : public Store {
                                int& next) {
     PgParams params;
     params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
-    if (!query.locations.empty()) {
+    if (query.locations.size() == 1) {
+      AppendNumbered(sql_text, q::kFilterLocation, next);
+      params.Add(query.locations.front());
+    } else if (!query.locations.empty()) {
       AppendNumbered(sql_text, q::kFilterLocations, next);
       params.Add(PgTextArray(query.locations));
     }

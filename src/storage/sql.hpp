@@ -50,6 +50,13 @@ inline constexpr char kSelectObservations[] =
 inline constexpr char kCountObservations[] =
     "SELECT count(*) FROM observations WHERE ts >= ? AND ts <= ?";
 inline constexpr char kFilterLocations[] = " AND location_id IN (SELECT value FROM json_each(?))";
+// One series for charts: only the columns a chart needs; then kFilterSource if any, then
+// kOrderSeriesLimit. (location_id, parameter, ts, source) is the key, so "ts, source" is a total
+// order that observations_key returns as it is, with no sort step.
+inline constexpr char kSelectSeries[] =
+    "SELECT ts, value, quality_flag, source FROM observations"
+    " WHERE location_id = ? AND parameter = ? AND ts >= ? AND ts <= ?";
+inline constexpr char kOrderSeriesLimit[] = " ORDER BY ts, source LIMIT ?";
 inline constexpr char kFilterParameter[] = " AND parameter = ?";
 inline constexpr char kFilterSource[] = " AND source = ?";
 inline constexpr char kFilterAfter[] = " AND (ts, id) > (?, ?)";
@@ -96,8 +103,11 @@ inline constexpr char kRowsPerSource[] =
 // PostgreSQL keeps timestamptz. Epoch milliseconds go in as 'epoch' + ms * interval '1 ms'
 // (to_timestamp(ms / 1000.0) would round): the product is computed in double and is exact to the
 // microsecond from 1684 BC to 2255 AD (|µs| < 2^53), and off by far less than 0.5 ms beyond.
-// They come back as (extract(epoch ...) * 1000)::int8; extract is numeric (exact) since
-// PostgreSQL 14 and the cast rounds to the nearest millisecond, so every EpochMs round-trips.
+// The observation reads return ts itself in binary format (microseconds since 2000-01-01), which
+// pg_store.cpp rounds to the nearest millisecond exactly as the text reads' cast
+// (extract(epoch ...) * 1000)::int8 does (extract is numeric, exact, since PostgreSQL 14), so
+// every EpochMs round-trips. Statements are prepared once per connection, so a plan is reused:
+// keep each statement's shape independent of the values bound to it.
 namespace pg {
 
 // Any constant works as long as every oceandash uses the same one.
@@ -130,14 +140,17 @@ inline constexpr char kGetLocation[] =
 
 // A per-connection staging table for COPY; ON COMMIT DELETE ROWS empties it after each batch
 // and a rollback discards it, so it is created once per connection, outside any transaction.
+// COPY is binary: ts arrives as a timestamptz (microseconds since 2000-01-01), already converted.
 inline constexpr char kCreateIngestTable[] =
     "CREATE TEMP TABLE IF NOT EXISTS ingest_rows ("
-    " location_id text NOT NULL, parameter text NOT NULL, ts_ms int8 NOT NULL,"
+    " location_id text NOT NULL, parameter text NOT NULL, ts timestamptz NOT NULL,"
     " value float8 NOT NULL, quality_flag int2 NOT NULL, source text NOT NULL)"
     " ON COMMIT DELETE ROWS";
 inline constexpr char kCopyIngestRows[] =
-    "COPY pg_temp.ingest_rows (location_id, parameter, ts_ms, value, quality_flag, source)"
-    " FROM STDIN";
+    "COPY pg_temp.ingest_rows (location_id, parameter, ts, value, quality_flag, source)"
+    " FROM STDIN (FORMAT binary)";
+// Also the only check that every location exists (observations has no foreign key; see the
+// migration): a batch naming an unknown location fails here, before any observation is written.
 inline constexpr char kUpsertSeriesFromIngest[] =
     "INSERT INTO observation_series (location_id, parameter)"
     " SELECT DISTINCT location_id, parameter FROM pg_temp.ingest_rows"
@@ -146,8 +159,7 @@ inline constexpr char kUpsertSeriesFromIngest[] =
 inline constexpr char kUpsertObservationsFromIngest[] =
     "WITH upserted AS ("
     " INSERT INTO observations (location_id, parameter, ts, value, quality_flag, source)"
-    " SELECT location_id, parameter, 'epoch'::timestamptz + ts_ms * interval '1 millisecond',"
-    "  value, quality_flag, source FROM pg_temp.ingest_rows"
+    " SELECT location_id, parameter, ts, value, quality_flag, source FROM pg_temp.ingest_rows"
     " ON CONFLICT (location_id, parameter, ts, source) DO UPDATE SET value = EXCLUDED.value,"
     "  quality_flag = EXCLUDED.quality_flag, ingested_at = now()"
     " RETURNING (xmax = 0) AS inserted)"
@@ -155,8 +167,7 @@ inline constexpr char kUpsertObservationsFromIngest[] =
     " FROM upserted";
 
 inline constexpr char kSelectObservations[] =
-    "SELECT id, location_id, parameter, (extract(epoch FROM ts) * 1000)::int8, value,"
-    " quality_flag, source FROM observations"
+    "SELECT id, location_id, parameter, ts, value, quality_flag, source FROM observations"
     " WHERE ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 inline constexpr char kCountObservations[] =
@@ -164,17 +175,28 @@ inline constexpr char kCountObservations[] =
     " WHERE ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 inline constexpr char kFilterLocations[] = " AND location_id = ANY(?::text[])";
+// For exactly one location: observations_key then yields the rows in ts order (with ANY it
+// cannot), leaving only ts ties to sort by id.
+inline constexpr char kFilterLocation[] = " AND location_id = ?";
 inline constexpr char kFilterParameter[] = " AND parameter = ?";
 inline constexpr char kFilterSource[] = " AND source = ?";
 inline constexpr char kFilterAfter[] =
     " AND (ts, id) > ('epoch'::timestamptz + ?::int8 * interval '1 millisecond', ?::int8)";
 inline constexpr char kOrderByTsIdLimit[] = " ORDER BY ts, id LIMIT ?::int8";
 
+// One series for charts: see sql::sqlite::kSelectSeries. Then kFilterSource if any, then
+// kOrderSeriesLimit.
+inline constexpr char kSelectSeries[] =
+    "SELECT ts, value, quality_flag, source FROM observations"
+    " WHERE location_id = ? AND parameter = ?"
+    " AND ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
+inline constexpr char kOrderSeriesLimit[] = " ORDER BY ts, source LIMIT ?::int8";
+
 // Driven by the small series table: one backwards probe of observations_key per series
 // (LATERAL ... LIMIT 1), never a scan of observations. $1 NULL means every location.
 inline constexpr char kLatestObservations[] =
-    "SELECT o.location_id, o.parameter, (extract(epoch FROM o.ts) * 1000)::int8, o.value,"
-    " o.quality_flag, o.source"
+    "SELECT o.location_id, o.parameter, o.ts, o.value, o.quality_flag, o.source"
     " FROM observation_series s CROSS JOIN LATERAL ("
     "  SELECT i.location_id, i.parameter, i.ts, i.value, i.quality_flag, i.source"
     "  FROM observations i WHERE i.location_id = s.location_id AND i.parameter = s.parameter"

@@ -177,11 +177,13 @@ class Statement {
 
   std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   double Double(int column) const { return sqlite3_column_double(stmt_, column); }
-  std::string Text(int column) const {
+  std::string Text(int column) const { return std::string(TextView(column)); }
+  // Valid until the next step or reset.
+  std::string_view TextView(int column) const {
     const unsigned char* text = sqlite3_column_text(stmt_, column);
     if (text == nullptr) return {};
-    return std::string(reinterpret_cast<const char*>(text),
-                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+    return {reinterpret_cast<const char*>(text),
+            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
   }
 
  private:
@@ -412,6 +414,28 @@ class SqliteStore final : public Store {
         result.push_back({select.Int(0), ReadObservation(select, 1)});
       }
       return result;
+    });
+  }
+
+  SeriesRows QuerySeries(const SeriesQuery& query) override {
+    std::string sql_text = q::kSelectSeries;
+    if (query.source) sql_text += q::kFilterSource;
+    sql_text += q::kOrderSeriesLimit;
+    return WithReader([&](SqliteConnection& connection) {
+      Statement select(connection, sql_text);
+      select.Bind(query.location).Bind(query.parameter).Bind(query.start_ms).Bind(query.end_ms);
+      if (query.source) select.Bind(*query.source);
+      select.Bind(query.limit);
+      SeriesRows rows;
+      while (select.Step()) {
+        rows.t.push_back(select.Int(0));
+        rows.v.push_back(select.Double(1));
+        // Only validated flags are written; a foreign value reads as "not evaluated".
+        rows.q.push_back(core::QualityFlagFromInt(static_cast<int>(select.Int(2)))
+                             .value_or(core::QualityFlag::kNotEvaluated));
+        AppendSeriesSource(rows, select.TextView(3));
+      }
+      return rows;
     });
   }
 

@@ -35,6 +35,7 @@ using core::Location;
 using core::Observation;
 using core::ObservationQuery;
 using core::QualityFlag;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kPgUrlEnv[] = "OCEAN_TEST_PG_URL";
@@ -382,6 +383,81 @@ TYPED_TEST(StoreTest, RoundTripsValuesTimestampsAndTextExactly) {
   EXPECT_EQ(this->store_->CountObservations(this->Window(1699999999999, 1700000000123)), 2);
   EXPECT_EQ(this->store_->CountObservations(this->Window(1700000000000, 1700000000122)), 0);
   EXPECT_EQ(this->store_->CountObservations(this->Window(-1, 1)), 3);
+}
+
+TYPED_TEST(StoreTest, QueriesOneSeriesAsColumns) {
+  const std::vector<Observation> rows = {
+      this->Obs("buoy-a", "sst", 3000, 12.0, "b", QualityFlag::kSuspect),
+      this->Obs("buoy-a", "sst", 1000, 10.0, "a"),
+      this->Obs("buoy-a", "sst", 2000, 11.5, "b"),
+      this->Obs("buoy-a", "sst", 2000, 11.0, "a"),
+      this->Obs("buoy-a", "sst", 3001, 19.0, "a"),        // after the window
+      this->Obs("buoy-a", "salinity", 2000, 35.0, "a"),  // another parameter
+      this->Obs("buoy-b", "sst", 2000, 20.0, "a"),       // another location
+  };
+  ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, 7);
+
+  SeriesQuery query{.location = "buoy-a", .parameter = "sst", .start_ms = 1000, .end_ms = 3000};
+  SeriesRows series = this->store_->QuerySeries(query);
+  // Timestamp order, ties by source; the window is inclusive at both ends.
+  EXPECT_THAT(series.t, ElementsAre(1000, 2000, 2000, 3000));
+  EXPECT_THAT(series.v, ElementsAre(10.0, 11.0, 11.5, 12.0));
+  EXPECT_THAT(series.q, ElementsAre(QualityFlag::kGood, QualityFlag::kGood, QualityFlag::kGood,
+                                    QualityFlag::kSuspect));
+  EXPECT_THAT(series.sources, ElementsAre("a", "b"));
+  EXPECT_THAT(series.s, ElementsAre(0u, 0u, 1u, 1u));
+
+  query.source = "b";
+  series = this->store_->QuerySeries(query);
+  EXPECT_THAT(series.t, ElementsAre(2000, 3000));
+  EXPECT_THAT(series.sources, ElementsAre("b"));
+  EXPECT_THAT(series.s, ElementsAre(0u, 0u));
+
+  // The limit keeps the oldest rows.
+  query.source.reset();
+  query.limit = 2;
+  EXPECT_THAT(this->store_->QuerySeries(query).t, ElementsAre(1000, 2000));
+
+  query.location = "buoy-c";
+  series = this->store_->QuerySeries(query);
+  EXPECT_TRUE(series.t.empty() && series.v.empty() && series.q.empty() && series.s.empty() &&
+              series.sources.empty());
+}
+
+TYPED_TEST(StoreTest, SeriesRoundTripsTimestampsValuesAndTextExactly) {
+  const std::string odd_location = this->kLocations[2].id;
+  const std::string odd_source = "src\twith\ttabs \"quoted\" {a,b} ü";
+  const std::vector<core::EpochMs> timestamps = {-62135596800000, -1001, -1, 0, 1,
+                                                 1700000000123,   253402300799999};
+  const std::vector<double> values = {0.1, 1.0 / 3.0, -123.45678901234567, 1e-300,
+                                      1.7976931348623157e308, 9007199254740993.0, 5e-324};
+  std::vector<Observation> rows;
+  for (std::size_t i = 0; i < timestamps.size(); ++i) {
+    rows.push_back(this->Obs(odd_location, "weird\\param\n", timestamps[i], values[i], odd_source,
+                             QualityFlag::kMissing));
+  }
+  ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, static_cast<int>(rows.size()));
+  const SeriesRows series = this->store_->QuerySeries({.location = odd_location,
+                                                       .parameter = "weird\\param\n",
+                                                       .source = odd_source,
+                                                       .start_ms = timestamps.front(),
+                                                       .end_ms = timestamps.back()});
+  EXPECT_EQ(series.t, timestamps);
+  ASSERT_EQ(series.v.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(series.v[i]), std::bit_cast<std::uint64_t>(values[i]))
+        << series.v[i] << " vs " << values[i];
+  }
+  EXPECT_THAT(series.q, ::testing::Each(QualityFlag::kMissing));
+  EXPECT_THAT(series.sources, ElementsAre(odd_source));
+  // The paged read converts timestamps the same way.
+  ObservationQuery query = this->Window(timestamps.front(), timestamps.back());
+  query.locations = {odd_location};
+  std::vector<core::EpochMs> paged;
+  for (const auto& row : this->store_->QueryObservations(query)) {
+    paged.push_back(row.observation.timestamp_ms);
+  }
+  EXPECT_EQ(paged, timestamps);
 }
 
 TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {

@@ -1,5 +1,6 @@
 #include "storage/store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -75,6 +76,17 @@ std::vector<SourceStatus> MergeSourceStatus(
     result.push_back(std::move(status));
   }
   return result;
+}
+
+void AppendSeriesSource(SeriesRows& rows, std::string_view source) {
+  if (!rows.s.empty() && rows.sources[rows.s.back()] == source) {
+    rows.s.push_back(rows.s.back());
+    return;
+  }
+  const auto index =
+      std::find(rows.sources.begin(), rows.sources.end(), source) - rows.sources.begin();
+  if (index == static_cast<std::ptrdiff_t>(rows.sources.size())) rows.sources.emplace_back(source);
+  rows.s.push_back(static_cast<std::uint32_t>(index));
 }
 
 std::string JsonStringArray(const std::vector<std::string>& values) {

@@ -39,6 +39,26 @@ struct SourceStatus {
   std::int64_t rows = 0;  // observations currently stored with this source
 };
 
+// One (location, parameter) over an inclusive window, for charts.
+struct SeriesQuery {
+  std::string location;
+  std::string parameter;
+  std::optional<std::string> source;  // unset: every source
+  core::EpochMs start_ms = 0;         // inclusive
+  core::EpochMs end_ms = 0;           // inclusive
+  std::int64_t limit = 200'000;       // rows kept from the oldest end
+};
+
+// A series as columns in (timestamp, id) order: what a chart needs, without the location and
+// parameter repeated on every row. Row i is (t[i], v[i], q[i], sources[s[i]]).
+struct SeriesRows {
+  std::vector<core::EpochMs> t;
+  std::vector<double> v;
+  std::vector<core::QualityFlag> q;
+  std::vector<std::uint32_t> s;
+  std::vector<std::string> sources;  // distinct, in order of first appearance
+};
+
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
@@ -68,6 +88,9 @@ class Store {
   // Rows in (timestamp, id) order, at most query.limit.
   virtual std::vector<core::StoredObservation> QueryObservations(
       const core::ObservationQuery& query) = 0;
+
+  // The rows of one series; same rows and order as QueryObservations with the same filters.
+  virtual SeriesRows QuerySeries(const SeriesQuery& query) = 0;
 
   // Number of rows matching the query's filters and window (cursor and limit ignored).
   virtual std::int64_t CountObservations(const core::ObservationQuery& query) = 0;

@@ -26,6 +26,10 @@ std::vector<SourceStatus> MergeSourceStatus(
     std::vector<SourceRun> latest_failures,
     const std::vector<std::pair<std::string, std::int64_t>>& rows_per_source);
 
+// Appends `source` as the next row's source index, adding it to rows.sources when new. Rows of
+// a series mostly share one source, so the previous row's source is tried first.
+void AppendSeriesSource(SeriesRows& rows, std::string_view source);
+
 // A JSON array of strings, for SQLite's json_each().
 std::string JsonStringArray(const std::vector<std::string>& values);
 

@@ -10,9 +10,15 @@ CREATE TABLE locations (
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
+-- location_id has no foreign key here: checked per row, it was the largest single cost of
+-- ingest (one lookup in locations for each of thousands of rows per batch). Integrity holds
+-- without it: ingest writes each batch's (location, parameter) pairs to observation_series first,
+-- in the same transaction, and that table keeps its foreign key, so a batch naming an unknown
+-- location fails there and writes nothing; the API also validates location ids against the
+-- locations table before writing. Locations are only ever upserted, never deleted.
 CREATE TABLE observations (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  location_id  text NOT NULL REFERENCES locations (id),
+  location_id  text NOT NULL,
   parameter    text NOT NULL,
   ts           timestamptz NOT NULL,
   value        double precision NOT NULL,

@@ -1,0 +1,94 @@
+// ERDDAP griddap client (data-sources.md §1). Per run and server: the dataset's axes from
+// {base}/info/{dataset}/index.json; per location: a small box of cells around the point for the
+// whole window as .json, from which each time step takes the nearest cell that has data (so a
+// coastal site on a land cell gets the neighbouring ocean value). Pure parsing and query
+// building are exposed for tests.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.hpp"
+#include "sources/source.hpp"
+
+namespace ocean::sources {
+
+struct ErddapAxis {
+  std::string name;
+  std::size_t size = 0;
+  double min = 0.0;  // actual_range (ERDDAP gives min, max even for descending axes)
+  double max = 0.0;
+  double spacing = 0.0;     // |averageSpacing|; 0 for a single value
+  bool descending = false;  // averageSpacing < 0: stored north to south (erdMH1chla8day)
+};
+
+struct ErddapDatasetInfo {
+  std::vector<std::string> dimensions;  // the variable's dimension order, e.g. time, altitude,
+                                        // latitude, longitude
+  std::vector<ErddapAxis> axes;         // same order
+  std::string units;                    // the variable's units attribute ("" when absent)
+
+  const ErddapAxis* Axis(std::string_view name) const;
+  bool LongitudeIs0To360() const;
+};
+
+// A parse result: a value or a one-line reason.
+template <typename T>
+struct Parsed {
+  std::optional<T> value;
+  std::string error;
+
+  static Parsed Ok(T v) { return {std::move(v), ""}; }
+  static Parsed Fail(std::string why) { return {std::nullopt, std::move(why)}; }
+};
+
+// Parses info/{dataset}/index.json for `variable`.
+Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_view variable);
+
+// The griddap query (after '?', percent-encoded) for `variable` over the window in a box of
+// ±`cells` grid cells around the location: brackets in the dataset's dimension order, times
+// clamped to the time axis, latitude in storage order, longitude in the dataset's convention,
+// extra axes (altitude, depth) at their first index. An empty query when the window misses the
+// time axis altogether (nothing to ask); an error when the location is off the grid.
+Parsed<std::string> BuildGriddapQuery(const ErddapDatasetInfo& info,
+                                             std::string_view variable,
+                                             const core::Location& location,
+                                             const FetchWindow& window, int cells = 2);
+
+// One row of a griddap .json answer; `value` is nullopt for ERDDAP's null (missing, never 0).
+struct GridCell {
+  core::EpochMs time_ms = 0;
+  double latitude = 0.0;
+  double longitude = 0.0;
+  std::optional<double> value;
+};
+
+// Parses {"table":{"columnNames","columnTypes","columnUnits","rows"}} for `variable`.
+Parsed<std::vector<GridCell>> ParseGriddapJson(std::string_view body, std::string_view variable);
+
+// Per time step, the cell nearest to (latitude, longitude) that has a value; time steps with no
+// value at all are left out. Longitudes are compared modulo 360; the returned cell longitude is
+// in [-180, 180].
+std::vector<GridCell> NearestCellPerTime(std::span<const GridCell> cells, double latitude,
+                                         double longitude);
+
+// How an ERDDAP answer that is not a 200 is to be read.
+enum class ErddapFailure {
+  kNoData,         // 404 "Your query produced no matching results": an empty answer
+  kServerFailure,  // unknown datasetID, 5xx, 429, 401/403, no answer: try the next server
+  kRequestFailure  // anything else (400 query error, ...): this location failed
+};
+ErddapFailure ClassifyErddapError(long status, std::string_view body);
+
+// Fetches an erddap_griddap source.
+FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Location> locations,
+                        const FetchWindow& window, HttpClient& http);
+
+// Percent-encodes a griddap query: everything but unreserved characters and "():," ('+' must be
+// %2B: ERDDAP decodes '+' as a space).
+std::string EncodeGriddapQuery(std::string_view query);
+
+}  // namespace ocean::sources

@@ -1,0 +1,98 @@
+#include "sources/testing/fake_upstream.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace ocean::sources::testing {
+
+std::string ReadFixture(std::string_view relative) {
+  const std::string path = std::string(OCEAN_FIXTURES_DIR) + "/" + std::string(relative);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("missing fixture " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+FakeUpstream::FakeUpstream() {
+  http::ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.io_threads = 1;
+  options.worker_threads = 4;
+  options.shutdown_grace = std::chrono::seconds(2);
+  options.access_log = false;
+  server_ = std::make_unique<http::Server>(
+      options, [this](http::Request& request) { return Handle(request); });
+  port_ = server_->Start();
+  thread_ = std::thread([this] { server_->Run(); });
+}
+
+FakeUpstream::~FakeUpstream() {
+  server_->Stop();
+  thread_.join();
+}
+
+std::string FakeUpstream::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+void FakeUpstream::Serve(std::string path, FakeResponse response, std::string target_contains) {
+  std::lock_guard lock(mutex_);
+  routes_.push_back({std::move(path), std::move(target_contains), std::move(response)});
+}
+
+void FakeUpstream::FailNext(std::string path, int count, FakeResponse response) {
+  std::lock_guard lock(mutex_);
+  auto& queue = failures_[path];
+  for (int i = 0; i < count; ++i) queue.push_back(response);
+}
+
+int FakeUpstream::RequestCount(std::string_view path) const {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(std::count_if(requests_.begin(), requests_.end(),
+                                        [&](const RecordedRequest& r) { return r.path == path; }));
+}
+
+std::vector<RecordedRequest> FakeUpstream::Requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+http::Response FakeUpstream::Handle(http::Request& request) {
+  FakeResponse answer;
+  bool found = false;
+  {
+    std::lock_guard lock(mutex_);
+    requests_.push_back({std::string(http::ToString(request.method)), request.target, request.path,
+                         std::string(request.HeaderValue("User-Agent")),
+                         std::string(request.HeaderValue("Authorization")),
+                         std::string(request.HeaderValue("Content-Type")), request.body});
+    if (auto it = failures_.find(request.path); it != failures_.end() && !it->second.empty()) {
+      answer = it->second.front();
+      it->second.pop_front();
+      found = true;
+    }
+    for (auto route = routes_.rbegin(); !found && route != routes_.rend(); ++route) {
+      if (route->path == request.path &&
+          request.target.find(route->target_contains) != std::string::npos) {
+        answer = route->response;
+        found = true;
+      }
+    }
+  }
+  if (!found) {
+    answer.status = 404;
+    answer.content_type = std::string(kErrorType);
+    answer.body = "fake upstream: no route for " + request.path;
+  }
+  if (answer.delay.count() > 0) std::this_thread::sleep_for(answer.delay);
+  http::Response response;
+  response.status = answer.status;
+  response.content_type = answer.content_type;
+  response.body = std::move(answer.body);
+  response.headers = std::move(answer.headers);
+  return response;
+}
+
+}  // namespace ocean::sources::testing

@@ -1,0 +1,143 @@
+'use client';
+
+import { useMemo } from 'react';
+import { apiUrl } from '@/lib/api';
+import { niceDomain } from '@/lib/colour';
+import { useTempUnit } from '@/lib/prefs';
+import { useQueryState } from '@/lib/query';
+import { ageText, parseTime } from '@/lib/time';
+import type { Location, Observation, Parameter } from '@/lib/types';
+import { displayUnit, toDisplay } from '@/lib/units';
+import { useApi } from '@/lib/useApi';
+import { useNow } from '@/lib/useNow';
+import { ErrorState, Skeleton } from '../ErrorState';
+import { LatestCards } from '../LatestCards';
+import { WorldMap, type MarkerDatum } from '../WorldMap';
+
+export function HomeView() {
+  const [query, setQuery] = useQueryState();
+  const [tempUnit] = useTempUnit();
+  const now = useNow();
+  const locations = useApi<Location[]>(apiUrl('/locations/'));
+  const parameters = useApi<Parameter[]>(apiUrl('/parameters/'));
+  const latest = useApi<Observation[]>(apiUrl('/observations/latest/'), 5 * 60_000);
+
+  const withData = useMemo(() => new Set((latest.data ?? []).map((o) => o.parameter)), [latest.data]);
+  const params = parameters.data ?? [];
+  const requested = query.get('parameter');
+  const selected =
+    (requested && params.some((p) => p.id === requested) && requested) ||
+    (withData.has('sst') ? 'sst' : params.find((p) => withData.has(p.id))?.id) ||
+    'sst';
+  const parameter = params.find((p) => p.id === selected);
+  const unit = parameter ? displayUnit(parameter.unit, tempUnit) : '';
+
+  const markers: MarkerDatum[] = useMemo(() => {
+    const byLocation = new Map<string, Observation>();
+    for (const o of latest.data ?? []) if (o.parameter === selected) byLocation.set(o.location_id, o);
+    return (locations.data ?? []).map((location) => {
+      const o = byLocation.get(location.id);
+      return {
+        location,
+        value: o && parameter ? toDisplay(o.value, parameter.unit, tempUnit) : (o?.value ?? null),
+        timestampMs: o ? parseTime(o.timestamp) : null,
+      };
+    });
+  }, [latest.data, locations.data, selected, parameter, tempUnit]);
+  const domain = useMemo(
+    () => niceDomain(markers.filter((m) => m.value != null).map((m) => m.value as number)),
+    [markers],
+  );
+
+  const failed = [locations, parameters, latest].find((s) => s.error);
+  const ready = locations.data && parameters.data && latest.data;
+  const reporting = new Set((latest.data ?? []).map((o) => o.location_id)).size;
+  const newest = (latest.data ?? []).reduce((m, o) => Math.max(m, parseTime(o.timestamp)), 0);
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Ocean conditions</h1>
+          <p className="lede" data-testid="summary">
+            {ready
+              ? `${locations.data!.length} sites · ${reporting} reporting` +
+                (newest ? ` · newest reading ${ageText(newest, now)}` : '')
+              : 'Sea surface temperature, chlorophyll-a, salinity, waves and currents at ocean sites of interest.'}
+          </p>
+        </div>
+        <label className="field">
+          Colour by
+          <select
+            value={selected}
+            onChange={(e) => setQuery({ parameter: e.target.value })}
+            data-testid="parameter-select"
+            disabled={!parameters.data}
+          >
+            {params.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+                {withData.has(p.id) ? '' : ' (no data)'}
+              </option>
+            ))}
+            {params.length === 0 && <option value={selected}>Sea surface temperature</option>}
+          </select>
+        </label>
+      </div>
+
+      {failed && (
+        <ErrorState
+          error={failed.error!}
+          retryIn={failed.retryIn}
+          onRetry={() => [locations, parameters, latest].forEach((s) => s.error && s.retryNow())}
+        />
+      )}
+
+      <section aria-labelledby="map-heading" className="section" style={{ marginTop: 16 }}>
+        <h2 id="map-heading" className="visually-hidden">
+          Map
+        </h2>
+        {locations.data ? (
+          <WorldMap
+            markers={markers}
+            domain={domain}
+            parameter={selected}
+            parameterName={parameter?.name ?? selected}
+            unit={unit}
+            now={now}
+          />
+        ) : (
+          <div className="card map-card">
+            <div className="skeleton" style={{ aspectRatio: '960 / 400', width: '100%' }} aria-label="Loading map" />
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="latest-heading" className="section">
+        <h2 id="latest-heading">Latest conditions</h2>
+        {ready ? (
+          <LatestCards
+            locations={locations.data!}
+            latest={latest.data!}
+            parameters={params}
+            selected={selected}
+            tempUnit={tempUnit}
+            now={now}
+          />
+        ) : failed ? (
+          <p className="state card">Latest values will appear when the service answers.</p>
+        ) : (
+          <div className="grid" aria-busy="true">
+            {[0, 1, 2, 3, 4, 5].map((i) => (
+              <div className="card loc-card" key={i}>
+                <Skeleton height={20} width="60%" />
+                <Skeleton height={44} />
+                <Skeleton height={44} />
+              </div>
+            ))}
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
