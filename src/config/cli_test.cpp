@@ -15,7 +15,8 @@ class CliTest : public ::testing::Test {
   void SetUp() override {
     for (const char* name : {"PORT", "DATABASE_URL", "REDIS_URL", "OCEAN_API_KEY",
                              "OCEAN_RETENTION_DAYS", "OCEAN_LOG_LEVEL", "CORS_ALLOWED_ORIGINS",
-                             "OCEAN_NO_SCHEDULER", "OCEAN_API_KEY_FILE", "OCEAN_LOCATIONS_FILE"}) {
+                             "OCEAN_NO_SCHEDULER", "OCEAN_API_KEY_FILE", "OCEAN_LOCATIONS_FILE",
+                             "OCEAN_SOURCES_FILE"}) {
       unsetenv(name);
     }
   }
@@ -84,6 +85,41 @@ TEST_F(CliTest, BadValuesNameTheOption) {
   unsetenv("OCEAN_RETENTION_DAYS");
   setenv("OCEAN_API_KEY", "short", 1);
   EXPECT_THAT(ErrorOf({"serve"}), HasSubstr("OCEAN_API_KEY"));
+}
+
+TEST_F(CliTest, Fetch) {
+  const std::string sources = std::string(OCEAN_TEST_SOURCE_DIR) + "/config/sources.json";
+  const std::string locations = std::string(OCEAN_TEST_SOURCE_DIR) + "/config/locations.json";
+  const auto inv = Parse({"fetch", "noaa", "ndbc", "--days", "3", "--dry-run", "--sources",
+                          sources.c_str(), "--locations", locations.c_str()});
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->command, Command::kFetch);
+  EXPECT_EQ(inv->config.fetch_sources, (std::vector<std::string>{"noaa", "ndbc"}));
+  EXPECT_EQ(inv->config.fetch_days, 3);
+  EXPECT_TRUE(inv->config.dry_run);
+  EXPECT_EQ(inv->config.sources_file, sources);
+
+  setenv("OCEAN_SOURCES_FILE", sources.c_str(), 1);
+  const auto from_env = Parse({"fetch", "all", "--locations", locations.c_str()});
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(from_env->config.sources_file, sources);
+  EXPECT_EQ(from_env->config.fetch_days, 0);  // each source's lookback_days
+  EXPECT_FALSE(from_env->config.dry_run);
+
+  EXPECT_FALSE(Parse({"fetch"}));  // a source is required
+  EXPECT_THAT(ErrorOf({"fetch", "all", "--days", "400"}), HasSubstr("--days"));
+  EXPECT_THAT(ErrorOf({"fetch", "all", "--sources", "/nonexistent.json"}),
+              HasSubstr("--sources/OCEAN_SOURCES_FILE"));
+  EXPECT_THAT(ErrorOf({"fetch", "all", "--ingest-url", "ftp://x"}), HasSubstr("--ingest-url"));
+  EXPECT_THAT(ErrorOf({"fetch", "all", "--ingest-url", "http://localhost:8000/api/observations/ingest/"}),
+              HasSubstr("needs the API key"));
+  setenv("OCEAN_API_KEY", "0123456789abcdef", 1);
+  EXPECT_THAT(ErrorOf({"fetch", "all", "--dry-run", "--ingest-url", "http://x/"}),
+              HasSubstr("cannot be combined with --dry-run"));
+  const auto ingest = Parse({"fetch", "all", "--locations", locations.c_str(), "--ingest-url",
+                             "http://localhost:8000/api/observations/ingest/"});
+  ASSERT_TRUE(ingest);
+  EXPECT_EQ(ingest->config.ingest_url, "http://localhost:8000/api/observations/ingest/");
 }
 
 TEST_F(CliTest, NonNumericPortIsUsageError) {

@@ -1,1 +1,383 @@
+// The fetch job end to end: fake upstream (recorded ERDDAP payloads) -> RunFetch -> a SQLite
+// store in a temporary file, the ingest endpoint, or a dry run; and the `oceandash fetch`
+// subcommand against the same fake upstream.
+#include "jobs/fetch.hpp"
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/time.hpp"
+#include "sources/http_client.hpp"
+#include "sources/testing/fake_upstream.hpp"
+#include "storage/store.hpp"
+
+namespace ocean::jobs {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using sources::testing::FakeResponse;
+using sources::testing::FakeUpstream;
+using sources::testing::ReadFixture;
+
+core::EpochMs At(std::string_view text) { return *core::ParseTimestamp(text); }
+
+constexpr std::string_view kMurInfoPath = "/erddap/info/jplMURSST41/index.json";
+constexpr std::string_view kMurDataPath = "/erddap/griddap/jplMURSST41.json";
+
+core::Location MakeLocation(std::string id, double latitude, double longitude) {
+  core::Location location;
+  location.id = std::move(id);
+  location.name = location.id;
+  location.latitude = latitude;
+  location.longitude = longitude;
+  return location;
+}
+
+FakeResponse Json(std::string body, int status = 200) {
+  return {status, std::string(sources::testing::kJsonType), std::move(body), 0ms, {}};
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/oceandash-fetch-test-XXXXXX";
+    const char* made = ::mkdtemp(pattern);
+    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = made;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class FetchJob : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store = storage::OpenStore("sqlite:" + dir.path() + "/test.db", 2);
+    store->Migrate();
+    store->UpsertLocations(locations);
+    upstream.Serve(std::string(kMurInfoPath), Json(ReadFixture("erddap/jplMURSST41_info.json")));
+    upstream.Serve(std::string(kMurDataPath), Json(ReadFixture("erddap/jplMURSST41_monterey.json")));
+  }
+
+  sources::SourceConfig Mur(std::string id = "noaa") const {
+    sources::SourceConfig source;
+    source.id = std::move(id);
+    source.kind = sources::SourceKind::kErddapGriddap;
+    source.name = "MUR";
+    source.servers = {{upstream.BaseUrl() + "/erddap", "jplMURSST41", "analysed_sst", 1.0, 0.0,
+                       "degree_C"}};
+    source.parameter = "sst";
+    return source;
+  }
+
+  FetchRunSummary Run(std::span<const sources::SourceConfig> sources, ObservationSink& sink,
+                      std::span<const core::Location> where) {
+    FetchOptions options;
+    options.now_ms = At("2026-11-26T06:00:00Z");
+    return RunFetch(sources, where, http, sink, options,
+                    [this](std::string_view line) { printed.emplace_back(line); });
+  }
+  FetchRunSummary Run(std::span<const sources::SourceConfig> sources, ObservationSink& sink) {
+    return Run(sources, sink, std::span(locations).first(1));
+  }
+
+  std::int64_t Count() {
+    core::ObservationQuery query;
+    query.start_ms = 0;
+    query.end_ms = At("2030-01-01T00:00:00Z");
+    return store->CountObservations(query);
+  }
+
+  std::vector<core::StoredObservation> Rows() {
+    core::ObservationQuery query;
+    query.start_ms = 0;
+    query.end_ms = At("2030-01-01T00:00:00Z");
+    query.limit = 100;
+    return store->QueryObservations(query);
+  }
+
+  std::optional<storage::SourceStatus> Status(std::string_view id) {
+    for (auto& status : store->ListSourceStatus()) {
+      if (status.source_id == id) return status;
+    }
+    return std::nullopt;
+  }
+
+  TempDir dir;
+  FakeUpstream upstream;
+  std::vector<core::Location> locations = {MakeLocation("monterey-bay", 36.75, -122.03),
+                                           MakeLocation("tokyo-bay-mouth", 35.1, 139.72)};
+  std::unique_ptr<storage::Store> store;
+  sources::HttpClient http{[] {
+    sources::HttpClientOptions options;
+    options.max_attempts = 2;
+    options.sleep = [](std::chrono::milliseconds) {};
+    return options;
+  }()};
+  std::vector<std::string> printed;
+};
+
+TEST_F(FetchJob, StoresRowsAndRecordsTheRun) {
+  const std::vector<sources::SourceConfig> sources = {Mur()};
+  auto sink = MakeStoreSink(*store, nullptr);
+  const auto summary = Run(sources, *sink);
+  EXPECT_TRUE(summary.AllOk());
+  ASSERT_EQ(printed.size(), 1u);
+  EXPECT_THAT(printed[0], StartsWith(fmt::format(
+                              "noaa: 2 rows (1 locations, 0 failed) from {}/erddap in ",
+                              upstream.BaseUrl())));
+  EXPECT_EQ(Count(), 2);
+  const auto rows = Rows();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].observation.source, "noaa");
+  EXPECT_DOUBLE_EQ(rows[0].observation.value, 14.39);
+  const auto status = Status("noaa");
+  ASSERT_TRUE(status && status->last_run);
+  EXPECT_TRUE(status->last_run->ok);
+  EXPECT_EQ(status->last_run->rows, 2);
+  EXPECT_EQ(status->last_run->error, "");
+  EXPECT_EQ(status->rows, 2);
+}
+
+TEST_F(FetchJob, ARevisedDayUpdatesWithoutDuplicates) {
+  const std::vector<sources::SourceConfig> sources = {Mur()};
+  auto sink = MakeStoreSink(*store, nullptr);
+  Run(sources, *sink);
+  ASSERT_EQ(Count(), 2);
+  // MUR revises the last days: the same window fetched again carries a changed value.
+  std::string revised = ReadFixture("erddap/jplMURSST41_monterey.json");
+  const std::string old_value = "14.39]";
+  revised.replace(revised.find(old_value), old_value.size(), "14.41]");
+  upstream.Serve(std::string(kMurDataPath), Json(revised));
+  EXPECT_TRUE(Run(sources, *sink).AllOk());
+  EXPECT_EQ(Count(), 2);
+  const auto rows = Rows();
+  EXPECT_EQ(rows[0].observation.timestamp_ms, At("2026-11-22T09:00:00Z"));
+  EXPECT_DOUBLE_EQ(rows[0].observation.value, 14.41);
+}
+
+TEST_F(FetchJob, APartialAnswerIsStoredAndTheFailureRecorded) {
+  // Tokyo's request (longitude 139.7x) gets an HTML page; Monterey's is fine.
+  upstream.Serve(std::string(kMurDataPath),
+                 {200, "text/html", ReadFixture("erddap/html_error.html"), 0ms, {}}, "(139.");
+  const std::vector<sources::SourceConfig> sources = {Mur()};
+  auto sink = MakeStoreSink(*store, nullptr);
+  const auto summary = Run(sources, *sink, locations);
+  EXPECT_FALSE(summary.AllOk());
+  ASSERT_EQ(printed.size(), 1u);
+  EXPECT_THAT(printed[0], HasSubstr("noaa: 2 rows (2 locations, 1 failed)"));
+  EXPECT_THAT(printed[0], HasSubstr("tokyo-bay-mouth"));
+  EXPECT_EQ(Count(), 2);
+  const auto status = Status("noaa");
+  ASSERT_TRUE(status && status->last_run);
+  EXPECT_FALSE(status->last_run->ok);
+  EXPECT_EQ(status->last_run->rows, 2);
+  EXPECT_THAT(status->last_run->error, HasSubstr("tokyo-bay-mouth"));
+  EXPECT_THAT(status->last_run->error, HasSubstr("HTML page"));
+}
+
+TEST_F(FetchJob, AFailingSourceDoesNotStopTheOthers) {
+  auto broken = Mur("broken");
+  broken.servers[0].url = upstream.BaseUrl() + "/down/erddap";
+  upstream.Serve("/down/erddap/info/jplMURSST41/index.json",
+                 {503, "text/plain", "Service Unavailable", 0ms, {}});
+  const std::vector<sources::SourceConfig> sources = {broken, Mur()};
+  auto sink = MakeStoreSink(*store, nullptr);
+  const auto summary = Run(sources, *sink);
+  EXPECT_FALSE(summary.AllOk());
+  ASSERT_EQ(printed.size(), 2u);
+  EXPECT_THAT(printed[0], StartsWith("broken: FAILED: monterey-bay: every server failed"));
+  EXPECT_THAT(printed[0], HasSubstr("HTTP 503"));
+  EXPECT_THAT(printed[1], StartsWith("noaa: 2 rows"));
+  EXPECT_EQ(Count(), 2);
+  const auto status = Status("broken");
+  ASSERT_TRUE(status && status->last_failure);
+  EXPECT_FALSE(status->last_run->ok);
+  EXPECT_EQ(status->last_run->rows, 0);
+}
+
+TEST_F(FetchJob, GarbageIsNeverStored) {
+  for (const auto* file : {"erddap/truncated.json", "erddap/wrong_columns.json"}) {
+    upstream.Serve(std::string(kMurDataPath), Json(ReadFixture(file)));
+    const std::vector<sources::SourceConfig> sources = {Mur()};
+    auto sink = MakeStoreSink(*store, nullptr);
+    EXPECT_FALSE(Run(sources, *sink).AllOk());
+    EXPECT_EQ(Count(), 0) << file;
+  }
+  EXPECT_THAT(printed.back(), StartsWith("noaa: FAILED: monterey-bay: "));
+}
+
+TEST_F(FetchJob, DryRunPrintsAndWritesNothing) {
+  const std::vector<sources::SourceConfig> sources = {Mur()};
+  auto sink = MakeDryRunSink([this](std::string_view line) { printed.emplace_back(line); });
+  EXPECT_TRUE(Run(sources, *sink).AllOk());
+  ASSERT_EQ(printed.size(), 3u);
+  EXPECT_EQ(printed[0], "noaa,monterey-bay,sst,2026-11-22T09:00:00Z,14.39,not_evaluated,36.75,-122.04");
+  EXPECT_THAT(printed[2], StartsWith("noaa: 2 rows"));
+  EXPECT_EQ(Count(), 0);
+  EXPECT_FALSE(Status("noaa").has_value());
+}
+
+TEST_F(FetchJob, IngestPostsBatchesWithTheKeyAndRetries5xx) {
+  const std::string ingest_path = "/api/observations/ingest/";
+  upstream.Serve(ingest_path, Json(R"({"received":1,"inserted":1,"updated":0})"));
+  upstream.FailNext(ingest_path, 1, {503, "application/json", "{}", 0ms, {}});
+  const std::vector<sources::SourceConfig> sources = {Mur()};
+  auto sink = MakeIngestSink(upstream.BaseUrl() + ingest_path, "key-0123456789abcdef", http, 1);
+  EXPECT_TRUE(Run(sources, *sink).AllOk()) << printed.back();
+  std::vector<sources::testing::RecordedRequest> posts;
+  for (auto& request : upstream.Requests()) {
+    if (request.path == ingest_path) posts.push_back(request);
+  }
+  ASSERT_EQ(posts.size(), 3u);  // two batches of one row, the first sent twice (503)
+  EXPECT_EQ(posts[0].method, "POST");
+  EXPECT_EQ(posts[0].authorization, "Bearer key-0123456789abcdef");
+  EXPECT_EQ(posts[0].content_type, "application/json");
+  EXPECT_EQ(posts[0].body, posts[1].body);
+  const auto body = boost::json::parse(posts[2].body);
+  ASSERT_TRUE(body.is_array());
+  ASSERT_EQ(body.as_array().size(), 1u);
+  const auto& row = body.as_array()[0].as_object();
+  EXPECT_EQ(row.at("location_id").as_string(), "monterey-bay");
+  EXPECT_EQ(row.at("parameter").as_string(), "sst");
+  EXPECT_EQ(row.at("timestamp").as_string(), "2026-11-24T09:00:00Z");
+  EXPECT_DOUBLE_EQ(row.at("value").to_number<double>(), 14.59);
+  EXPECT_EQ(row.at("quality_flag").as_string(), "not_evaluated");
+  EXPECT_EQ(row.at("source").as_string(), "noaa");
+  EXPECT_EQ(Count(), 0);  // no store involved
+}
+
+TEST_F(FetchJob, ARefusedIngestFailsTheSource) {
+  const std::string ingest_path = "/api/observations/ingest/";
+  upstream.Serve(ingest_path,
+                 Json(R"({"error":{"code":"unauthorized","message":"bad key","details":[]}})", 401));
+  const std::vector<sources::SourceConfig> sources = {Mur()};
+  auto sink = MakeIngestSink(upstream.BaseUrl() + ingest_path, "wrong-key-0123456789", http);
+  EXPECT_FALSE(Run(sources, *sink).AllOk());
+  EXPECT_THAT(printed.back(), StartsWith("noaa: FAILED: writing 2 rows: ingest "));
+  EXPECT_THAT(printed.back(), HasSubstr("HTTP 401"));
+  EXPECT_THAT(printed.back(), ::testing::Not(HasSubstr("wrong-key")));  // secrets never printed
+}
+
+#ifdef OCEAN_BINARY
+// `oceandash fetch` as a user runs it, with OCEAN_SOURCE_NOAA_URL pointing at the fake upstream.
+class FetchCommand : public FetchJob {
+ protected:
+  void SetUp() override {
+    FetchJob::SetUp();
+    // Recorded payloads with their dates moved to just before now, so the real clock's 7-day
+    // window holds them.
+    const core::EpochMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+    const core::EpochMs yesterday = (now / core::kMsPerDay - 1) * core::kMsPerDay + 9 * 3'600'000;
+    std::string info = ReadFixture("erddap/jplMURSST41_info.json");
+    const std::string range = "1.022922E9, 1.7955972E9";
+    info.replace(info.find(range), range.size(), fmt::format("1.022922E9, {}.0", yesterday / 1000));
+    std::string data = ReadFixture("erddap/jplMURSST41_monterey.json");
+    // Through placeholders: the new dates may equal recorded ones (the recording is recent).
+    const auto replace_all = [&data](std::string_view from, std::string_view to) {
+      for (auto at = data.find(from); at != std::string::npos; at = data.find(from, at)) {
+        data.replace(at, from.size(), to);
+        at += to.size();
+      }
+    };
+    const std::array<std::string_view, 3> recorded = {
+        "2026-11-22T09:00:00Z", "2026-11-23T09:00:00Z", "2026-11-24T09:00:00Z"};
+    for (std::size_t i = 0; i < recorded.size(); ++i) replace_all(recorded[i], fmt::format("@{}@", i));
+    for (std::size_t i = 0; i < recorded.size(); ++i) {
+      const auto days_back = static_cast<core::EpochMs>(recorded.size() - 1 - i);
+      replace_all(fmt::format("@{}@", i),
+                  core::FormatTimestamp(yesterday - days_back * core::kMsPerDay));
+    }
+    upstream.Serve(std::string(kMurInfoPath), Json(info));
+    upstream.Serve(std::string(kMurDataPath), Json(data));
+
+    std::ofstream(dir.path() + "/locations.json")
+        << R"([{"id":"monterey-bay","name":"Monterey Bay","latitude":36.75,"longitude":-122.03}])";
+    std::filesystem::copy_file(std::string(OCEAN_SOURCE_DIR) + "/config/sources.json",
+                               dir.path() + "/sources.json");
+    database = "sqlite:" + dir.path() + "/cli.db";
+  }
+
+  struct Result {
+    int status = -1;
+    std::string out;
+  };
+  Result Oceandash(const std::string& args, const std::string& url) {
+    const std::string command = fmt::format(
+        "OCEAN_SOURCE_NOAA_URL='{}' OCEAN_LOG_LEVEL=warn '{}' fetch {} --sources '{}/sources.json' "
+        "--locations '{}/locations.json' --database '{}' 2>'{}/stderr.txt'",
+        url, OCEAN_BINARY, args, dir.path(), dir.path(), database, dir.path());
+    Result result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return result;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
+      result.out.append(buffer, n);
+    }
+    const int status = ::pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+  }
+  std::int64_t CliCount() {
+    auto cli_store = storage::OpenStore(database, 1);
+    core::ObservationQuery query;
+    query.end_ms = At("2100-01-01T00:00:00Z");
+    return cli_store->CountObservations(query);
+  }
+
+  std::string database;
+};
+
+TEST_F(FetchCommand, StoresFromTheFakeUpstream) {
+  const auto run = Oceandash("noaa", upstream.BaseUrl() + "/erddap");
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_THAT(run.out, StartsWith(fmt::format("noaa: 2 rows (1 locations, 0 failed) from {}/erddap in ",
+                                              upstream.BaseUrl())));
+  EXPECT_EQ(CliCount(), 2);
+}
+
+TEST_F(FetchCommand, DryRunWritesNothing) {
+  const auto run = Oceandash("noaa --dry-run --days 7", upstream.BaseUrl() + "/erddap");
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_THAT(run.out, StartsWith("noaa,monterey-bay,sst,"));
+  EXPECT_THAT(run.out, HasSubstr("\nnoaa: 2 rows (1 locations, 0 failed)"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/cli.db"));
+}
+
+TEST_F(FetchCommand, AFailedSourceExitsNonZero) {
+  upstream.Serve(std::string(kMurInfoPath), Json(ReadFixture("erddap/error_unknown_dataset.txt"), 404));
+  const auto run = Oceandash("noaa", upstream.BaseUrl() + "/erddap");
+  EXPECT_EQ(run.status, 1) << run.out;
+  EXPECT_THAT(run.out, StartsWith("noaa: FAILED: monterey-bay: every server failed; last: "));
+  EXPECT_THAT(run.out, HasSubstr("Currently unknown datasetID"));
+}
+
+TEST_F(FetchCommand, UnknownSourceIsAnError) {
+  const auto run = Oceandash("nooa", upstream.BaseUrl() + "/erddap");
+  EXPECT_NE(run.status, 0);
+  EXPECT_EQ(run.out, "");
+}
+#endif
+
+}  // namespace
+}  // namespace ocean::jobs

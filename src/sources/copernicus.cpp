@@ -192,7 +192,9 @@ Parsed<std::string> DiscoverStore(HttpClient& http, const std::string& root,
       skipped.push_back(fmt::format("{}: no properties", *item_url));
       continue;
     }
-    VersionCandidate candidate{*item_url, std::move(id)};
+    VersionCandidate candidate;
+    candidate.item_url = *item_url;
+    candidate.id = std::move(id);
     if (const auto retired = DateMember(*properties, "admp_retired_date")) {
       if (*retired < now_ms) {
         skipped.push_back(fmt::format("{} retired", candidate.id.version));
@@ -711,11 +713,13 @@ FetchResult FetchCopernicus(const SourceConfig& source, std::span<const core::Lo
   SourceConfig effective = source;
   if (effective.servers.empty()) {
     for (const auto root : kDefaultCopernicusStacRoots) {
-      effective.servers.push_back(ServerConfig{.url = std::string(root),
-                                               .dataset = source.dataset,
-                                               .variable = source.variable,
-                                               .scale = source.scale,
-                                               .offset = source.offset});
+      ServerConfig server;
+      server.url = std::string(root);
+      server.dataset = source.dataset;
+      server.variable = source.variable;
+      server.scale = source.scale;
+      server.offset = source.offset;
+      effective.servers.push_back(std::move(server));
     }
   }
 

@@ -104,6 +104,14 @@ HttpClient MakeClient() {
   return HttpClient(options);
 }
 
+ServerConfig Server(const std::string& url, std::string_view dataset, std::string variable) {
+  ServerConfig server;
+  server.url = url;
+  server.dataset = std::string(dataset);
+  server.variable = std::move(variable);
+  return server;
+}
+
 SourceConfig Source(const std::string& server, std::string_view dataset, std::string variable,
                     std::string parameter) {
   SourceConfig source;
@@ -113,8 +121,7 @@ SourceConfig Source(const std::string& server, std::string_view dataset, std::st
   source.dataset = std::string(dataset);
   source.variable = variable;
   source.parameter = std::move(parameter);
-  source.servers.push_back(
-      ServerConfig{.url = server, .dataset = std::string(dataset), .variable = variable});
+  source.servers.push_back(Server(server, dataset, variable));
   return source;
 }
 
@@ -248,7 +255,8 @@ TEST(ZarrTest, ChunkArithmeticCrossesChunkBoundaries) {
   array.dimension_separator = '/';
   EXPECT_EQ(ChunkKey(array, position.chunk), "thetao/1/1/2/1");
   array.fortran_order = true;
-  EXPECT_EQ(LocateElement(array, index).offset, 2 + 5 * (1 + 3 * (0 + 1 * 2)));
+  // Fortran order: the first axis varies fastest.
+  EXPECT_EQ(LocateElement(array, index).offset, 2 + 4 * (0 + 1 * (1 + 3 * 2)));
 
   const std::int64_t first[] = {0, 0, 0, 0};
   EXPECT_EQ(LocateElement(array, first).offset, 0);
@@ -304,12 +312,14 @@ TEST(ZarrTest, RejectsCorruptOrMisSizedChunks) {
   EXPECT_FALSE(DecodeChunk(thetao, "").value);
   EXPECT_FALSE(DecodeChunk(thetao, "<html>not a chunk</html>").value);
   EXPECT_FALSE(DecodeChunk(thetao, good.substr(0, good.size() / 2)).value);  // truncated
-  // A valid frame of another size (the land chunk's neighbour in a smaller array).
+  // A valid frame that expands to a size other than the chunk's.
   EXPECT_FALSE(BloscDecompress(good, thetao.ChunkBytes() + 4).value);
   std::string scrambled = good;
   for (std::size_t i = 16; i < scrambled.size(); ++i) scrambled[i] = static_cast<char>(0xA5 ^ i);
   const auto decoded = DecodeChunk(thetao, scrambled);  // must not crash; may fail or not
-  if (decoded.value) EXPECT_EQ(decoded.value->size(), thetao.ChunkBytes());
+  if (decoded.value) {
+    EXPECT_EQ(decoded.value->size(), thetao.ChunkBytes());
+  }
 
   ZarrArray raw = thetao;
   raw.compressor = ZarrCompressor::kNone;
@@ -455,7 +465,8 @@ TEST(FetchCopernicusTest, ReadsPointSeriesFromTheGeoChunkedStore) {
   EXPECT_EQ(fake.ChunkRequests(kThetao, "thetao/1.1.1.1"), 1);
   EXPECT_EQ(fake.ChunkRequests(kThetao, "thetao/1.1.2.1"), 1);
   EXPECT_EQ(fake.ChunkRequests(kThetao, ".zmetadata"), 1);
-  for (const auto& target : fake.upstream.Targets()) {
+  for (const auto& request : fake.upstream.Requests()) {
+    const std::string& target = request.target;
     EXPECT_THAT(target, ::testing::Not(HasSubstr("/thetao/2.")));
     // Neither the retired 202211 nor the unreleased 202611 store is touched.
     EXPECT_THAT(target, ::testing::Not(HasSubstr("202211/geoChunked")));
@@ -578,8 +589,7 @@ TEST(FetchCopernicusTest, UnreachableStacFailsTheSourceAndTheNextServerIsTried) 
   EXPECT_TRUE(failed.rows.empty());
   ASSERT_FALSE(failed.errors.empty());
 
-  source.servers.push_back(ServerConfig{
-      .url = fake.StacServer(), .dataset = std::string(kThetao), .variable = "thetao"});
+  source.servers.push_back(Server(fake.StacServer(), kThetao, "thetao"));
   const auto recovered = FetchCopernicus(source, locations, kWindow, http);
   EXPECT_FALSE(recovered.failed) << Errors(recovered);
   EXPECT_EQ(recovered.rows.size(), 7u);

@@ -322,7 +322,11 @@ std::vector<SourceConfig> ParseSources(std::string_view text, std::string_view f
   const auto& array = root.get_array();
   for (std::size_t i = 0; i < array.size(); ++i) {
     auto source = ParseEntry(array[i], i, file_name);
-    if (!seen.insert(source.id).second) EntryErrors(file_name, i).Fail("id", "duplicate id");
+    if (!seen.insert(source.id).second) {
+      EntryErrors errors(file_name, i);
+      errors.SetId(source.id);
+      errors.Fail("id", "duplicate id");
+    }
     sources.push_back(std::move(source));
   }
   if (sources.empty()) throw std::runtime_error(fmt::format("{}: has no sources", file_name));

@@ -215,9 +215,9 @@ class StoreTest : public ::testing::Test {
   }
 
   static inline const std::vector<Location> kLocations = {
-      {"buoy-a", "Buoy A", 43.5, -70.25, "north"},
-      {"buoy-b", "Buoy B", -12.125, 130.875, ""},
-      {"pier \"c\"\t\\ {x,y} ü", "Odd id", 0.1, 0.2, "line1\nline2"},
+      {"buoy-a", "Buoy A", 43.5, -70.25, "north", ""},
+      {"buoy-b", "Buoy B", -12.125, 130.875, "", ""},
+      {"pier \"c\"\t\\ {x,y} ü", "Odd id", 0.1, 0.2, "line1\nline2", ""},
   };
 
   Backend backend_;
@@ -280,7 +280,7 @@ TYPED_TEST(StoreTest, UpsertsAndReadsLocations) {
   EXPECT_EQ(odd->latitude, 0.1);
   EXPECT_FALSE(this->store_->GetLocation("nowhere").has_value());
 
-  std::vector<Location> changed = {{"buoy-a", "Buoy A2", 1.5, 2.5, "moved"}};
+  std::vector<Location> changed = {{"buoy-a", "Buoy A2", 1.5, 2.5, "moved", ""}};
   this->store_->UpsertLocations(changed);
   std::optional<Location> a = this->store_->GetLocation("buoy-a");
   ASSERT_TRUE(a.has_value());
@@ -397,7 +397,11 @@ TYPED_TEST(StoreTest, QueriesOneSeriesAsColumns) {
   };
   ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, 7);
 
-  SeriesQuery query{.location = "buoy-a", .parameter = "sst", .start_ms = 1000, .end_ms = 3000};
+  SeriesQuery query;
+  query.location = "buoy-a";
+  query.parameter = "sst";
+  query.start_ms = 1000;
+  query.end_ms = 3000;
   SeriesRows series = this->store_->QuerySeries(query);
   // Timestamp order, ties by source; the window is inclusive at both ends.
   EXPECT_THAT(series.t, ElementsAre(1000, 2000, 2000, 3000));
@@ -437,11 +441,13 @@ TYPED_TEST(StoreTest, SeriesRoundTripsTimestampsValuesAndTextExactly) {
                              QualityFlag::kMissing));
   }
   ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, static_cast<int>(rows.size()));
-  const SeriesRows series = this->store_->QuerySeries({.location = odd_location,
-                                                       .parameter = "weird\\param\n",
-                                                       .source = odd_source,
-                                                       .start_ms = timestamps.front(),
-                                                       .end_ms = timestamps.back()});
+  SeriesQuery series_query;
+  series_query.location = odd_location;
+  series_query.parameter = "weird\\param\n";
+  series_query.source = odd_source;
+  series_query.start_ms = timestamps.front();
+  series_query.end_ms = timestamps.back();
+  const SeriesRows series = this->store_->QuerySeries(series_query);
   EXPECT_EQ(series.t, timestamps);
   ASSERT_EQ(series.v.size(), values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -700,7 +706,7 @@ TEST(OpenStoreTest, MemorySqliteWorks) {
   auto store = OpenStore("sqlite::memory:", 4);
   EXPECT_EQ(store->Kind(), "sqlite");
   store->Migrate();
-  std::vector<Location> locations = {{"a", "A", 1, 2, ""}};
+  std::vector<Location> locations = {{"a", "A", 1, 2, "", ""}};
   store->UpsertLocations(locations);
   EXPECT_EQ(store->ListLocations().size(), 1u);
 }
@@ -755,7 +761,7 @@ class PostgresPlanTest : public StoreTest<PgBackend> {
 
 TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   std::vector<Location> more;
-  for (int l = 0; l < 20; ++l) more.push_back({"loc" + std::to_string(l), "L", 0, 0, ""});
+  for (int l = 0; l < 20; ++l) more.push_back({"loc" + std::to_string(l), "L", 0, 0, "", ""});
   store_->UpsertLocations(more);
   std::vector<Observation> rows;
   for (int i = 0; i < 20000; ++i) {

@@ -161,13 +161,13 @@ describe('dashboard', () => {
     assert.match(lines[1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z,\d+(\.\d+)?,(good|not_evaluated),(ndbc|erddap)$/);
     const sources = new Set(lines.slice(1).map((l) => l.split(',')[3]));
     assert.deepEqual([...sources].sort(), ['erddap', 'ndbc']);
-    // Chlorophyll CSV keeps the flags.
+    // Chlorophyll CSV keeps the flags (within 14 days: one suspect day, one bad day).
     const [chl] = await Promise.all([
       page.waitForEvent('download'),
       page.click('[data-testid=chart-card][data-parameter=chlorophyll_a] [data-testid=csv-download]'),
     ]);
     const chlText = readFileSync(await chl.path(), 'utf8');
-    assert.equal((chlText.match(/,suspect,/g) || []).length, 2);
+    assert.equal((chlText.match(/,suspect,/g) || []).length, 1);
     assert.equal((chlText.match(/,bad,/g) || []).length, 1);
     await page.context().close();
   });
@@ -195,7 +195,59 @@ describe('dashboard', () => {
     const ids = await page.locator('[data-testid=source-card]').evaluateAll((els) => els.map((e) => e.dataset.source).sort());
     assert.deepEqual(ids, ['copernicus', 'erddap', 'ndbc']);
     assert.match(await page.locator('[data-testid=source-card][data-source=ndbc]').innerText(), /Last success/);
+    assert.equal(await page.locator('[data-testid=demo-banner]').count(), 0);
+    await page.context().close();
+  });
+
+  it('renders schedule, attribution and licence fields and the demo banner when the API has them', async () => {
+    // The fields the data-sources work is adding, answered here by the browser on the real
+    // server's behalf; everything else still comes from oceandash.
+    const page = await newPage();
+    const hour = 3_600_000;
+    const iso = (ms) => new Date(ms).toISOString();
+    const now = Date.now();
+    await page.route('**/api/health/', async (route) => {
+      const real = await (await route.fetch()).json();
+      await route.fulfill({ json: { ...real, demo: true } });
+    });
+    await page.route('**/api/sources/', (route) =>
+      route.fulfill({
+        json: [
+          {
+            id: 'ndbc', name: 'NOAA NDBC buoys', rows: 1320, schedule: '10 * * * *',
+            last_run: { started: iso(now - hour), finished: iso(now - hour + 4000), ok: true, rows: 24 },
+            last_success: iso(now - hour + 4000), last_error: { time: iso(now - 30 * hour), message: 'HTTP 503 from upstream' },
+            next_run: iso(now + 0.6 * hour), attribution: 'National Data Buoy Center, NOAA.', license: 'Public domain (US Government work)', demo: true,
+          },
+          {
+            id: 'copernicus', name: 'Copernicus Marine Service', rows: 24, schedule: '0 6 * * *',
+            last_run: { started: iso(now - 2 * hour), finished: iso(now - 2 * hour), ok: false, rows: 0 },
+            last_success: iso(now - 26 * hour), last_error: { time: iso(now - 2 * hour), message: 'authentication failed (check COPERNICUS credentials)' },
+            next_run: iso(now + 20 * hour), attribution: 'Generated using E.U. Copernicus Marine Service Information.', license: 'Copernicus Marine licence', doi: '10.48670/moi-00019',
+          },
+          { id: 'manual', rows: 3, last_run: null, last_success: null, last_error: null },
+        ],
+      }),
+    );
+    await page.goto(`${server.base}/sources/`);
+    await page.locator('[data-testid=source-card]').first().waitFor();
+    await page.locator('[data-testid=demo-banner]').waitFor();
+    assert.match(await page.locator('[data-testid=demo-banner]').innerText(), /Demo data — recorded samples, not live measurements/);
+    const ndbc = await page.locator('[data-testid=source-card][data-source=ndbc]').innerText();
+    assert.match(ndbc, /NOAA NDBC buoys/);
+    assert.match(ndbc, /Healthy/);
+    assert.match(ndbc, /in \d+ min/);
+    assert.match(ndbc, /National Data Buoy Center/);
+    assert.match(ndbc, /every hour at :10/);
+    const cop = await page.locator('[data-testid=source-card][data-source=copernicus]').innerText();
+    assert.match(cop, /Failing/);
+    assert.match(cop, /authentication failed/);
+    assert.match(cop, /Copernicus Marine licence/);
+    assert.match(cop, /10\.48670/);
     await shot(page, 'sources');
+    // The banner shows everywhere.
+    await page.goto(`${server.base}/`);
+    await page.locator('[data-testid=demo-banner]').waitFor();
     await page.context().close();
   });
 
@@ -223,9 +275,9 @@ describe('dashboard', () => {
       await page.goto(`${server.base}${path}`);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - 390);
       assert.ok(overflow <= 0, `${path} overflows by ${overflow}px`);
-      if (path === '/') await shot(page, 'phone');
+      if (path === '/') await shot(page, 'phone', false);
       if (path.startsWith('/location')) await shot(page, 'phone-location', false);
     }
     // One column of cards.

@@ -55,7 +55,7 @@ export function LatestCards({
           .filter((o) => o.location_id === loc.id)
           .sort((a, b) => (order.get(a.parameter) ?? 99) - (order.get(b.parameter) ?? 99));
         return (
-          <article className="card loc-card" key={loc.id} data-testid="latest-card" data-location={loc.id}>
+          <article className={`card loc-card${rows.length === 0 ? ' empty' : ''}`} key={loc.id} data-testid="latest-card" data-location={loc.id}>
             <div className="loc-card-head">
               <h3>
                 <Link href={`/location/?id=${encodeURIComponent(loc.id)}`}>{loc.name}</Link>
@@ -93,7 +93,7 @@ export function LatestCards({
                         <span className="dot-sep" />
                         <span title="source">{o.source}</span>
                       </span>
-                      {isSelected && <Sparkline location={loc.id} parameter={o.parameter} label={p?.name ?? o.parameter} />}
+                      {isSelected && <Sparkline location={loc.id} parameter={o.parameter} source={o.source} label={p?.name ?? o.parameter} />}
                     </li>
                   );
                 })}

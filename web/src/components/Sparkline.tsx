@@ -46,8 +46,19 @@ export function sparkPath(t: number[], v: (number | null)[], t0: number, t1: num
   return { line, area };
 }
 
-/** A 30-day sparkline, fetched only once the card scrolls into view. */
-export function Sparkline({ location, parameter, label }: { location: string; parameter: string; label: string }) {
+/** A 30-day sparkline (at most 60 points), fetched only once its card scrolls into view. */
+export function Sparkline({
+  location,
+  parameter,
+  source,
+  label,
+}: {
+  location: string;
+  parameter: string;
+  /** One source (that of the latest value): downsampling mixed sources would zigzag. */
+  source?: string;
+  label: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(false);
   const [window30] = useState(() => {
@@ -76,7 +87,7 @@ export function Sparkline({ location, parameter, label }: { location: string; pa
   }, [visible]);
 
   const url = visible
-    ? apiUrl('/observations/series/', { location, parameter, start: window30.start, max_points: 60 })
+    ? apiUrl('/observations/series/', { location, parameter, source, start: window30.start, max_points: 60 })
     : null;
   const { data } = useApi<Series>(url);
   const track = data ? mainTrack(splitBySource(data)) : null;
@@ -87,6 +98,7 @@ export function Sparkline({ location, parameter, label }: { location: string; pa
     <div className="spark" ref={ref} data-testid="sparkline" data-points={track ? track.t.length : undefined}>
       {paths && paths.line ? (
         <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`${label}, last 30 days`}>
+          <line className="base" x1="0" x2={W} y1={H - 0.5} y2={H - 0.5} />
           <path className="area" d={paths.area} />
           <path className="line" d={paths.line} />
         </svg>

@@ -4,7 +4,7 @@ import { geoGraticule10, geoNaturalEarth1, geoPath } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { useRouter } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import land110m from 'world-atlas/land-110m.json';
 import { colourFor, legendGradient, NO_DATA_COLOUR, type Domain } from '@/lib/colour';
 import { ageText, formatLocal, formatUtc, isStale } from '@/lib/time';
@@ -70,6 +70,16 @@ export function WorldMap({
   const router = useRouter();
   const geo = useMemo(geometry, []);
   const [active, setActive] = useState<string | null>(null);
+  // Markers keep a legible, touchable size on screen however narrow the map is drawn.
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [scale, setScale] = useState(1);
+  useEffect(() => {
+    const el = svgRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setScale(Math.max(1, (WIDTH / Math.max(1, el.clientWidth)) * 0.75)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const activeMarker = markers.find((m) => m.location.id === active);
 
   const open = (id: string) => router.push(`/location/?id=${encodeURIComponent(id)}`);
@@ -78,6 +88,7 @@ export function WorldMap({
     <div className="card map-card">
       <div className="map-wrap">
         <svg
+          ref={svgRef}
           className="map-svg"
           viewBox={`0 ${geo.top} ${WIDTH} ${geo.height}`}
           role="group"
@@ -109,8 +120,16 @@ export function WorldMap({
                 onFocus={() => setActive(m.location.id)}
                 onBlur={() => setActive((a) => (a === m.location.id ? null : a))}
               >
-                <circle className="ring" cx={x} cy={y} r={12} />
-                <circle className="dot" cx={x} cy={y} r={active === m.location.id ? 9 : 7.5} fill={fill} />
+                <circle className="hit" cx={x} cy={y} r={16 * scale} fill="transparent" />
+                <circle className="ring" cx={x} cy={y} r={12 * scale} style={{ strokeWidth: 2 * scale }} />
+                <circle
+                  className="dot"
+                  cx={x}
+                  cy={y}
+                  r={(active === m.location.id ? 9 : 7.5) * scale}
+                  fill={fill}
+                  style={{ strokeWidth: 2 * scale }}
+                />
               </a>
             );
           })}
@@ -118,7 +137,7 @@ export function WorldMap({
         {activeMarker && <Tooltip marker={activeMarker} geo={geo} parameter={parameter} unit={unit} now={now} />}
       </div>
       <div className="legend" aria-label="Colour scale">
-        <span>{parameterName}</span>
+        <span className="legend-title">{parameterName}</span>
         {domain ? (
           <>
             <span className="num">

@@ -71,12 +71,21 @@ describe('stats', () => {
 });
 
 describe('alignTracks', () => {
+  it('widens gaps over alignment fillers up to the real neighbours only', () => {
+    const a: Track = { source: 'a', t: [0, 10, 20], v: [1, null, 3], q: [1, null, 1] };
+    const b: Track = { source: 'b', t: [5, 15, 25], v: [2, 2, 2], q: [1, 1, 1] };
+    const { ys } = alignTracks([a, b]);
+    // x: 0 5 10 15 20 25
+    expect(ys[0]).toEqual([1, null, null, null, 3, undefined]);
+    expect(ys[1]).toEqual([undefined, 2, undefined, 2, undefined, 2]);
+  });
+
   it('aligns on the union of timestamps: undefined fills, null gaps, markers for flags', () => {
     const a: Track = { source: 'a', t: [1000, 3000], v: [1, null], q: [3, null] };
     const b: Track = { source: 'b', t: [2000, 3000], v: [2, 4], q: [1, 4] };
     const { x, ys, suspect, bad } = alignTracks([a, b], (v) => v * 10, true);
     expect(x).toEqual([1, 2, 3]);
-    expect(ys[0]).toEqual([10, undefined, null]);
+    expect(ys[0]).toEqual([10, null, null]); // the gap is widened over the filler at x=2
     expect(ys[1]).toEqual([undefined, 20, 40]);
     expect(suspect).toEqual([10, undefined, undefined]);
     expect(bad).toEqual([undefined, undefined, 40]);

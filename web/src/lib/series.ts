@@ -97,7 +97,8 @@ export type Column = (number | null | undefined)[];
 
 /**
  * uPlot's aligned data: one x column (the union of timestamps, in seconds) and, per track,
- * a y column where null is a gap and undefined only an alignment filler (spanned over).
+ * a y column where null is a gap and undefined only an alignment filler (spanned over);
+ * a gap's null is widened over the fillers next to it so uPlot clips the whole gap.
  * With `markers`, two more columns per call: points flagged suspect and bad, across tracks.
  */
 export function alignTracks(
@@ -125,6 +126,17 @@ export function alignTracks(
       }
     }
   });
+  // uPlot only clips a gap between the x neighbours of a null, so a null between another
+  // track's points would vanish: widen each gap over its alignment fillers (like NULL_EXPAND).
+  for (const y of ys) {
+    for (let i = 0; i < y.length; i++) {
+      if (y[i] !== null) continue;
+      for (let j = i - 1; j >= 0 && y[j] === undefined; j--) y[j] = null;
+      let j = i + 1;
+      for (; j < y.length && y[j] === undefined; j++) y[j] = null;
+      i = j - 1;
+    }
+  }
   return { x: xsMs.map((t) => t / 1000), ys, suspect, bad };
 }
 

@@ -97,7 +97,7 @@ export function HomeView() {
         <h2 id="map-heading" className="visually-hidden">
           Map
         </h2>
-        {locations.data ? (
+        {locations.data || locations.error ? (
           <WorldMap
             markers={markers}
             domain={domain}

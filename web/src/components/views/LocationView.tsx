@@ -121,14 +121,17 @@ function ParameterChart({
           </dl>
         )}
       </div>
-      {series.error && !series.data ? (
+      {series.error && (
         <div style={{ marginTop: 12 }}>
           <ErrorState error={series.error} retryIn={series.retryIn} onRetry={series.retryNow} what="this chart" />
         </div>
-      ) : !shaped ? (
-        <div style={{ marginTop: 12 }}>
-          <Skeleton height={280} />
-        </div>
+      )}
+      {!shaped ? (
+        !series.error && (
+          <div style={{ marginTop: 12 }}>
+            <Skeleton height={280} />
+          </div>
+        )
       ) : shaped.points === 0 ? (
         <div className="chart-empty" data-testid="chart-empty">
           No {parameter.name.toLowerCase()} data in the last {range} days.

@@ -1,6 +1,7 @@
 'use client';
 
 import { apiUrl } from '@/lib/api';
+import { describeSchedule } from '@/lib/cron';
 import { ageText, formatLocal, formatUtc, parseTime } from '@/lib/time';
 import type { Source, SourceError } from '@/lib/types';
 import { useApi } from '@/lib/useApi';
@@ -117,7 +118,11 @@ export function SourcesView() {
                   <dt>Next run</dt>
                   <dd>
                     {s.next_run ? <When iso={s.next_run} now={now} future /> : <span style={{ color: 'var(--faint)' }}>not scheduled</span>}
-                    {s.schedule ? <div style={{ color: 'var(--faint)' }}>{s.schedule}</div> : null}
+                    {s.schedule ? (
+                      <div style={{ color: 'var(--faint)' }} title={s.schedule}>
+                        {describeSchedule(s.schedule)}
+                      </div>
+                    ) : null}
                   </dd>
                   {s.license && (
                     <>

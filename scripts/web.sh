@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The dashboard (web/): a static Next.js export served by `oceandash serve --static web/out`.
+#
+#   scripts/web.sh build        npm ci (when node_modules is missing or the lock changed), then
+#                               next build -> web/out. NEXT_PUBLIC_API_URL (default /api) is
+#                               baked in at build time for a separate frontend container.
+#   scripts/web.sh test         unit tests (vitest), then end-to-end tests (node --test) in
+#                               Debian's Chromium against build/oceandash on a temp SQLite;
+#                               builds web/out first when it is older than the sources.
+#   scripts/web.sh screenshots  the end-to-end run, writing docs/screenshots/*.png
+#   scripts/web.sh bench        first-load benchmark (web/bench/first-load.mjs)
+#
+# Needs Node >= 20 with npm. Installs chromium with apt-get when missing (never downloads a
+# browser of its own). `test`, `screenshots` and `bench` need build/oceandash
+# (scripts/build.sh --target oceandash), or OCEANDASH_BIN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WEB=$ROOT/web
+export NEXT_TELEMETRY_DISABLED=1
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_node() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "web.sh: node and npm are required (Node 20 or newer)" >&2
+    exit 1
+  fi
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$major" -lt 20 ]; then
+    echo "web.sh: Node $(node --version) is too old; Node 20 or newer is required" >&2
+    exit 1
+  fi
+}
+
+deps() {
+  need_node
+  local stamp=$WEB/node_modules/.oceandash-lock.sha256
+  local want
+  want=$(sha256sum "$WEB/package-lock.json" | cut -d' ' -f1)
+  if [ ! -d "$WEB/node_modules" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    (cd "$WEB" && npm ci --no-audit --no-fund)
+    echo "$want" >"$stamp"
+  fi
+}
+
+build() {
+  deps
+  (cd "$WEB" && npx --no-install next build)
+  echo "web.sh: dashboard built in web/out"
+}
+
+# Rebuild only when a source is newer than the last export.
+build_if_stale() {
+  if [ ! -f "$WEB/out/index.html" ] ||
+    [ -n "$(find "$WEB/src" "$WEB/public" "$WEB/next.config.mjs" "$WEB/package-lock.json" -newer "$WEB/out/index.html" -print -quit)" ]; then
+    build
+  fi
+}
+
+need_chromium() {
+  if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+need_server() {
+  local bin=${OCEANDASH_BIN:-$ROOT/build/oceandash}
+  if [ ! -x "$bin" ]; then
+    echo "web.sh: $bin is missing: run scripts/build.sh --target oceandash first" >&2
+    exit 1
+  fi
+}
+
+e2e() {
+  need_server
+  need_chromium
+  build_if_stale
+  (cd "$WEB" && node --test --test-reporter=spec e2e/)
+}
+
+case "${1:-}" in
+  build)
+    build
+    ;;
+  test)
+    deps
+    (cd "$WEB" && npx --no-install vitest run)
+    e2e
+    ;;
+  screenshots)
+    deps
+    SCREENSHOT_DIR=$ROOT/docs/screenshots e2e
+    ;;
+  bench)
+    deps
+    need_server
+    need_chromium
+    build_if_stale
+    (cd "$WEB" && node bench/first-load.mjs "${@:2}")
+    ;;
+  *)
+    echo "usage: scripts/web.sh build|test|screenshots|bench" >&2
+    exit 2
+    ;;
+esac
