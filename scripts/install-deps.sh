@@ -14,8 +14,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   ca-certificates sqlite3 curl
 )
+# The dashboard needs Node.js >= 18.18 with npm; Debian 12's nodejs (18.19) will do when the
+# machine has none of its own.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(postgresql-15 postgresql-client-15 redis-server redis-tools clang-format-14 clang-tidy-14 wrk)
+  packages+=(postgresql-15 postgresql-client-15 redis-server redis-tools clang-format-14 clang-tidy-14 wrk chromium)
 fi
 
 missing=()

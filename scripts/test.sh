@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds, checks formatting, starts a real
-# PostgreSQL 15 and Redis 7 in a temporary folder on loopback ports, runs the unit and
-# integration tests with CTest, and stops the servers again.
+# Runs every test: installs what is missing, builds, checks formatting and clang-tidy, starts a
+# real PostgreSQL 15 and Redis 7 in a temporary folder on loopback ports, runs the unit and
+# integration tests with CTest, stops the servers again, then runs the dashboard's unit tests
+# (Vitest) and end-to-end tests (Debian's Chromium against the real server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -19,3 +20,7 @@ scripts/services.sh start >/dev/null
 echo "== ctest"
 # Serial: some tests stop and restart the shared PostgreSQL and Redis on purpose.
 ctest --test-dir "${OCEAN_BUILD_DIR:-build}" --output-on-failure --timeout 300 "$@"
+scripts/services.sh stop >/dev/null 2>&1 || true
+
+echo "== dashboard"
+scripts/web.sh test

@@ -80,8 +80,7 @@ void AddServeOptions(CLI::App& app, Config& c) {
 }
 
 void AddFetchOptions(CLI::App& app, Config& c) {
-  app.add_option("SOURCE", c.fetch_sources, "source ids from the sources file, or all")
-      ->required();
+  app.add_option("SOURCE", c.fetch_sources, "source ids from the sources file, or all")->required();
   app.add_option("--days", c.fetch_days,
                  "days back from now to fetch (default: each source's lookback_days)");
   app.add_flag("--dry-run", c.dry_run, "print what would be stored; write nothing");
@@ -196,8 +195,8 @@ void Validate(Config& c) {
   if (c.sources_file.empty()) {
     c.sources_file = FindShippedFile("sources.json");
   } else if (!std::filesystem::is_regular_file(c.sources_file)) {
-    throw ConfigError(fmt::format("--sources/OCEAN_SOURCES_FILE: {} is not a readable file",
-                                  c.sources_file));
+    throw ConfigError(
+        fmt::format("--sources/OCEAN_SOURCES_FILE: {} is not a readable file", c.sources_file));
   }
   if (c.fetch_days < 0 || c.fetch_days > 365) {
     throw ConfigError(fmt::format("--days: {} is outside 1-365", c.fetch_days));
@@ -257,7 +256,8 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
       throw ConfigError("--sources/OCEAN_SOURCES_FILE: config/sources.json not found; set it");
     }
     if (c.locations_file.empty()) {
-      throw ConfigError("--locations/OCEAN_LOCATIONS_FILE: config/locations.json not found; set it");
+      throw ConfigError(
+          "--locations/OCEAN_LOCATIONS_FILE: config/locations.json not found; set it");
     }
   }
   return invocation;

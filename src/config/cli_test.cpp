@@ -13,10 +13,10 @@ using ::testing::HasSubstr;
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : {"PORT", "DATABASE_URL", "REDIS_URL", "OCEAN_API_KEY",
-                             "OCEAN_RETENTION_DAYS", "OCEAN_LOG_LEVEL", "CORS_ALLOWED_ORIGINS",
-                             "OCEAN_NO_SCHEDULER", "OCEAN_API_KEY_FILE", "OCEAN_LOCATIONS_FILE",
-                             "OCEAN_SOURCES_FILE"}) {
+    for (const char* name :
+         {"PORT", "DATABASE_URL", "REDIS_URL", "OCEAN_API_KEY", "OCEAN_RETENTION_DAYS",
+          "OCEAN_LOG_LEVEL", "CORS_ALLOWED_ORIGINS", "OCEAN_NO_SCHEDULER", "OCEAN_API_KEY_FILE",
+          "OCEAN_LOCATIONS_FILE", "OCEAN_SOURCES_FILE"}) {
       unsetenv(name);
     }
   }
@@ -111,8 +111,9 @@ TEST_F(CliTest, Fetch) {
   EXPECT_THAT(ErrorOf({"fetch", "all", "--sources", "/nonexistent.json"}),
               HasSubstr("--sources/OCEAN_SOURCES_FILE"));
   EXPECT_THAT(ErrorOf({"fetch", "all", "--ingest-url", "ftp://x"}), HasSubstr("--ingest-url"));
-  EXPECT_THAT(ErrorOf({"fetch", "all", "--ingest-url", "http://localhost:8000/api/observations/ingest/"}),
-              HasSubstr("needs the API key"));
+  EXPECT_THAT(
+      ErrorOf({"fetch", "all", "--ingest-url", "http://localhost:8000/api/observations/ingest/"}),
+      HasSubstr("needs the API key"));
   setenv("OCEAN_API_KEY", "0123456789abcdef", 1);
   EXPECT_THAT(ErrorOf({"fetch", "all", "--dry-run", "--ingest-url", "http://x/"}),
               HasSubstr("cannot be combined with --dry-run"));

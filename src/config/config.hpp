@@ -28,7 +28,7 @@ struct Config {
   int threads = 0;                                   // --threads / OCEAN_THREADS; 0: one per core
   int workers = 0;                                   // --workers / OCEAN_WORKERS; 0: 4 per core
   int cache_max_mb = 8;                              // OCEAN_CACHE_MAX_MB (in-process cache)
-  std::string sources_file;                // --sources / OCEAN_SOURCES_FILE; default config/sources.json
+  std::string sources_file;  // --sources / OCEAN_SOURCES_FILE; default config/sources.json
   std::vector<std::string> fetch_sources;  // fetch: source ids, or "all"
   int fetch_days = 0;                      // fetch --days; 0: each source's lookback_days
   bool dry_run = false;                    // fetch --dry-run: print, write nothing

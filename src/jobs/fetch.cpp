@@ -63,14 +63,14 @@ class IngestSink final : public ObservationSink {
     const std::vector<std::string> headers = {std::string(kAuthorizationPrefix) + api_key_,
                                               std::string(kJsonContentType)};
     for (std::size_t start = 0; start < observations.size(); start += batch_rows_) {
-      const auto batch = std::span(observations).subspan(
-          start, std::min(batch_rows_, observations.size() - start));
+      const auto batch = std::span(observations)
+                             .subspan(start, std::min(batch_rows_, observations.size() - start));
       const auto response = http_.Post(url_, IngestBody(batch), headers);
       if (!response.ok()) {
-        throw std::runtime_error(fmt::format(
-            "ingest {} (rows {}-{}): {}{}{}", url_, start, start + batch.size() - 1,
-            response.Describe(), response.body.empty() ? "" : ": ",
-            sources::ShortErrorText(response.body)));
+        throw std::runtime_error(fmt::format("ingest {} (rows {}-{}): {}{}{}", url_, start,
+                                             start + batch.size() - 1, response.Describe(),
+                                             response.body.empty() ? "" : ": ",
+                                             sources::ShortErrorText(response.body)));
       }
       json::error_code ec;
       const auto answer = json::parse(response.body, ec);
@@ -159,8 +159,7 @@ std::unique_ptr<ObservationSink> MakeStoreSink(storage::Store& store, cache::Cac
 }
 
 std::unique_ptr<ObservationSink> MakeIngestSink(std::string url, std::string api_key,
-                                                sources::HttpClient& http,
-                                                std::size_t batch_rows) {
+                                                sources::HttpClient& http, std::size_t batch_rows) {
   return std::make_unique<IngestSink>(std::move(url), std::move(api_key), http, batch_rows);
 }
 
@@ -184,9 +183,9 @@ std::string IngestBody(std::span<const core::Observation> rows) {
 
 std::string SourceSummary::Line() const {
   if (failed) return fmt::format("{}: FAILED: {}", source_id, error);
-  std::string line = fmt::format("{}: {} rows ({} locations, {} failed) from {} in {:.1f} s",
-                                 source_id, rows, locations, failed_locations,
-                                 server.empty() ? "no server" : server, seconds);
+  std::string line =
+      fmt::format("{}: {} rows ({} locations, {} failed) from {} in {:.1f} s", source_id, rows,
+                  locations, failed_locations, server.empty() ? "no server" : server, seconds);
   if (!error.empty()) line += fmt::format("; errors: {}", error);
   return line;
 }

@@ -2,7 +2,7 @@
 // what they return, one source at a time. One failing location or source never stops the others;
 // every run is recorded (storage::Store::RecordSourceRun) and summarised in one line per source:
 //   noaa: 84 rows (12 locations, 0 failed) from https://coastwatch.pfeg.noaa.gov/erddap in 2.3 s
-//   noaa: FAILED: monterey-bay: every server failed; last: ...
+//   noaa: FAILED: 12 locations: every server failed: https://... / https://...
 #pragma once
 
 #include <cstddef>
@@ -58,7 +58,7 @@ std::unique_ptr<ObservationSink> MakeIngestSink(std::string url, std::string api
 std::unique_ptr<ObservationSink> MakeDryRunSink(PrintLine print);
 
 struct FetchOptions {
-  std::optional<int> days;  // window length; unset: each source's lookback_days
+  std::optional<int> days;   // window length; unset: each source's lookback_days
   core::EpochMs now_ms = 0;  // the window ends here (no forecasts)
 };
 

@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <cmath>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>

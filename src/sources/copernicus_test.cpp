@@ -518,6 +518,60 @@ TEST(FetchCopernicusTest, ReadsThreeDimensionalUncompressedArrays) {
   EXPECT_NEAR(*rows["coast"][1].cell_latitude, Latitude(2), 1e-9);
 }
 
+TEST(FetchCopernicusTest, GridsIn0To360ServeWesternLongitudes) {
+  CopernicusUpstream fake;
+  // The same grid re-labelled 355..355.58 east, stored uncompressed.
+  auto metadata = boost::json::parse(StoreFixture(kThetao, ".zmetadata"));
+  metadata.at("metadata").at("longitude/.zarray").as_object()["compressor"] = nullptr;
+  FakeResponse zmetadata;
+  zmetadata.body = boost::json::serialize(metadata);
+  fake.upstream.Serve(StorePath(kThetao) + "/.zmetadata", zmetadata);
+  for (int chunk = 0; chunk < 3; ++chunk) {
+    std::string bytes;
+    for (int k = 0; k < 3; ++k) {
+      const float east = static_cast<float>(355.0 + (chunk * 3 + k) / 12.0);
+      bytes.append(reinterpret_cast<const char*>(&east), sizeof east);  // little-endian host
+    }
+    FakeResponse response;
+    response.content_type = std::string(kBinaryType);
+    response.body = bytes;
+    fake.upstream.Serve(StorePath(kThetao) + "/longitude/" + std::to_string(chunk), response);
+  }
+  auto http = MakeClient();
+  const std::vector<core::Location> locations = {At("open", 46.84, -4.49)};
+
+  const auto result = FetchCopernicus(Source(fake.StacServer(), kThetao, "thetao", "sst"),
+                                      locations, kWindow, http);
+
+  ASSERT_TRUE(result.errors.empty()) << Errors(result);
+  ASSERT_EQ(result.rows.size(), 7u);
+  EXPECT_NEAR(*result.rows[0].cell_longitude, 355.5, 1e-4);
+  EXPECT_NEAR(result.rows[0].observation.value, 12.046, 1e-5);
+}
+
+TEST(FetchCopernicusTest, AChunkThatKeepsFailingIsAServerErrorForItsLocations) {
+  CopernicusUpstream fake;
+  FakeResponse unavailable;
+  unavailable.status = 503;
+  unavailable.content_type = "text/plain";
+  unavailable.body = "Service Unavailable";
+  fake.upstream.FailNext(StorePath(kThetao) + "/thetao/1.1.1.1", 2, unavailable);
+  auto http = MakeClient();  // two attempts per request
+  const std::vector<core::Location> locations = {At("open", 46.84, -4.49), At("coast", 46.5, -5.0)};
+
+  const auto result = FetchCopernicus(Source(fake.StacServer(), kThetao, "thetao", "sst"),
+                                      locations, kWindow, http);
+
+  EXPECT_FALSE(result.failed);
+  auto rows = ByLocation(result);
+  EXPECT_TRUE(rows["open"].empty());
+  EXPECT_EQ(rows["coast"].size(), 7u);
+  ASSERT_EQ(result.errors.size(), 1u) << Errors(result);
+  EXPECT_THAT(result.errors[0], HasSubstr("open"));
+  EXPECT_THAT(result.errors[0], HasSubstr("503"));
+  EXPECT_EQ(fake.ChunkRequests(kThetao, "thetao/1.1.1.1"), 2);
+}
+
 TEST(FetchCopernicusTest, GarbageMetadataIsAnErrorNotACrash) {
   CopernicusUpstream fake;
   FakeResponse garbage;

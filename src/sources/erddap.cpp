@@ -1,6 +1,7 @@
 #include "sources/erddap.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -104,7 +105,8 @@ Parsed<std::vector<std::string>> ColumnNames(const json::object& table) {
   }
   std::vector<std::string> result;
   for (const auto& name : names->get_array()) {
-    if (!name.is_string()) return Parsed<std::vector<std::string>>::Fail("a column name is not a string");
+    if (!name.is_string())
+      return Parsed<std::vector<std::string>>::Fail("a column name is not a string");
     result.emplace_back(name.get_string());
   }
   return Parsed<std::vector<std::string>>::Ok(std::move(result));
@@ -152,7 +154,9 @@ double WrapDegrees(double delta) {
   return delta;
 }
 
-core::EpochMs SecondsToMs(double seconds) { return static_cast<core::EpochMs>(std::llround(seconds * 1000.0)); }
+core::EpochMs SecondsToMs(double seconds) {
+  return static_cast<core::EpochMs>(std::llround(seconds * 1000.0));
+}
 
 }  // namespace
 
@@ -223,7 +227,8 @@ Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_vie
       if (bounds.size() == 2) {
         const auto low = ParseDouble(bounds[0]);
         const auto high = ParseDouble(bounds[1]);
-        if (low && high) facts[std::string(name)].range = std::pair{std::min(*low, *high), std::max(*low, *high)};
+        if (low && high)
+          facts[std::string(name)].range = std::pair{std::min(*low, *high), std::max(*low, *high)};
       }
     } else if (type == kAttributeRow && attribute == kUnits && name == variable) {
       info.units = std::string(value);
@@ -242,7 +247,8 @@ Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_vie
   }
   for (const auto& dimension : info.dimensions) {
     const auto it = facts.find(dimension);
-    if (it == facts.end()) return Result::Fail(fmt::format("no dimension row for \"{}\"", dimension));
+    if (it == facts.end())
+      return Result::Fail(fmt::format("no dimension row for \"{}\"", dimension));
     const auto& f = it->second;
     ErddapAxis axis;
     axis.name = dimension;
@@ -329,8 +335,9 @@ Parsed<std::vector<GridCell>> ParseGriddapJson(std::string_view body, std::strin
   const auto lon_index = IndexOf(*names.value, kLongitude);
   const auto value_index = IndexOf(*names.value, variable);
   if (!time_index || !lat_index || !lon_index || !value_index) {
-    return Result::Fail(fmt::format("unexpected columns [{}]; expected time, latitude, longitude, {}",
-                                    fmt::join(*names.value, ", "), variable));
+    return Result::Fail(
+        fmt::format("unexpected columns [{}]; expected time, latitude, longitude, {}",
+                    fmt::join(*names.value, ", "), variable));
   }
   const auto* rows = table.value->if_contains("rows");
   if (rows == nullptr || !rows->is_array()) return Result::Fail("no \"rows\" array");
@@ -339,13 +346,16 @@ Parsed<std::vector<GridCell>> ParseGriddapJson(std::string_view body, std::strin
   std::size_t index = 0;
   for (const auto& row_value : rows->get_array()) {
     if (!row_value.is_array() || row_value.get_array().size() != names.value->size()) {
-      return Result::Fail(fmt::format("row {} does not have {} values", index, names.value->size()));
+      return Result::Fail(
+          fmt::format("row {} does not have {} values", index, names.value->size()));
     }
     const auto& row = row_value.get_array();
     GridCell cell;
     const auto& time = row[*time_index];
-    const auto parsed_time = time.is_string() ? core::ParseTimestamp(time.get_string()) : std::nullopt;
-    if (!parsed_time) return Result::Fail(fmt::format("row {}: time is not an ISO 8601 string", index));
+    const auto parsed_time =
+        time.is_string() ? core::ParseTimestamp(time.get_string()) : std::nullopt;
+    if (!parsed_time)
+      return Result::Fail(fmt::format("row {}: time is not an ISO 8601 string", index));
     cell.time_ms = *parsed_time;
     if (!row[*lat_index].is_number() || !row[*lon_index].is_number()) {
       return Result::Fail(fmt::format("row {}: latitude/longitude are not numbers", index));
@@ -430,9 +440,9 @@ FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Locati
                             std::string(kJsonSuffix) + *query.value;
     const auto response = http.Get(url);
     if (!response.ok()) {
-      const std::string why = fmt::format("{}{}{}", response.Describe(),
-                                          response.body.empty() ? "" : ": ",
-                                          ShortErrorText(response.body));
+      const std::string why =
+          fmt::format("{}{}{}", response.Describe(), response.body.empty() ? "" : ": ",
+                      ShortErrorText(response.body));
       switch (ClassifyErddapError(response.status, response.body)) {
         case ErddapFailure::kNoData:
           return LocationOutcome::Ok({});
@@ -447,13 +457,15 @@ FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Locati
       return LocationOutcome::LocationError(fmt::format("unreadable answer: {}", cells.error));
     }
     std::vector<FetchedObservation> rows;
-    for (const auto& cell : NearestCellPerTime(*cells.value, location.latitude, location.longitude)) {
+    for (const auto& cell :
+         NearestCellPerTime(*cells.value, location.latitude, location.longitude)) {
       if (cell.time_ms < window.start_ms || cell.time_ms > window.end_ms) continue;
       const double value = *cell.value * server.scale + server.offset;
       if (!std::isfinite(value)) continue;
       FetchedObservation row;
-      row.observation = {location.id, source.parameter, cell.time_ms, value,
-                         FlagForValue(source.parameter, value), source.id};
+      row.observation = {
+          location.id, source.parameter, cell.time_ms, value, FlagForValue(source.parameter, value),
+          source.id};
       row.cell_latitude = cell.latitude;
       row.cell_longitude = cell.longitude;
       rows.push_back(std::move(row));

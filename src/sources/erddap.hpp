@@ -53,10 +53,9 @@ Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_vie
 // clamped to the time axis, latitude in storage order, longitude in the dataset's convention,
 // extra axes (altitude, depth) at their first index. An empty query when the window misses the
 // time axis altogether (nothing to ask); an error when the location is off the grid.
-Parsed<std::string> BuildGriddapQuery(const ErddapDatasetInfo& info,
-                                             std::string_view variable,
-                                             const core::Location& location,
-                                             const FetchWindow& window, int cells = 2);
+Parsed<std::string> BuildGriddapQuery(const ErddapDatasetInfo& info, std::string_view variable,
+                                      const core::Location& location, const FetchWindow& window,
+                                      int cells = 2);
 
 // One row of a griddap .json answer; `value` is nullopt for ERDDAP's null (missing, never 0).
 struct GridCell {

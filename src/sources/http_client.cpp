@@ -154,9 +154,11 @@ std::chrono::milliseconds BackoffDelay(int retry, std::chrono::milliseconds base
         std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after), max);
   }
   const int shift = std::clamp(retry - 1, 0, 30);
-  const double ceiling = std::min(static_cast<double>(base.count()) * static_cast<double>(1LL << shift),
-                                  static_cast<double>(max.count()));
-  return std::chrono::milliseconds(static_cast<long long>(ceiling * std::clamp(unit_random, 0.0, 1.0)));
+  const double ceiling =
+      std::min(static_cast<double>(base.count()) * static_cast<double>(1LL << shift),
+               static_cast<double>(max.count()));
+  return std::chrono::milliseconds(
+      static_cast<long long>(ceiling * std::clamp(unit_random, 0.0, 1.0)));
 }
 
 class HttpClient::Impl {
@@ -196,7 +198,8 @@ class HttpClient::Impl {
       if (!result.retryable || attempt == options_.max_attempts) break;
       const auto delay = BackoffDelay(attempt, options_.backoff_base, options_.backoff_max,
                                       result.retry_after, UnitRandom());
-      spdlog::debug("GET {}: {} (attempt {}/{}), retrying in {} ms", url, last.Describe(), attempt,
+      spdlog::debug("{} {}: {} (attempt {}/{}), retrying in {} ms",
+                    post_body == nullptr ? "GET" : "POST", url, last.Describe(), attempt,
                     options_.max_attempts, delay.count());
       options_.sleep(delay);
     }
@@ -303,8 +306,7 @@ class HttpClient::Impl {
     if (attempt.retryable) {
       curl_off_t retry_after = 0;
       // Retry-After as seconds or an HTTP date; curl turns both into seconds (0: absent).
-      if (curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&
-          retry_after > 0) {
+      if (curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0) {
         attempt.retry_after = std::chrono::seconds(retry_after);
       }
     }

@@ -20,10 +20,10 @@ inline constexpr std::string_view kDefaultUserAgent =
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{60'000};  // one attempt, transfer included
-  int max_attempts = 4;                              // first try + 3 retries
-  std::chrono::milliseconds backoff_base{1'000};     // 1 s, 2 s, 4 s ... (full jitter)
-  std::chrono::milliseconds backoff_max{30'000};     // also caps a server's Retry-After
-  int max_per_host = 2;  // ERDDAP allows 2 active requests per IP
+  int max_attempts = 4;                             // first try + 3 retries
+  std::chrono::milliseconds backoff_base{1'000};    // 1 s, 2 s, 4 s ... (full jitter)
+  std::chrono::milliseconds backoff_max{30'000};    // also caps a server's Retry-After
+  int max_per_host = 2;                             // ERDDAP allows 2 active requests per IP
   std::size_t max_body_bytes = 256 * 1024 * 1024;
   std::string user_agent;  // empty: kDefaultUserAgent
   // Injected for tests: how to wait between retries (default: sleep the thread).

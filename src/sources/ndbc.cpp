@@ -1,6 +1,8 @@
 #include "sources/ndbc.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <charconv>
@@ -68,7 +70,8 @@ Parsed<NdbcTable> ParseNdbcRealtime(std::string_view text, std::span<const std::
     if (newline == std::string_view::npos) break;
     text.remove_prefix(newline + 1);
   }
-  if (lines.size() < 2 || !lines[0].starts_with(kHeaderMark) || !lines[1].starts_with(kHeaderMark)) {
+  if (lines.size() < 2 || !lines[0].starts_with(kHeaderMark) ||
+      !lines[1].starts_with(kHeaderMark)) {
     return Result::Fail("not a realtime2 file (expected two '#' header lines)");
   }
   const auto names = SplitWhitespace(lines[0].substr(1));
@@ -152,8 +155,8 @@ FetchResult FetchNdbc(const SourceConfig& source, std::span<const core::Location
                          const core::Location& location) -> LocationOutcome {
     const auto response = http.Get(NdbcRealtimeUrl(server.url, location.ndbc_station));
     if (!response.ok()) {
-      const std::string why = fmt::format("station {}: {}", location.ndbc_station,
-                                          response.Describe());
+      const std::string why =
+          fmt::format("station {}: {}", location.ndbc_station, response.Describe());
       // 404: the station publishes no standard-met file (data-sources.md §3.1).
       const bool server_failure = response.status == 0 || response.status == 429 ||
                                   response.status >= 500 || response.status == 403;
@@ -166,9 +169,13 @@ FetchResult FetchNdbc(const SourceConfig& source, std::span<const core::Location
           fmt::format("station {}: unreadable file: {}", location.ndbc_station, table.error));
     }
     if (table.value->skipped_rows > 0 && table.value->rows.empty()) {
-      return LocationOutcome::LocationError(fmt::format(
-          "station {}: {} malformed rows and no readable one", location.ndbc_station,
-          table.value->skipped_rows));
+      return LocationOutcome::LocationError(
+          fmt::format("station {}: {} malformed rows and no readable one", location.ndbc_station,
+                      table.value->skipped_rows));
+    }
+    if (table.value->skipped_rows > 0) {
+      spdlog::warn("{}: station {}: {} malformed rows skipped", source.id, location.ndbc_station,
+                   table.value->skipped_rows);
     }
     std::vector<FetchedObservation> rows;
     for (const auto& row : table.value->rows) {
@@ -178,8 +185,12 @@ FetchResult FetchNdbc(const SourceConfig& source, std::span<const core::Location
         const auto& mapping = source.variables[c];
         const double value = *row.values[c] * mapping.scale + mapping.offset;
         FetchedObservation fetched;
-        fetched.observation = {location.id, mapping.parameter, row.time_ms, value,
-                               FlagForValue(mapping.parameter, value), source.id};
+        fetched.observation = {location.id,
+                               mapping.parameter,
+                               row.time_ms,
+                               value,
+                               FlagForValue(mapping.parameter, value),
+                               source.id};
         rows.push_back(std::move(fetched));
       }
     }

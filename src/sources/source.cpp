@@ -26,7 +26,8 @@ FetchResult FetchSource(const SourceConfig& source, std::span<const core::Locati
 core::QualityFlag FlagForValue(std::string_view parameter, double value) {
   const auto* definition = core::FindParameter(parameter);
   if (definition == nullptr) return core::QualityFlag::kNotEvaluated;
-  if (value < definition->valid_min || value > definition->valid_max) return core::QualityFlag::kBad;
+  if (value < definition->valid_min || value > definition->valid_max)
+    return core::QualityFlag::kBad;
   return core::QualityFlag::kNotEvaluated;
 }
 

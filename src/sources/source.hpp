@@ -56,9 +56,9 @@ struct SourceConfig {
   std::vector<VariableMapping> variables;  // NDBC columns; ERDDAP/CMEMS: {variable, parameter}
   std::string product;                     // CMEMS product id (for STAC discovery); else empty
   std::string schedule = "0 */6 * * *";    // cron, UTC
-  int lookback_days = 7;  // recent days are revised upstream: re-fetch them every run
-  double scale = 1.0;     // value * scale + offset converts to the parameter's unit
-  double offset = 0.0;    //   (e.g. kelvin -> °C: offset -273.15)
+  int lookback_days = 7;    // recent days are revised upstream: re-fetch them every run
+  double scale = 1.0;       // value * scale + offset converts to the parameter's unit
+  double offset = 0.0;      //   (e.g. kelvin -> °C: offset -273.15)
   std::string attribution;  // text the source asks users to show
   std::string license;      // licence name or URL
   std::string doi;          // product DOI when the source has one

@@ -26,9 +26,9 @@ constexpr int kMaxLookbackDays = 365;
 constexpr std::string_view kAllSources = "all";
 
 constexpr std::array<std::string_view, 17> kEntryFields = {
-    "id",     "kind",          "name",  "servers", "dataset",     "variable",
-    "parameter", "variables",  "product", "schedule", "lookback_days", "scale",
-    "offset", "units",         "attribution", "license", "doi"};
+    "id",          "kind",    "name",     "servers",       "dataset", "variable", "parameter",
+    "variables",   "product", "schedule", "lookback_days", "scale",   "offset",   "units",
+    "attribution", "license", "doi"};
 constexpr std::array<std::string_view, 6> kServerFields = {"url",   "dataset", "variable",
                                                            "scale", "offset",  "units"};
 constexpr std::array<std::string_view, 4> kVariableFields = {"column", "parameter", "scale",
@@ -64,7 +64,8 @@ void CheckKnownFields(const json::object& object, const EntryErrors& errors,
                       std::string_view prefix, std::span<const std::string_view> known) {
   for (const auto& item : object) {
     const std::string_view key = item.key();
-    if (std::find(known.begin(), known.end(), key) == known.end()) errors.Fail(fmt::format("{}{}", prefix, key), "unknown field");
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      errors.Fail(fmt::format("{}{}", prefix, key), "unknown field");
   }
 }
 
@@ -168,7 +169,8 @@ ServerConfig ParseServer(const json::value& value, std::size_t index, const Sour
     server.units = std::move(*server_units);
   }
   server.scale = Scale(object, errors, field + ".scale", server.scale);
-  server.offset = OptionalNumber(object, "offset", errors, field + ".offset").value_or(server.offset);
+  server.offset =
+      OptionalNumber(object, "offset", errors, field + ".offset").value_or(server.offset);
   return server;
 }
 
@@ -180,9 +182,9 @@ VariableMapping ParseVariable(const json::value& value, std::size_t index,
   CheckKnownFields(object, errors, field + ".", kVariableFields);
   VariableMapping mapping;
   mapping.column = RequiredString(object, "column", errors, field + ".column");
-  mapping.parameter = CheckedParameter(
-      RequiredString(object, "parameter", errors, field + ".parameter"), errors,
-      field + ".parameter");
+  mapping.parameter =
+      CheckedParameter(RequiredString(object, "parameter", errors, field + ".parameter"), errors,
+                       field + ".parameter");
   mapping.scale = Scale(object, errors, field + ".scale", 1.0);
   mapping.offset = OptionalNumber(object, "offset", errors, field + ".offset").value_or(0.0);
   return mapping;
@@ -195,11 +197,11 @@ SourceConfig ParseEntry(const json::value& value, std::size_t index, std::string
   SourceConfig source;
 
   source.id = RequiredString(object, "id", errors, "id");
-  const bool id_ok = source.id.size() <= kMaxIdLength &&
-                     std::all_of(source.id.begin(), source.id.end(), [](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                              c == '-';
-                     });
+  const bool id_ok =
+      source.id.size() <= kMaxIdLength &&
+      std::all_of(source.id.begin(), source.id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      });
   if (!id_ok || !core::IsValidSourceId(source.id)) {
     errors.Fail("id", "must be 1-32 characters of a-z, 0-9, '_' or '-'");
   }
@@ -392,8 +394,7 @@ std::vector<SourceConfig> SelectSources(std::span<const SourceConfig> sources,
     if (!known) {
       std::string names;
       for (const auto& s : sources) names += (names.empty() ? "" : ", ") + s.id;
-      throw std::runtime_error(
-          fmt::format("unknown source \"{}\" (known: {}, or all)", id, names));
+      throw std::runtime_error(fmt::format("unknown source \"{}\" (known: {}, or all)", id, names));
     }
   }
   for (const auto& source : sources) {

@@ -37,8 +37,7 @@ std::string UrlOverrideVariable(std::string_view source_id);
 
 // For each source whose OCEAN_SOURCE_<ID>_URL is set, the servers become that one base URL,
 // keeping the primary's dataset and variable (tests point a source at a fake upstream).
-std::vector<SourceConfig> WithUrlOverrides(std::vector<SourceConfig> sources,
-                                           const EnvLookup& env);
+std::vector<SourceConfig> WithUrlOverrides(std::vector<SourceConfig> sources, const EnvLookup& env);
 
 // Reads, parses and applies the environment's URL overrides.
 std::vector<SourceConfig> LoadSourcesFile(const std::string& path);

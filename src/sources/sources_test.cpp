@@ -1,5 +1,6 @@
 // ERDDAP, NDBC, the sources file and the HTTP client, against recorded payloads
 // (tests/fixtures/erddap, tests/fixtures/ndbc) served by a scriptable fake upstream on loopback.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,9 +22,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using testing::FakeResponse;
 using testing::FakeUpstream;
+using ::testing::HasSubstr;
 using testing::ReadFixture;
 
 core::EpochMs At(std::string_view text) { return *core::ParseTimestamp(text); }
@@ -114,8 +115,7 @@ TEST(ErddapInfo, AxisOrderWithAltitudeAndDescendingLatitude) {
 TEST(ErddapInfo, Refusals) {
   EXPECT_THAT(ParseErddapInfo(ReadFixture("erddap/jplMURSST41_info.json"), "chlor_a").error,
               HasSubstr("no variable \"chlor_a\""));
-  EXPECT_THAT(ParseErddapInfo(ReadFixture("erddap/html_error.html"), "x").error,
-              HasSubstr("HTML"));
+  EXPECT_THAT(ParseErddapInfo(ReadFixture("erddap/html_error.html"), "x").error, HasSubstr("HTML"));
   EXPECT_THAT(ParseErddapInfo(ReadFixture("erddap/truncated.json"), "x").error,
               HasSubstr("not valid JSON"));
   EXPECT_THAT(ParseErddapInfo(ReadFixture("erddap/jplMURSST41_monterey.json"), "x").error,
@@ -197,10 +197,14 @@ TEST(GriddapJson, GarbageIsAnErrorNotACrash) {
   EXPECT_THAT(ParseGriddapJson(ReadFixture("erddap/wrong_columns.json"), "analysed_sst").error,
               HasSubstr("unexpected columns [station, time, wtmp]"));
   EXPECT_THAT(ParseGriddapJson(R"({"table":{"columnNames":["time","latitude","longitude","v"],
-      "rows":[["2026-11-22T09:00:00Z",1,2,"x"]]}})", "v").error,
+      "rows":[["2026-11-22T09:00:00Z",1,2,"x"]]}})",
+                               "v")
+                  .error,
               HasSubstr("neither a number nor null"));
   EXPECT_THAT(ParseGriddapJson(R"({"table":{"columnNames":["time","latitude","longitude","v"],
-      "rows":[["yesterday",1,2,3]]}})", "v").error,
+      "rows":[["yesterday",1,2,3]]}})",
+                               "v")
+                  .error,
               HasSubstr("time"));
 }
 
@@ -259,12 +263,20 @@ TEST(ErddapErrors, Classified) {
 class ErddapFetch : public ::testing::Test {
  protected:
   ServerConfig Mur(std::string prefix = "/a") const {
-    return {upstream.BaseUrl() + prefix + "/erddap", "jplMURSST41", "analysed_sst", 1.0, 0.0,
+    return {upstream.BaseUrl() + prefix + "/erddap",
+            "jplMURSST41",
+            "analysed_sst",
+            1.0,
+            0.0,
             "degree_C"};
   }
   ServerConfig Viirs(std::string prefix = "/b") const {
-    return {upstream.BaseUrl() + prefix + "/erddap", "noaacwNPPVIIRSchlaDaily", "chlor_a", 1.0,
-            0.0, ""};
+    return {upstream.BaseUrl() + prefix + "/erddap",
+            "noaacwNPPVIIRSchlaDaily",
+            "chlor_a",
+            1.0,
+            0.0,
+            ""};
   }
   void ServeMur(std::string prefix = "/a") {
     upstream.Serve(prefix + "/erddap/info/jplMURSST41/index.json",
@@ -347,8 +359,8 @@ TEST_F(ErddapFetch, OutOfRangeValuesAreKeptAndFlaggedBad) {
                  Fixture("erddap/erdMH1chla8day_info.json"));
   upstream.Serve("/c/erddap/griddap/erdMH1chla8day.json",
                  Fixture("erddap/erdMH1chla8day_monterey.json"));
-  const ServerConfig server{upstream.BaseUrl() + "/c/erddap", "erdMH1chla8day", "chlorophyll",
-                            1.0, 0.0, ""};
+  const ServerConfig server{
+      upstream.BaseUrl() + "/c/erddap", "erdMH1chla8day", "chlorophyll", 1.0, 0.0, ""};
   const auto result = Fetch(ErddapSource({server}, "chlorophyll_a"));
   ASSERT_EQ(result.rows.size(), 1u);
   EXPECT_DOUBLE_EQ(result.rows[0].observation.value, 150.0);
@@ -411,6 +423,22 @@ TEST_F(ErddapFetch, EveryServerFailingFailsTheSource) {
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_THAT(result.errors[0], HasSubstr("monterey-bay: every server failed"));
   EXPECT_TRUE(result.rows.empty());
+}
+
+TEST_F(ErddapFetch, LocationsFailingAlikeAreReportedTogether) {
+  upstream.Serve("/a/erddap/info/jplMURSST41/index.json",
+                 ErrorFixture("erddap/error_unknown_dataset.txt", 404));
+  std::vector<core::Location> locations(4, Monterey());
+  for (std::size_t i = 0; i < locations.size(); ++i) locations[i].id = fmt::format("site-{}", i);
+  const auto result = FetchSource(ErddapSource({Mur(), Viirs()}, "sst"), locations, kWindow, http);
+  EXPECT_TRUE(result.failed);
+  EXPECT_EQ(result.failed_locations, 4);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_THAT(result.errors[0],
+              HasSubstr("4 locations: every server failed: " + Mur().url +
+                        ": dataset info jplMURSST41: HTTP 404: Not Found: Currently unknown "
+                        "datasetID=jplMURSST41 / " +
+                        Viirs().url + ": dataset info "));
 }
 
 TEST_F(ErddapFetch, GarbageBodiesAreRecordedErrorsWithNothingReturned) {
@@ -480,8 +508,7 @@ TEST(NdbcParse, StationIdsAreUpperCaseInUrls) {
 
 TEST(NdbcFetch, OneSourceFeedsTwoParametersInsideTheWindow) {
   FakeUpstream upstream;
-  upstream.Serve("/data/realtime2/46042.txt",
-                 Fixture("ndbc/46042.txt", 200, testing::kTextType));
+  upstream.Serve("/data/realtime2/46042.txt", Fixture("ndbc/46042.txt", 200, testing::kTextType));
   SleepLog sleeps;
   HttpClient http(FastOptions(sleeps));
   SourceConfig source;
@@ -603,7 +630,8 @@ TEST(SourcesFile, ErrorsNameFileEntryAndField) {
             "servers":["https://x"]}])"),
               HasSubstr("entry 0 (\"n\"): variables: missing"));
   EXPECT_THAT(ConfigError(good_head + R"("parameter":"sst","dataset":"d","variable":"v",
-            "servers":["https://x"]},)" + good_head.substr(1) +
+            "servers":["https://x"]},)" +
+                          good_head.substr(1) +
                           R"("parameter":"sst","dataset":"d","variable":"v",
             "servers":["https://x"]}])"),
               HasSubstr("entry 1 (\"a\"): id: duplicate id"));
@@ -663,7 +691,8 @@ TEST(HttpClientPure, HostFromUrl) {
 TEST(HttpClientLive, TooManyRequestsThenSuccess) {
   FakeUpstream upstream;
   upstream.Serve("/x", {200, "text/plain", "hello", 0ms, {}});
-  upstream.FailNext("/x", 2, Fixture("erddap/error_too_many_requests.txt", 429, testing::kErrorType));
+  upstream.FailNext("/x", 2,
+                    Fixture("erddap/error_too_many_requests.txt", 429, testing::kErrorType));
   SleepLog sleeps;
   HttpClient http(FastOptions(sleeps));
   const auto response = http.Get(upstream.BaseUrl() + "/x");

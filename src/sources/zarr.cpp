@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <boost/json.hpp>
 #include <cctype>
@@ -319,8 +320,10 @@ std::optional<core::EpochMs> ParseReferenceDate(std::string_view text) {
   }
   s.SkipSpaces();
   // Zone: Z, UTC/GMT, or a numeric offset (the reference is local time at that offset).
-  if (s.Take('Z') || s.Take('z')) {
-  } else if (Lower(text.substr(s.pos, 3)) == "utc" || Lower(text.substr(s.pos, 3)) == "gmt") {
+  const std::string zone_name = Lower(text.substr(s.pos, 3));
+  if (s.Peek() == 'Z' || s.Peek() == 'z') {
+    ++s.pos;
+  } else if (zone_name == "utc" || zone_name == "gmt") {
     s.pos += 3;
   } else if (s.Peek() == '+' || s.Peek() == '-') {
     const int sign = s.Peek() == '-' ? -1 : 1;
@@ -462,8 +465,10 @@ Parsed<std::string> DecodeChunk(const ZarrArray& array, std::string_view stored)
 
 std::optional<double> ReadElement(const ZarrArray& array, std::string_view chunk,
                                   std::int64_t offset) {
-  const auto position = static_cast<std::size_t>(offset) * array.dtype.size;
-  if (offset < 0 || position + array.dtype.size > chunk.size()) return std::nullopt;
+  if (offset < 0) return std::nullopt;
+  const auto size = static_cast<std::size_t>(array.dtype.size);
+  const auto position = static_cast<std::size_t>(offset) * size;
+  if (position + size > chunk.size()) return std::nullopt;
   const double stored = LoadElement(array.dtype, chunk.data() + position);
   if (!std::isfinite(stored)) return std::nullopt;
   for (const double missing : array.missing_values) {

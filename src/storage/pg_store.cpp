@@ -741,8 +741,7 @@ class PgStore final : public Store {
       std::vector<core::StoredObservation> rows;
       rows.reserve(static_cast<std::size_t>(PQntuples(result.get())));
       for (int row = 0; row < PQntuples(result.get()); ++row) {
-        rows.push_back(
-            {BinaryInt64(result.get(), row, 0), ReadObservation(result.get(), row, 1)});
+        rows.push_back({BinaryInt64(result.get(), row, 0), ReadObservation(result.get(), row, 1)});
       }
       return rows;
     });

@@ -391,7 +391,7 @@ TYPED_TEST(StoreTest, QueriesOneSeriesAsColumns) {
       this->Obs("buoy-a", "sst", 1000, 10.0, "a"),
       this->Obs("buoy-a", "sst", 2000, 11.5, "b"),
       this->Obs("buoy-a", "sst", 2000, 11.0, "a"),
-      this->Obs("buoy-a", "sst", 3001, 19.0, "a"),        // after the window
+      this->Obs("buoy-a", "sst", 3001, 19.0, "a"),       // after the window
       this->Obs("buoy-a", "salinity", 2000, 35.0, "a"),  // another parameter
       this->Obs("buoy-b", "sst", 2000, 20.0, "a"),       // another location
   };
@@ -431,10 +431,11 @@ TYPED_TEST(StoreTest, QueriesOneSeriesAsColumns) {
 TYPED_TEST(StoreTest, SeriesRoundTripsTimestampsValuesAndTextExactly) {
   const std::string odd_location = this->kLocations[2].id;
   const std::string odd_source = "src\twith\ttabs \"quoted\" {a,b} ü";
-  const std::vector<core::EpochMs> timestamps = {-62135596800000, -1001, -1, 0, 1,
+  const std::vector<core::EpochMs> timestamps = {-62135596800000, -1001,          -1, 0, 1,
                                                  1700000000123,   253402300799999};
-  const std::vector<double> values = {0.1, 1.0 / 3.0, -123.45678901234567, 1e-300,
-                                      1.7976931348623157e308, 9007199254740993.0, 5e-324};
+  const std::vector<double> values = {
+      0.1,   1.0 / 3.0, -123.45678901234567, 1e-300, 1.7976931348623157e308, 9007199254740993.0,
+      5e-324};
   std::vector<Observation> rows;
   for (std::size_t i = 0; i < timestamps.size(); ++i) {
     rows.push_back(this->Obs(odd_location, "weird\\param\n", timestamps[i], values[i], odd_source,
