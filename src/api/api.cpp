@@ -491,50 +491,117 @@ http::Response Api::Ingest(const http::Request& request) {
   return JsonResponse(w.Take());
 }
 
+namespace {
+
+void WriteRun(JsonWriter& w, const storage::SourceRun& run) {
+  w.BeginObject()
+      .Key("started")
+      .String(core::FormatTimestamp(run.started_ms))
+      .Key("finished")
+      .String(core::FormatTimestamp(run.finished_ms))
+      .Key("ok")
+      .Bool(run.ok)
+      .Key("rows")
+      .Int(run.rows);
+  if (!run.ok) w.Key("error").String(run.error);
+  w.EndObject();
+}
+
+void WriteStatus(JsonWriter& w, const storage::SourceStatus* status) {
+  w.Key("rows").Int(status != nullptr ? status->rows : 0).Key("last_run");
+  if (status != nullptr && status->last_run) {
+    WriteRun(w, *status->last_run);
+  } else {
+    w.Null();
+  }
+  w.Key("last_success");
+  if (status != nullptr && status->last_success_ms) {
+    w.String(core::FormatTimestamp(*status->last_success_ms));
+  } else {
+    w.Null();
+  }
+  w.Key("last_error");
+  if (status != nullptr && status->last_failure) {
+    w.BeginObject()
+        .Key("time")
+        .String(core::FormatTimestamp(status->last_failure->finished_ms))
+        .Key("message")
+        .String(status->last_failure->error)
+        .EndObject();
+  } else {
+    w.Null();
+  }
+}
+
+}  // namespace
+
 http::Response Api::ListSources(const http::Request& request) {
-  return Cached(request, [&] {
-    const auto statuses = store_.ListSourceStatus();
-    JsonWriter w(2048);
-    w.BeginArray();
-    for (const auto& s : statuses) {
-      w.BeginObject().Key("id").String(s.source_id).Key("rows").Int(s.rows);
-      w.Key("last_run");
-      if (s.last_run) {
-        w.BeginObject()
-            .Key("started")
-            .String(core::FormatTimestamp(s.last_run->started_ms))
-            .Key("finished")
-            .String(core::FormatTimestamp(s.last_run->finished_ms))
-            .Key("ok")
-            .Bool(s.last_run->ok)
-            .Key("rows")
-            .Int(s.last_run->rows)
-            .EndObject();
-      } else {
-        w.Null();
-      }
-      w.Key("last_success");
-      if (s.last_success_ms) {
-        w.String(core::FormatTimestamp(*s.last_success_ms));
-      } else {
-        w.Null();
-      }
-      w.Key("last_error");
-      if (s.last_failure) {
-        w.BeginObject()
-            .Key("time")
-            .String(core::FormatTimestamp(s.last_failure->finished_ms))
-            .Key("message")
-            .String(s.last_failure->error)
-            .EndObject();
-      } else {
-        w.Null();
-      }
-      w.EndObject();
-    }
-    w.EndArray();
-    return JsonResponse(w.Take());
-  });
+  const core::EpochMs now = options_.now();
+  // next_run moves with the clock: key the cached answer by the minute.
+  return Cached(
+      request,
+      [&] {
+        const auto statuses = store_.ListSourceStatus();
+        const auto find = [&](std::string_view id) -> const storage::SourceStatus* {
+          for (const auto& status : statuses) {
+            if (status.source_id == id) return &status;
+          }
+          return nullptr;
+        };
+        JsonWriter w(4096);
+        w.BeginArray();
+        // Configured sources first, in the file's order, then any other source that has
+        // written observations (manual ingests, a retired source with rows left).
+        for (const auto& source : options_.sources) {
+          w.BeginObject()
+              .Key("id")
+              .String(source.id)
+              .Key("name")
+              .String(source.name)
+              .Key("kind")
+              .String(source.kind)
+              .Key("configured")
+              .Bool(true)
+              .Key("parameters")
+              .BeginArray();
+          for (const auto& parameter : source.parameters) w.String(parameter);
+          w.EndArray().Key("schedule").String(source.schedule).Key("next_run");
+          const auto next = options_.next_run ? options_.next_run(source.id) : std::nullopt;
+          if (next) {
+            w.String(core::FormatTimestamp(*next));
+          } else {
+            w.Null();
+          }
+          w.Key("attribution")
+              .String(source.attribution)
+              .Key("license")
+              .String(source.license)
+              .Key("doi")
+              .String(source.doi);
+          WriteStatus(w, find(source.id));
+          w.EndObject();
+        }
+        for (const auto& status : statuses) {
+          const bool configured =
+              std::any_of(options_.sources.begin(), options_.sources.end(),
+                          [&](const auto& source) { return source.id == status.source_id; });
+          if (configured) continue;
+          w.BeginObject()
+              .Key("id")
+              .String(status.source_id)
+              .Key("configured")
+              .Bool(false)
+              .Key("schedule")
+              .Null()
+              .Key("next_run")
+              .Null();
+          WriteStatus(w, &status);
+          w.EndObject();
+        }
+        w.EndArray();
+        return JsonResponse(w.Take());
+      },
+      fmt::format("|minute={}", now / 60'000));
 }
 
 http::Response Api::OpenApi(const http::Request& request) {

@@ -5,9 +5,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cache/cache.hpp"
 #include "core/types.hpp"
@@ -16,8 +18,23 @@
 
 namespace ocean::api {
 
+// A configured upstream source as /api/sources/ describes it (from config/sources.json).
+struct SourceDescription {
+  std::string id;
+  std::string name;
+  std::string kind;
+  std::vector<std::string> parameters;
+  std::string schedule;  // cron, UTC
+  std::string attribution;
+  std::string license;
+  std::string doi;
+};
+
 struct ApiOptions {
   std::string version;
+  std::vector<SourceDescription> sources;
+  // Next scheduled run of a source; nullopt when the scheduler is off or does not know it.
+  std::function<std::optional<core::EpochMs>(std::string_view source_id)> next_run;
   std::string api_key;                 // empty: writes disabled (503)
   std::function<core::EpochMs()> now;  // injected clock
 };

@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
+#include <mutex>
+#include <span>
 #include <thread>
 
 #include "api/api.hpp"
@@ -20,8 +23,9 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "jobs/cleanup.hpp"
+#include "jobs/cron.hpp"
 #include "jobs/fetch.hpp"
-#include "jobs/periodic.hpp"
+#include "jobs/scheduler.hpp"
 #include "sources/http_client.hpp"
 #include "sources/source_config.hpp"
 #include "storage/store.hpp"
@@ -121,6 +125,41 @@ void PrintStartLine(const config::Config& config, const storage::Store& store,
   std::fflush(stdout);
 }
 
+// The sources the server fetches on schedule; none when the file is absent (a warning).
+std::vector<sources::SourceConfig> LoadServeSources(const config::Config& config) {
+  if (config.sources_file.empty()) {
+    spdlog::warn("no sources file (config/sources.json not found; set --sources): no fetching");
+    return {};
+  }
+  return sources::LoadSourcesFile(config.sources_file);
+}
+
+std::vector<api::SourceDescription> Describe(std::span<const sources::SourceConfig> configured) {
+  std::vector<api::SourceDescription> out;
+  for (const auto& source : configured) {
+    api::SourceDescription d;
+    d.id = source.id;
+    d.name = source.name;
+    d.kind = std::string(sources::ToString(source.kind));
+    if (!source.parameter.empty()) d.parameters.push_back(source.parameter);
+    for (const auto& mapping : source.variables) {
+      if (std::find(d.parameters.begin(), d.parameters.end(), mapping.parameter) ==
+          d.parameters.end()) {
+        d.parameters.push_back(mapping.parameter);
+      }
+    }
+    d.schedule = source.schedule;
+    d.attribution = source.attribution;
+    d.license = source.license;
+    d.doi = source.doi;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+// Retention runs daily at a quiet minute (not on the hour, when the fetchers run).
+constexpr const char* kCleanupSchedule = "17 3 * * *";
+
 }  // namespace
 
 const char* VersionString() { return kVersionLine; }
@@ -136,9 +175,31 @@ int RunServe(const config::Config& config) {
   // Locations may have changed at start-up: cached answers from an earlier run are stale.
   cache->InvalidateAll();
 
+  // Parse the schedules before serving: a bad cron expression is a start-up error.
+  const auto configured_sources = LoadServeSources(config);
+  std::vector<jobs::CronSchedule> schedules;
+  for (const auto& source : configured_sources) {
+    try {
+      schedules.push_back(jobs::CronSchedule::Parse(source.schedule));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(
+          fmt::format("{}: source \"{}\": schedule: {}", config.sources_file, source.id, e.what()));
+    }
+  }
+  // Declared before the scheduler, whose jobs use them, so they outlive it.
+  sources::HttpClient http;
+  const auto locations = store->ListLocations();
+  auto sink = jobs::MakeStoreSink(*store, cache.get());
+  std::mutex sink_mutex;  // the source jobs share the sink and may be due at the same minute
+  jobs::Scheduler scheduler;
+
   api::ApiOptions api_options;
   api_options.version = kVersion;
   api_options.api_key = config.api_key;
+  api_options.sources = Describe(configured_sources);
+  if (config.scheduler) {
+    api_options.next_run = [&scheduler](std::string_view id) { return scheduler.NextRun(id); };
+  }
   api::Api api(*store, *cache, api_options);
 
   http::Router router;
@@ -164,19 +225,37 @@ int RunServe(const config::Config& config) {
   const unsigned short port = server.Start();
   server.StopOnSignals();
 
-  std::unique_ptr<jobs::PeriodicJob> cleanup;
+  // The in-server scheduler (the seed's Celery beat): each source on its cron schedule, and
+  // retention daily. With --no-scheduler (AWS: Lambda runs the fetchers) nothing runs here.
   if (config.scheduler) {
-    cleanup = std::make_unique<jobs::PeriodicJob>(
-        "cleanup", std::chrono::hours(24), std::chrono::minutes(1), [&] {
-          const auto deleted =
-              jobs::RunCleanup(*store, cache.get(), config.retention_days, NowMs());
-          spdlog::info("cleanup: deleted {} observations older than {} days", deleted,
-                       config.retention_days);
-        });
+    scheduler.Add("cleanup", jobs::CronSchedule::Parse(kCleanupSchedule), [&] {
+      const auto deleted = jobs::RunCleanup(*store, cache.get(), config.retention_days, NowMs());
+      spdlog::info("cleanup: deleted {} observations older than {} days", deleted,
+                   config.retention_days);
+    });
+    // A new installation shows data at once instead of after the next 6-hour slot.
+    core::ObservationQuery everything;
+    everything.start_ms = std::numeric_limits<core::EpochMs>::min() / 2;
+    everything.end_ms = std::numeric_limits<core::EpochMs>::max() / 2;
+    const bool empty = store->CountObservations(everything) == 0;
+    for (std::size_t i = 0; i < configured_sources.size(); ++i) {
+      const sources::SourceConfig* source = &configured_sources[i];
+      scheduler.Add(
+          source->id, schedules[i],
+          [&, source] {
+            std::lock_guard lock(sink_mutex);
+            jobs::FetchOptions options;
+            options.now_ms = NowMs();
+            jobs::RunFetch(std::span(source, 1), locations, http, *sink, options,
+                           [](std::string_view line) { spdlog::info("fetch: {}", line); });
+          },
+          /*run_at_start=*/empty);
+    }
+    scheduler.Start();
   }
   PrintStartLine(config, *store, *cache, port, workers);
   server.Run();
-  if (cleanup) cleanup->Stop();
+  scheduler.Stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -77,6 +77,9 @@ void AddServeOptions(CLI::App& app, Config& c) {
   app.add_flag("--no-scheduler", c.no_scheduler,
                "no background jobs (daily cleanup, fetchers): use when Lambda runs them")
       ->envname("OCEAN_NO_SCHEDULER");
+  app.add_option("--sources", c.sources_file,
+                 "sources JSON file the scheduler fetches (default: config/sources.json)")
+      ->envname("OCEAN_SOURCES_FILE");
 }
 
 void AddFetchOptions(CLI::App& app, Config& c) {

@@ -590,6 +590,7 @@ std::vector<Cell> Neighbours(const PreparedStore& store, Cell centre,
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Cell> cells;
+  cells.reserve(ranked.size());
   for (const auto& [distance, cell] : ranked) cells.push_back(cell);
   return cells;
 }
