@@ -862,7 +862,7 @@ class PgStore final : public Store {
       }
       transaction.Commit();
       return MergeSourceStatus(std::move(latest), std::move(successes), std::move(failures),
-                               std::move(rows_per_source));
+                               rows_per_source);
     });
   }
 

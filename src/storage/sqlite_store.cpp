@@ -502,8 +502,7 @@ class SqliteStore final : public Store {
       // All four reads share one snapshot: the statements run inside one read transaction.
       return MergeSourceStatus(read_runs(q::kLatestRunPerSource, std::nullopt),
                                read_runs(q::kLatestRunPerSourceByOutcome, 1),
-                               read_runs(q::kLatestRunPerSourceByOutcome, 0),
-                               std::move(rows_per_source));
+                               read_runs(q::kLatestRunPerSourceByOutcome, 0), rows_per_source);
     });
   }
 

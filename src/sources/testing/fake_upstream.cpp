@@ -42,7 +42,7 @@ void FakeUpstream::Serve(std::string path, FakeResponse response, std::string ta
   routes_.push_back({std::move(path), std::move(target_contains), std::move(response)});
 }
 
-void FakeUpstream::FailNext(std::string path, int count, FakeResponse response) {
+void FakeUpstream::FailNext(const std::string& path, int count, const FakeResponse& response) {
   std::lock_guard lock(mutex_);
   auto& queue = failures_[path];
   for (int i = 0; i < count; ++i) queue.push_back(response);

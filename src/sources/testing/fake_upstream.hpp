@@ -57,7 +57,7 @@ class FakeUpstream {
   // Answers requests for `path` whose raw target contains `target_contains` (later routes win).
   void Serve(std::string path, FakeResponse response, std::string target_contains = "");
   // The next `count` requests for `path` get `response`, before the routes.
-  void FailNext(std::string path, int count, FakeResponse response);
+  void FailNext(const std::string& path, int count, const FakeResponse& response);
 
   int RequestCount(std::string_view path) const;
   std::vector<RecordedRequest> Requests() const;  // in arrival order
