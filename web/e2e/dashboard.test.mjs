@@ -9,6 +9,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchBrowser, seed, startServer, WEB_DIR } from './harness.mjs';
 
+const repoRoot = resolve(WEB_DIR, '..');
+
 const SHOTS = resolve(WEB_DIR, process.env.SCREENSHOT_DIR || 'e2e/artifacts');
 mkdirSync(SHOTS, { recursive: true });
 
@@ -193,8 +195,13 @@ describe('dashboard', () => {
     await page.goto(`${server.base}/sources/`);
     await page.locator('[data-testid=source-card]').first().waitFor();
     const ids = await page.locator('[data-testid=source-card]').evaluateAll((els) => els.map((e) => e.dataset.source).sort());
-    assert.deepEqual(ids, ['copernicus', 'erddap', 'ndbc']);
+    // The configured sources (config/sources.json) and the sources that wrote the seeded rows.
+    const configured = JSON.parse(readFileSync(join(repoRoot, 'config/sources.json'), 'utf8')).map((s) => s.id);
+    assert.deepEqual(ids, [...new Set([...configured, 'copernicus', 'erddap', 'ndbc'])].sort());
     assert.match(await page.locator('[data-testid=source-card][data-source=ndbc]').innerText(), /Last success/);
+    const noaa = await page.locator('[data-testid=source-card][data-source=noaa]').innerText();
+    assert.match(noaa, /every 6 h/);
+    assert.match(noaa, /MUR|JPL/);
     assert.equal(await page.locator('[data-testid=demo-banner]').count(), 0);
     await page.context().close();
   });
