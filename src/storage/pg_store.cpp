@@ -710,6 +710,7 @@ class PgStore final : public Store {
         connection.Exec("record series", q::kUpsertSeriesFromIngest);
         PgResultPtr counts =
             connection.Exec("upsert observations", q::kUpsertObservationsFromIngest);
+        connection.Exec("update latest", q::kUpdateLatestFromIngest);
         transaction.Commit();
         core::IngestResult done = result;
         done.inserted = ParseInt(counts.get(), 0, 0);
@@ -815,12 +816,7 @@ class PgStore final : public Store {
     return Run("delete observations", Retry::kAlways, [&](PgConnection& connection) {
       PgResultPtr result = connection.Exec("delete observations", q::kDeleteObservationsBefore,
                                            PgParams().Add(ClampToPg(cutoff_ms)));
-      std::int64_t deleted = 0;
-      const char* tuples = PQcmdTuples(result.get());
-      if (std::from_chars(tuples, tuples + std::strlen(tuples), deleted).ec != std::errc()) {
-        throw std::runtime_error("postgresql: delete observations: unexpected row count \"" +
-                                 std::string(tuples) + "\"");
-      }
+      const std::int64_t deleted = ParseInt(result.get(), 0, 0);
       return deleted;
     });
   }

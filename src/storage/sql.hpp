@@ -193,20 +193,35 @@ inline constexpr char kSelectSeries[] =
     " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 inline constexpr char kOrderSeriesLimit[] = " ORDER BY ts, source LIMIT ?::int8";
 
-// Driven by the small series table: one backwards probe of observations_key per series
-// (LATERAL ... LIMIT 1), never a scan of observations. $1 NULL means every location.
+// The newest observation per series is kept in observation_series by ingest (see the
+// migration), so this reads one small table. $1 NULL means every location.
 inline constexpr char kLatestObservations[] =
-    "SELECT o.location_id, o.parameter, o.ts, o.value, o.quality_flag, o.source"
-    " FROM observation_series s CROSS JOIN LATERAL ("
-    "  SELECT i.location_id, i.parameter, i.ts, i.value, i.quality_flag, i.source"
-    "  FROM observations i WHERE i.location_id = s.location_id AND i.parameter = s.parameter"
-    "  ORDER BY i.ts DESC, i.source DESC LIMIT 1) o"
-    " WHERE $1::text[] IS NULL OR s.location_id = ANY($1::text[])"
-    " ORDER BY s.location_id, s.parameter";
+    "SELECT location_id, parameter, latest_ts, latest_value, latest_quality_flag, latest_source"
+    " FROM observation_series"
+    " WHERE latest_ts IS NOT NULL AND ($1::text[] IS NULL OR location_id = ANY($1::text[]))"
+    " ORDER BY location_id, parameter";
 
+// After the upsert, in the same transaction: a batch row becomes its series' latest when it is
+// at least as new (then as great a source) as the current one. Concurrent batches serialise
+// on the series row, and the re-checked condition keeps the newest.
+inline constexpr char kUpdateLatestFromIngest[] =
+    "UPDATE observation_series s SET latest_ts = t.ts, latest_value = t.value,"
+    " latest_quality_flag = t.quality_flag, latest_source = t.source"
+    " FROM (SELECT DISTINCT ON (location_id, parameter)"
+    "  location_id, parameter, ts, value, quality_flag, source FROM pg_temp.ingest_rows"
+    "  ORDER BY location_id, parameter, ts DESC, source DESC) t"
+    " WHERE s.location_id = t.location_id AND s.parameter = t.parameter"
+    " AND (s.latest_ts IS NULL OR (t.ts, t.source) >= (s.latest_ts, s.latest_source))";
+
+// One statement, so the deletion and the latest it invalidates commit together. A series'
+// latest older than the cutoff means every row of that series was deleted.
 inline constexpr char kDeleteObservationsBefore[] =
-    "DELETE FROM observations"
-    " WHERE ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond'";
+    "WITH cutoff AS (SELECT 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' AS ts),"
+    " deleted AS (DELETE FROM observations WHERE ts < (SELECT ts FROM cutoff) RETURNING 1),"
+    " cleared AS (UPDATE observation_series SET latest_ts = NULL, latest_value = NULL,"
+    "  latest_quality_flag = NULL, latest_source = NULL"
+    "  WHERE latest_ts < (SELECT ts FROM cutoff) RETURNING 1)"
+    " SELECT count(*) FROM deleted";
 
 inline constexpr char kInsertSourceRun[] =
     "INSERT INTO source_runs (source_id, started, finished, rows, ok, error)"

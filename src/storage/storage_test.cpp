@@ -580,6 +580,19 @@ TYPED_TEST(StoreTest, DeletesBeforeCutoff) {
   std::vector<Observation> again = {this->Obs("buoy-b", "salt", 1000, 2.0)};
   this->store_->UpsertObservations(again);
   EXPECT_EQ(this->store_->LatestObservations({}).size(), 2u);
+  // An older row arriving later does not replace the latest; a corrected latest value does.
+  std::vector<Observation> older = {this->Obs("buoy-b", "salt", 500, 9.0)};
+  this->store_->UpsertObservations(older);
+  std::vector<std::string> only_b = {"buoy-b"};
+  auto b_latest = this->store_->LatestObservations(only_b);
+  ASSERT_EQ(b_latest.size(), 1u);
+  EXPECT_EQ(b_latest[0].timestamp_ms, 1000);
+  EXPECT_EQ(b_latest[0].value, 2.0);
+  std::vector<Observation> corrected = {this->Obs("buoy-b", "salt", 1000, 3.0)};
+  this->store_->UpsertObservations(corrected);
+  b_latest = this->store_->LatestObservations(only_b);
+  ASSERT_EQ(b_latest.size(), 1u);
+  EXPECT_EQ(b_latest[0].value, 3.0);
 }
 
 TYPED_TEST(StoreTest, ReportsSourceStatus) {
@@ -778,7 +791,7 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
 
   const std::string latest_all = Explain(sql::pg::kLatestObservations, {std::nullopt});
   EXPECT_THAT(latest_all, ::testing::Not(HasSubstr("Seq Scan on observations"))) << latest_all;
-  EXPECT_THAT(latest_all, HasSubstr("observations_key")) << latest_all;
+  EXPECT_THAT(latest_all, HasSubstr("observation_series")) << latest_all;
   const std::string latest_some = Explain(sql::pg::kLatestObservations, {"{loc3,loc4}"});
   EXPECT_THAT(latest_some, ::testing::Not(HasSubstr("Seq Scan on observations"))) << latest_some;
 

@@ -37,9 +37,16 @@ CREATE INDEX observations_ts_id ON observations (ts, id);
 -- "latest" query, so it probes the key index once per series instead of scanning observations.
 -- Never pruned: a series emptied by retention just yields no row, and pruning would race with
 -- a concurrent ingest re-adding it.
+-- It also keeps each series' newest observation (ties: the greatest source), maintained by
+-- ingest and cleared by retention, so "latest per location and parameter" reads this small
+-- table instead of probing the observations index once per series.
 CREATE TABLE observation_series (
-  location_id text NOT NULL REFERENCES locations (id),
-  parameter   text NOT NULL,
+  location_id         text NOT NULL REFERENCES locations (id),
+  parameter           text NOT NULL,
+  latest_ts           timestamptz,
+  latest_value        float8,
+  latest_quality_flag int2,
+  latest_source       text,
   PRIMARY KEY (location_id, parameter)
 );
 
