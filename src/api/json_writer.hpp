@@ -36,6 +36,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-void AppendJsonString(std::string& out, std::string_view value);
-
 }  // namespace ocean::api

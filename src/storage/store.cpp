@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/json_escape.hpp"
 #include "storage/pg_store.hpp"
 #include "storage/sqlite_store.hpp"
 #include "storage/store_internal.hpp"
@@ -93,26 +94,7 @@ std::string JsonStringArray(const std::vector<std::string>& values) {
   std::string out = "[";
   for (const std::string& value : values) {
     if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : value) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-            out += escaped;
-          } else {
-            out += c;
-          }
-      }
-    }
-    out += '"';
+    core::AppendJsonString(out, value);
   }
   out += ']';
   return out;
