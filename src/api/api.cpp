@@ -254,6 +254,13 @@ http::Response Api::Health(const http::Request&) {
       .Key("version")
       .String(options_.version);
   if (!ok) w.Key("message").String("database unreachable: " + database_error);
+  if (options_.demo) {
+    // The dashboard shows its banner when "demo" is true; demo_info says what the data is.
+    w.Key("demo").Bool(true).Key("demo_info").BeginObject();
+    w.Key("samples_end").String(options_.demo->samples_end);
+    w.Key("shifted_days").Int(options_.demo->shifted_days);
+    w.Key("note").String(options_.demo->note).EndObject();
+  }
   w.EndObject();
   auto response = JsonResponse(w.Take(), ok ? 200 : 503);
   response.headers.push_back({"Cache-Control", "no-store"});
@@ -283,11 +290,26 @@ http::Response Api::GetLocation(const http::Request& request, std::string_view i
     if (!location) throw ApiError(ErrorCode::kNotFound, fmt::format("no location \"{}\"", id));
     const std::string ids[] = {location->id};
     auto latest = store_.LatestObservations(ids);
+    const auto cells = store_.ListSourceCells(location->id);
     JsonWriter w(4096);
     w.BeginObject();
     WriteLocation(w, *location);
     w.Key("latest").BeginArray();
     for (const auto& observation : latest) WriteObservation(w, observation);
+    w.EndArray();
+    w.Key("cells").BeginArray();
+    for (const auto& cell : cells) {
+      w.BeginObject()
+          .Key("source")
+          .String(cell.source_id)
+          .Key("parameter")
+          .String(cell.parameter)
+          .Key("latitude")
+          .Number(cell.cell_latitude)
+          .Key("longitude")
+          .Number(cell.cell_longitude)
+          .EndObject();
+    }
     w.EndArray().EndObject();
     return JsonResponse(w.Take());
   });
@@ -573,6 +595,7 @@ http::Response Api::ListSources(const http::Request& request) {
               .String(source.license)
               .Key("doi")
               .String(source.doi);
+          if (source.demo) w.Key("demo").Bool(true);
           WriteStatus(w, find(source.id));
           w.EndObject();
         }

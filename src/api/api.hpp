@@ -28,6 +28,14 @@ struct SourceDescription {
   std::string attribution;
   std::string license;
   std::string doi;
+  bool demo = false;  // serves the synthesised demo samples (`serve --demo`)
+};
+
+// What /api/health/ says about demo data (`serve --demo`).
+struct DemoInfo {
+  std::string samples_end;  // RFC 3339: the newest sample before shifting
+  int shifted_days = 0;     // whole days added to every sample time
+  std::string note;         // what the samples are
 };
 
 struct ApiOptions {
@@ -37,6 +45,7 @@ struct ApiOptions {
   std::function<std::optional<core::EpochMs>(std::string_view source_id)> next_run;
   std::string api_key;                 // empty: writes disabled (503)
   std::function<core::EpochMs()> now;  // injected clock
+  std::optional<DemoInfo> demo;        // set: the data is demo data, labelled in health
 };
 
 class Api {

@@ -165,5 +165,41 @@ TEST(OpenApi, MatchesRouteTable) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
+TEST(LocationDetail, ListsTheCellEachSourceUsed) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("oceandash-api-cells-test-" + std::to_string(::getpid()) + ".db");
+  auto store = storage::OpenStore("sqlite:" + path.string(), 1);
+  store->Migrate();
+  const std::vector<core::Location> locations = {{"a", "A", 36.75, -122.03, "", ""},
+                                                 {"b", "B", 1.0, 2.0, "", ""}};
+  store->UpsertLocations(locations);
+  const std::vector<storage::SourceCell> cells = {{"noaa", "a", "sst", 36.755, -122.025},
+                                                  {"ndbc", "a", "wave_height", 36.75, -122.03}};
+  store->UpsertSourceCells(cells);
+  auto cache = cache::OpenCache("", {});
+  Api api(*store, *cache, {});
+
+  // Responses are cached by request target.
+  const auto get = [&api](std::string id) {
+    http::Request request;
+    request.target = request.path = "/api/locations/" + id + "/";
+    return boost::json::parse(api.GetLocation(request, id).body);
+  };
+  const auto a = get("a");
+  const auto& a_cells = a.at("cells").as_array();
+  ASSERT_EQ(a_cells.size(), 2u);
+  EXPECT_EQ(a_cells[0].at("source").as_string(), "ndbc");
+  EXPECT_EQ(a_cells[0].at("parameter").as_string(), "wave_height");
+  EXPECT_EQ(a_cells[1].at("source").as_string(), "noaa");
+  EXPECT_EQ(a_cells[1].at("parameter").as_string(), "sst");
+  EXPECT_DOUBLE_EQ(a_cells[1].at("latitude").to_number<double>(), 36.755);
+  EXPECT_DOUBLE_EQ(a_cells[1].at("longitude").to_number<double>(), -122.025);
+  EXPECT_EQ(a_cells[1].as_object().size(), 4u);
+  EXPECT_TRUE(get("b").at("cells").as_array().empty());
+
+  store.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
 }  // namespace
 }  // namespace ocean::api

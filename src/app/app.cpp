@@ -16,6 +16,7 @@
 #include "api/api.hpp"
 #include "api/json_writer.hpp"
 #include "api/routes.hpp"
+#include "app/demo.hpp"
 #include "cache/cache.hpp"
 #include "core/locations.hpp"
 #include "core/time.hpp"
@@ -118,6 +119,8 @@ void PrintStartLine(const config::Config& config, const storage::Store& store,
       .Bool(config.scheduler)
       .Key("static")
       .String(config.static_dir)
+      .Key("demo")
+      .Bool(config.demo)
       .EndObject();
   std::string line = w.Take();
   line += '\n';
@@ -134,10 +137,13 @@ std::vector<sources::SourceConfig> LoadServeSources(const config::Config& config
   return sources::LoadSourcesFile(config.sources_file);
 }
 
-std::vector<api::SourceDescription> Describe(std::span<const sources::SourceConfig> configured) {
+// `demo`: the sources were fetched once from the demo samples and have no schedule.
+std::vector<api::SourceDescription> Describe(std::span<const sources::SourceConfig> configured,
+                                             bool demo) {
   std::vector<api::SourceDescription> out;
   for (const auto& source : configured) {
     api::SourceDescription d;
+    d.demo = demo;
     d.id = source.id;
     d.name = source.name;
     d.kind = std::string(sources::ToString(source.kind));
@@ -148,7 +154,7 @@ std::vector<api::SourceDescription> Describe(std::span<const sources::SourceConf
         d.parameters.push_back(mapping.parameter);
       }
     }
-    d.schedule = source.schedule;
+    d.schedule = demo ? "" : source.schedule;
     d.attribution = source.attribution;
     d.license = source.license;
     d.doi = source.doi;
@@ -175,10 +181,20 @@ int RunServe(const config::Config& config) {
   // Locations may have changed at start-up: cached answers from an earlier run are stale.
   cache->InvalidateAll();
 
+  // The demo replaces the configured sources: its samples are loaded once, nothing is fetched.
+  std::optional<DemoLoad> demo;
+  if (config.demo) {
+    // From the file, not the store: the stored locations do not carry NDBC station ids.
+    const auto demo_locations = config.locations_file.empty()
+                                    ? store->ListLocations()
+                                    : core::LoadLocationsFile(config.locations_file);
+    demo = LoadDemo(config.demo_dir, demo_locations, *store, cache.get(), NowMs());
+  }
+  const auto configured_sources = demo ? demo->sources : LoadServeSources(config);
   // Parse the schedules before serving: a bad cron expression is a start-up error.
-  const auto configured_sources = LoadServeSources(config);
   std::vector<jobs::CronSchedule> schedules;
-  for (const auto& source : configured_sources) {
+  for (const auto& source :
+       demo ? std::span<const sources::SourceConfig>() : std::span(configured_sources)) {
     try {
       schedules.push_back(jobs::CronSchedule::Parse(source.schedule));
     } catch (const std::invalid_argument& e) {
@@ -196,7 +212,8 @@ int RunServe(const config::Config& config) {
   api::ApiOptions api_options;
   api_options.version = kVersion;
   api_options.api_key = config.api_key;
-  api_options.sources = Describe(configured_sources);
+  api_options.sources = Describe(configured_sources, demo.has_value());
+  if (demo) api_options.demo = demo->info;
   if (config.scheduler) {
     api_options.next_run = [&scheduler](std::string_view id) { return scheduler.NextRun(id); };
   }
@@ -238,7 +255,7 @@ int RunServe(const config::Config& config) {
     everything.start_ms = std::numeric_limits<core::EpochMs>::min() / 2;
     everything.end_ms = std::numeric_limits<core::EpochMs>::max() / 2;
     const bool empty = store->CountObservations(everything) == 0;
-    for (std::size_t i = 0; i < configured_sources.size(); ++i) {
+    for (std::size_t i = 0; i < schedules.size(); ++i) {
       const sources::SourceConfig* source = &configured_sources[i];
       scheduler.Add(
           source->id, schedules[i],

@@ -17,10 +17,15 @@ constexpr const char* kRootFooter =
     "--port PORT, --static OCEAN_STATIC_DIR, --api-key-file OCEAN_API_KEY_FILE,\n"
     "--max-body-bytes OCEAN_MAX_BODY_BYTES, --cors-origins CORS_ALLOWED_ORIGINS,\n"
     "--threads OCEAN_THREADS, --workers OCEAN_WORKERS, --cache-max-mb OCEAN_CACHE_MAX_MB,\n"
-    "--no-scheduler OCEAN_NO_SCHEDULER, --sources OCEAN_SOURCES_FILE. Flags override the\n"
-    "environment, which overrides the defaults. `oceandash fetch noaa --dry-run` fetches once;\n"
-    "OCEAN_SOURCE_<ID>_URL replaces a source's servers with one base URL.\n"
+    "--no-scheduler OCEAN_NO_SCHEDULER, --sources OCEAN_SOURCES_FILE, --demo OCEAN_DEMO,\n"
+    "--demo-dir OCEAN_DEMO_DIR. Flags override the environment, which overrides the defaults.\n"
+    "`oceandash fetch noaa --dry-run` fetches once; OCEAN_SOURCE_<ID>_URL replaces a source's\n"
+    "servers with one base URL.\n"
     "\n";
+
+constexpr const char* kDemoManifest = "manifest.json";
+// Demo rows never mix with real ones: without an explicit database the demo has its own file.
+constexpr const char* kDemoDatabase = "sqlite:oceandash-demo.db";
 
 constexpr const char* kEnvFooter =
     "Environment only (secrets stay off the command line):\n"
@@ -80,6 +85,12 @@ void AddServeOptions(CLI::App& app, Config& c) {
   app.add_option("--sources", c.sources_file,
                  "sources JSON file the scheduler fetches (default: config/sources.json)")
       ->envname("OCEAN_SOURCES_FILE");
+  app.add_flag("--demo", c.demo,
+               "offline demo: load the synthesised samples in demo/ through the real parsers "
+               "(database default sqlite:oceandash-demo.db); no real fetching")
+      ->envname("OCEAN_DEMO");
+  app.add_option("--demo-dir", c.demo_dir, "folder of the demo samples (default: demo/)")
+      ->envname("OCEAN_DEMO_DIR");
 }
 
 void AddFetchOptions(CLI::App& app, Config& c) {
@@ -101,6 +112,22 @@ void AddFetchOptions(CLI::App& app, Config& c) {
 std::string FindShippedFile(const char* name) {
   for (const std::string prefix : {"config/", "../config/"}) {
     if (std::filesystem::is_regular_file(prefix + name)) return prefix + name;
+  }
+  return "";
+}
+
+// The demo samples: the checkout's demo/ from the working directory or from beside the binary
+// (build/oceandash -> demo/).
+std::string FindDemoDir() {
+  std::vector<std::filesystem::path> candidates = {"demo", "../demo"};
+  std::error_code error;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    candidates.push_back(exe.parent_path() / "demo");
+    candidates.push_back(exe.parent_path().parent_path() / "demo");
+  }
+  for (const auto& dir : candidates) {
+    if (std::filesystem::is_regular_file(dir / kDemoManifest)) return dir.string();
   }
   return "";
 }
@@ -253,6 +280,19 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
     return invocation;
   }
   c.scheduler = !c.no_scheduler;
+  if (c.demo) {
+    if (serve->get_option("--database")->count() == 0) c.database_url = kDemoDatabase;
+    if (c.demo_dir.empty()) {
+      c.demo_dir = FindDemoDir();
+      if (c.demo_dir.empty()) {
+        throw ConfigError("--demo: demo/manifest.json not found; set --demo-dir/OCEAN_DEMO_DIR");
+      }
+    } else if (!std::filesystem::is_regular_file(std::filesystem::path(c.demo_dir) /
+                                                 kDemoManifest)) {
+      throw ConfigError(
+          fmt::format("--demo-dir/OCEAN_DEMO_DIR: {} has no manifest.json", c.demo_dir));
+    }
+  }
   Validate(c);
   if (invocation.command == Command::kFetch) {
     if (c.sources_file.empty()) {

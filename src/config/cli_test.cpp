@@ -16,7 +16,7 @@ class CliTest : public ::testing::Test {
     for (const char* name :
          {"PORT", "DATABASE_URL", "REDIS_URL", "OCEAN_API_KEY", "OCEAN_RETENTION_DAYS",
           "OCEAN_LOG_LEVEL", "CORS_ALLOWED_ORIGINS", "OCEAN_NO_SCHEDULER", "OCEAN_API_KEY_FILE",
-          "OCEAN_LOCATIONS_FILE", "OCEAN_SOURCES_FILE"}) {
+          "OCEAN_LOCATIONS_FILE", "OCEAN_SOURCES_FILE", "OCEAN_DEMO", "OCEAN_DEMO_DIR"}) {
       unsetenv(name);
     }
   }
@@ -121,6 +121,37 @@ TEST_F(CliTest, Fetch) {
                              "http://localhost:8000/api/observations/ingest/"});
   ASSERT_TRUE(ingest);
   EXPECT_EQ(ingest->config.ingest_url, "http://localhost:8000/api/observations/ingest/");
+}
+
+TEST_F(CliTest, DemoHasItsOwnDatabaseUnlessOneIsGiven) {
+  const std::string demo_dir = std::string(OCEAN_TEST_SOURCE_DIR) + "/demo";
+  auto inv = Parse({"serve", "--demo", "--demo-dir", demo_dir.c_str()});
+  ASSERT_TRUE(inv);
+  EXPECT_TRUE(inv->config.demo);
+  EXPECT_EQ(inv->config.demo_dir, demo_dir);
+  EXPECT_EQ(inv->config.database_url, "sqlite:oceandash-demo.db");
+
+  inv =
+      Parse({"serve", "--demo", "--demo-dir", demo_dir.c_str(), "--database", "sqlite:/tmp/x.db"});
+  EXPECT_EQ(inv->config.database_url, "sqlite:/tmp/x.db");
+
+  setenv("DATABASE_URL", "sqlite:/tmp/env.db", 1);
+  setenv("OCEAN_DEMO", "1", 1);
+  setenv("OCEAN_DEMO_DIR", demo_dir.c_str(), 1);
+  inv = Parse({"serve"});
+  EXPECT_TRUE(inv->config.demo);
+  EXPECT_EQ(inv->config.database_url, "sqlite:/tmp/env.db");
+
+  unsetenv("OCEAN_DEMO");
+  unsetenv("DATABASE_URL");
+  inv = Parse({"serve"});
+  EXPECT_FALSE(inv->config.demo);
+  EXPECT_EQ(inv->config.database_url, "sqlite:oceandash.db");
+}
+
+TEST_F(CliTest, DemoDirMustHoldTheSamples) {
+  EXPECT_THAT(ErrorOf({"serve", "--demo", "--demo-dir", "/nonexistent"}),
+              HasSubstr("--demo-dir/OCEAN_DEMO_DIR"));
 }
 
 TEST_F(CliTest, NonNumericPortIsUsageError) {

@@ -33,6 +33,8 @@ struct Config {
   int fetch_days = 0;                      // fetch --days; 0: each source's lookback_days
   bool dry_run = false;                    // fetch --dry-run: print, write nothing
   std::string ingest_url;                  // fetch --ingest-url: POST to a server, no database
+  bool demo = false;     // serve --demo / OCEAN_DEMO: synthesised samples, no real fetching
+  std::string demo_dir;  // --demo-dir / OCEAN_DEMO_DIR; default: the checkout's demo/
 };
 
 }  // namespace ocean::config

@@ -5,7 +5,10 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <exception>
+#include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "cache/cache.hpp"
 #include "core/time.hpp"
@@ -30,6 +33,26 @@ std::vector<core::Observation> Observations(std::span<const sources::FetchedObse
   return observations;
 }
 
+// One cell per (source, location, parameter): that of its latest row that has one.
+std::vector<storage::SourceCell> LatestCells(std::span<const sources::FetchedObservation> rows) {
+  using Key = std::tuple<std::string_view, std::string_view, std::string_view>;
+  std::map<Key, const sources::FetchedObservation*> latest;
+  for (const auto& row : rows) {
+    if (!row.cell_latitude || !row.cell_longitude) continue;
+    const auto& o = row.observation;
+    auto [it, inserted] = latest.try_emplace(Key{o.source, o.location_id, o.parameter}, &row);
+    if (!inserted && it->second->observation.timestamp_ms <= o.timestamp_ms) it->second = &row;
+  }
+  std::vector<storage::SourceCell> cells;
+  cells.reserve(latest.size());
+  for (const auto& [key, row] : latest) {
+    const auto& o = row->observation;
+    cells.push_back(
+        {o.source, o.location_id, o.parameter, *row->cell_latitude, *row->cell_longitude});
+  }
+  return cells;
+}
+
 class StoreSink final : public ObservationSink {
  public:
   StoreSink(storage::Store& store, cache::Cache* cache) : store_(store), cache_(cache) {}
@@ -38,7 +61,16 @@ class StoreSink final : public ObservationSink {
     if (rows.empty()) return {};
     const auto observations = Observations(rows);
     const auto result = store_.UpsertObservations(observations);
+    // The rows are stored whatever happens to the cells: the cache is invalidated either way,
+    // and after both writes, so a cached location page never misses the cells of new rows.
+    std::exception_ptr cells_error;
+    try {
+      store_.UpsertSourceCells(LatestCells(rows));
+    } catch (const std::exception&) {
+      cells_error = std::current_exception();
+    }
     if (cache_ != nullptr && result.inserted + result.updated > 0) cache_->InvalidateAll();
+    if (cells_error) std::rethrow_exception(cells_error);
     return result;
   }
   void RecordRun(const storage::SourceRun& run) override { store_.RecordSourceRun(run); }

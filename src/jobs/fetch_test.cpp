@@ -158,6 +158,46 @@ TEST_F(FetchJob, StoresRowsAndRecordsTheRun) {
   EXPECT_EQ(status->rows, 2);
 }
 
+TEST_F(FetchJob, StoresTheCellOfTheLatestRow) {
+  const std::vector<sources::SourceConfig> sources = {Mur()};
+  auto sink = MakeStoreSink(*store, nullptr);
+  EXPECT_TRUE(Run(sources, *sink).AllOk());
+  auto cells = store->ListSourceCells("monterey-bay");
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0].source_id, "noaa");
+  EXPECT_EQ(cells[0].parameter, "sst");
+  EXPECT_DOUBLE_EQ(cells[0].cell_latitude, 36.75);
+  EXPECT_DOUBLE_EQ(cells[0].cell_longitude, -122.04);
+
+  // Per (source, location, parameter), the newest row's cell wins whatever the row order;
+  // rows without a cell are skipped.
+  const auto row = [](std::string source, std::string parameter, std::string_view at,
+                      std::optional<double> latitude, std::optional<double> longitude) {
+    sources::FetchedObservation fetched;
+    fetched.observation = {
+        "monterey-bay",   std::move(parameter), At(at), 15.0, core::QualityFlag::kNotEvaluated,
+        std::move(source)};
+    fetched.cell_latitude = latitude;
+    fetched.cell_longitude = longitude;
+    return fetched;
+  };
+  const std::vector<sources::FetchedObservation> rows = {
+      row("noaa", "sst", "2026-11-25T09:00:00Z", 36.8, -122.1),
+      row("noaa", "sst", "2026-11-23T09:00:00Z", 36.7, -122.0),
+      row("noaa", "sst", "2026-11-26T09:00:00Z", std::nullopt, std::nullopt),
+      row("ndbc", "wave_height", "2026-11-24T09:00:00Z", 36.78, -122.4),
+      row("ndbc", "sst", "2026-11-24T09:00:00Z", std::nullopt, std::nullopt)};
+  sink->Write(rows);
+  cells = store->ListSourceCells("monterey-bay");
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0].source_id, "ndbc");
+  EXPECT_EQ(cells[0].parameter, "wave_height");
+  EXPECT_DOUBLE_EQ(cells[0].cell_latitude, 36.78);
+  EXPECT_EQ(cells[1].source_id, "noaa");
+  EXPECT_DOUBLE_EQ(cells[1].cell_latitude, 36.8);
+  EXPECT_DOUBLE_EQ(cells[1].cell_longitude, -122.1);
+}
+
 TEST_F(FetchJob, ARevisedDayUpdatesWithoutDuplicates) {
   const std::vector<sources::SourceConfig> sources = {Mur()};
   auto sink = MakeStoreSink(*store, nullptr);
@@ -236,6 +276,7 @@ TEST_F(FetchJob, DryRunPrintsAndWritesNothing) {
   EXPECT_THAT(printed[2], StartsWith("noaa: 2 rows"));
   EXPECT_EQ(Count(), 0);
   EXPECT_FALSE(Status("noaa").has_value());
+  EXPECT_TRUE(store->ListSourceCells("monterey-bay").empty());
 }
 
 TEST_F(FetchJob, IngestPostsBatchesWithTheKeyAndRetries5xx) {

@@ -862,6 +862,39 @@ class PgStore final : public Store {
     });
   }
 
+  void UpsertSourceCells(std::span<const SourceCell> cells) override {
+    if (cells.empty()) return;
+    // An upsert of the same cells converges to the same state: safe to retry after COMMIT.
+    Run("upsert source cells", Retry::kAlways, [&](PgConnection& connection) {
+      PgTransaction transaction(connection);
+      for (const SourceCell& cell : cells) {
+        connection.Exec("upsert source cell", q::kUpsertSourceCell,
+                        PgParams()
+                            .Add(cell.source_id)
+                            .Add(cell.location_id)
+                            .Add(cell.parameter)
+                            .Add(cell.cell_latitude)
+                            .Add(cell.cell_longitude));
+      }
+      transaction.Commit();
+    });
+  }
+
+  std::vector<SourceCell> ListSourceCells(std::string_view location_id) override {
+    return Run("list source cells", Retry::kAlways, [location_id](PgConnection& connection) {
+      PgResultPtr result =
+          connection.Exec("list source cells", q::kListSourceCells, PgParams().Add(location_id));
+      std::vector<SourceCell> cells;
+      cells.reserve(static_cast<std::size_t>(PQntuples(result.get())));
+      for (int row = 0; row < PQntuples(result.get()); ++row) {
+        cells.push_back({Text(result.get(), row, 0), Text(result.get(), row, 1),
+                         Text(result.get(), row, 2), ParseDouble(result.get(), row, 3),
+                         ParseDouble(result.get(), row, 4)});
+      }
+      return cells;
+    });
+  }
+
  private:
   static void LockMigrations(PgConnection& connection) {
     connection.Exec("lock migrations", q::kLockMigrations,

@@ -98,6 +98,17 @@ inline constexpr char kLatestRunPerSourceByOutcome[] =
 inline constexpr char kRowsPerSource[] =
     "SELECT source, count(*) FROM observations GROUP BY source";
 
+inline constexpr char kUpsertSourceCell[] =
+    "INSERT INTO source_cells"
+    " (source_id, location_id, parameter, cell_latitude, cell_longitude, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (source_id, location_id, parameter) DO UPDATE SET"
+    " cell_latitude = excluded.cell_latitude, cell_longitude = excluded.cell_longitude,"
+    " updated_at = excluded.updated_at";
+inline constexpr char kListSourceCells[] =
+    "SELECT source_id, location_id, parameter, cell_latitude, cell_longitude FROM source_cells"
+    " WHERE location_id = ?1 ORDER BY source_id, parameter";
+
 }  // namespace sqlite
 
 // PostgreSQL keeps timestamptz. Epoch milliseconds go in as 'epoch' + ms * interval '1 ms'
@@ -237,6 +248,17 @@ inline constexpr char kLatestRunPerSourceByOutcome[] =
     " WHERE ok = $1::bool ORDER BY source_id, started DESC, id DESC";
 inline constexpr char kRowsPerSource[] =
     "SELECT source, count(*) FROM observations GROUP BY source";
+
+inline constexpr char kUpsertSourceCell[] =
+    "INSERT INTO source_cells"
+    " (source_id, location_id, parameter, cell_latitude, cell_longitude, updated_at)"
+    " VALUES ($1, $2, $3, $4::float8, $5::float8, now())"
+    " ON CONFLICT (source_id, location_id, parameter) DO UPDATE SET"
+    " cell_latitude = EXCLUDED.cell_latitude, cell_longitude = EXCLUDED.cell_longitude,"
+    " updated_at = EXCLUDED.updated_at";
+inline constexpr char kListSourceCells[] =
+    "SELECT source_id, location_id, parameter, cell_latitude, cell_longitude FROM source_cells"
+    " WHERE location_id = $1 ORDER BY source_id, parameter";
 
 }  // namespace pg
 }  // namespace ocean::storage::sql

@@ -506,6 +506,37 @@ class SqliteStore final : public Store {
     });
   }
 
+  void UpsertSourceCells(std::span<const SourceCell> cells) override {
+    if (cells.empty()) return;
+    std::lock_guard lock(writer_mutex_);
+    Transaction transaction(writer_);
+    const core::EpochMs now = NowMs();
+    for (const SourceCell& cell : cells) {
+      Statement upsert(writer_, q::kUpsertSourceCell);
+      upsert.Bind(cell.source_id)
+          .Bind(cell.location_id)
+          .Bind(cell.parameter)
+          .Bind(cell.cell_latitude)
+          .Bind(cell.cell_longitude)
+          .Bind(now)
+          .Run();
+    }
+    transaction.Commit();
+  }
+
+  std::vector<SourceCell> ListSourceCells(std::string_view location_id) override {
+    return WithReader([location_id](SqliteConnection& connection) {
+      std::vector<SourceCell> cells;
+      Statement select(connection, q::kListSourceCells);
+      select.Bind(location_id);
+      while (select.Step()) {
+        cells.push_back(
+            {select.Text(0), select.Text(1), select.Text(2), select.Double(3), select.Double(4)});
+      }
+      return cells;
+    });
+  }
+
  private:
   static void AppendFilters(const core::ObservationQuery& query, std::string& sql_text) {
     if (!query.locations.empty()) sql_text += q::kFilterLocations;

@@ -633,6 +633,45 @@ TYPED_TEST(StoreTest, ReportsSourceStatus) {
   EXPECT_EQ(status[2].rows, 2);
 }
 
+TYPED_TEST(StoreTest, RecordsTheCellEachSourceUsed) {
+  const std::string odd = "pier \"c\"\t\\ {x,y} ü";
+  std::vector<SourceCell> cells = {{"noaa", "buoy-a", "sst", 43.505, -70.245},
+                                   {"copernicus-sst", "buoy-a", "sst", 43.5, -70.25},
+                                   {"ndbc", "buoy-a", "wave_height", 43.51, -70.26},
+                                   {"noaa", odd, "sst", 0.1 + 0.2, -1e-300}};
+  this->store_->UpsertSourceCells(cells);
+  auto a = this->store_->ListSourceCells("buoy-a");
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].source_id, "copernicus-sst");
+  EXPECT_EQ(a[1].source_id, "ndbc");
+  EXPECT_EQ(a[1].parameter, "wave_height");
+  EXPECT_EQ(a[2].source_id, "noaa");
+  EXPECT_EQ(a[2].location_id, "buoy-a");
+  EXPECT_EQ(a[2].cell_latitude, 43.505);
+  EXPECT_EQ(a[2].cell_longitude, -70.245);
+  auto o = this->store_->ListSourceCells(odd);
+  ASSERT_EQ(o.size(), 1u);
+  EXPECT_EQ(o[0].location_id, odd);
+  EXPECT_EQ(o[0].cell_latitude, 0.1 + 0.2);  // bit-exact round trip
+  EXPECT_EQ(o[0].cell_longitude, -1e-300);
+  EXPECT_TRUE(this->store_->ListSourceCells("buoy-b").empty());
+
+  // A later fetch moves the cell: replaced, not added.
+  std::vector<SourceCell> moved = {{"noaa", "buoy-a", "sst", 43.515, -70.235}};
+  this->store_->UpsertSourceCells(moved);
+  a = this->store_->ListSourceCells("buoy-a");
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[2].cell_latitude, 43.515);
+  EXPECT_EQ(a[2].cell_longitude, -70.235);
+
+  // All or nothing: an unknown location rejects the whole batch.
+  std::vector<SourceCell> bad = {{"noaa", "buoy-b", "sst", 1.0, 2.0},
+                                 {"noaa", "nowhere", "sst", 1.0, 2.0}};
+  EXPECT_THROW(this->store_->UpsertSourceCells(bad), std::runtime_error);
+  EXPECT_TRUE(this->store_->ListSourceCells("buoy-b").empty());
+  this->store_->UpsertSourceCells({});
+}
+
 TYPED_TEST(StoreTest, ConcurrentWritersAndReaders) {
   constexpr int kWriters = 4;
   constexpr int kBatches = 10;

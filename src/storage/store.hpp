@@ -59,6 +59,17 @@ struct SeriesRows {
   std::vector<std::string> sources;  // distinct, in order of first appearance
 };
 
+// The grid cell (or buoy position) a source last used for one (location, parameter): the
+// latest fetched row's cell. One row per (source_id, location_id, parameter); an upsert
+// replaces it.
+struct SourceCell {
+  std::string source_id;
+  std::string location_id;
+  std::string parameter;
+  double cell_latitude = 0.0;
+  double cell_longitude = 0.0;
+};
+
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
@@ -105,6 +116,11 @@ class Store {
 
   virtual void RecordSourceRun(const SourceRun& run) = 0;
   virtual std::vector<SourceStatus> ListSourceStatus() = 0;
+
+  // One transaction: every cell or none. Each location must exist.
+  virtual void UpsertSourceCells(std::span<const SourceCell> cells) = 0;
+  // The cells recorded for one location, ordered by (source_id, parameter).
+  virtual std::vector<SourceCell> ListSourceCells(std::string_view location_id) = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" or "postgresql://..." / "postgres://...".

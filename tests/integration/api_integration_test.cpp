@@ -81,6 +81,7 @@ TEST_P(ApiTest, HealthLocationsParameters) {
   EXPECT_EQ(one.status, 200);
   EXPECT_EQ(one.Json().at("name").as_string(), "Monterey Bay (MBARI M1)");
   EXPECT_TRUE(one.Json().at("latest").as_array().empty());
+  EXPECT_TRUE(one.Json().at("cells").as_array().empty());
   ExpectError(Fetch("GET", server->Url("/api/locations/atlantis/")), 404, "not_found");
 
   const auto parameters = Fetch("GET", server->Url("/api/parameters/"));

@@ -239,7 +239,7 @@ describe('dashboard', () => {
     await page.goto(`${server.base}/sources/`);
     await page.locator('[data-testid=source-card]').first().waitFor();
     await page.locator('[data-testid=demo-banner]').waitFor();
-    assert.match(await page.locator('[data-testid=demo-banner]').innerText(), /Demo data — recorded samples, not live measurements/);
+    assert.match(await page.locator('[data-testid=demo-banner]').innerText(), /Demo data — synthesised samples, not measurements/);
     const ndbc = await page.locator('[data-testid=source-card][data-source=ndbc]').innerText();
     assert.match(ndbc, /NOAA NDBC buoys/);
     assert.match(ndbc, /Healthy/);

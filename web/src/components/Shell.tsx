@@ -104,7 +104,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </header>
       {demo && (
         <div className="banner" role="status" data-testid="demo-banner">
-          Demo data — recorded samples, not live measurements
+          Demo data — synthesised samples, not measurements
         </div>
       )}
       <main id="main">{children}</main>

@@ -1,0 +1,109 @@
+// The offline demo (`oceandash serve --demo`): without internet a new user still sees the
+// product. The synthesised samples in demo/ (written by demo/make_demo.py in the exact ERDDAP and
+// NDBC wire formats) are served by an in-process fake upstream on 127.0.0.1 and fetched once
+// through the normal sources and parsers into the store, shifted by whole days so the newest
+// sample is recent. The API labels everything: /api/health/ has "demo": true and /api/sources/
+// marks the demo sources.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "api/api.hpp"
+#include "core/types.hpp"
+#include "http/message.hpp"
+#include "http/server.hpp"
+#include "jobs/fetch.hpp"
+#include "sources/source.hpp"
+
+namespace ocean::storage {
+class Store;
+}
+namespace ocean::cache {
+class Cache;
+}
+
+namespace ocean::app {
+
+// Demo sources' ids start with this; a database holding other sources is not a demo database.
+inline constexpr std::string_view kDemoSourcePrefix = "demo-";
+
+struct DemoSite {
+  std::string id;
+  double latitude = 0.0;
+  double longitude = 0.0;
+};
+
+// demo/manifest.json.
+struct DemoManifest {
+  core::EpochMs samples_end_ms = 0;  // the newest sample
+  int days = 30;                     // the samples cover this many days up to samples_end_ms
+  std::string note;                  // what the samples are (synthesised, not measurements)
+  std::vector<DemoSite> sites;       // locations with griddap samples
+};
+
+// Reads and checks `demo_dir`/manifest.json; throws std::runtime_error naming the file.
+DemoManifest LoadDemoManifest(const std::string& demo_dir);
+
+// Whole days added to every sample time so the newest lands in the last 24 hours before `now_ms`
+// (never in the future).
+int DemoShiftDays(core::EpochMs samples_end_ms, core::EpochMs now_ms);
+
+// The site whose location is nearest the centre of a griddap query's latitude/longitude box
+// (its last two constraints, as in both demo datasets), within a quarter degree; nullopt for a
+// query that names no box or a box away from every site.
+std::optional<std::string> DemoSiteForGriddapQuery(std::string_view decoded_query,
+                                                   std::span<const DemoSite> sites);
+
+// demo-noaa (jplMURSST41), demo-chlorophyll (noaacwNPPVIIRSchlaDaily), demo-ndbc (realtime2),
+// configured like their real counterparts in config/sources.json but served from `base_url`.
+std::vector<sources::SourceConfig> DemoSources(std::string_view base_url);
+
+// Passes rows to `inner` with their times moved by `shift_days` whole days.
+std::unique_ptr<jobs::ObservationSink> MakeShiftingSink(jobs::ObservationSink& inner,
+                                                        int shift_days);
+
+// Serves demo/ as the upstreams would: {base}/erddap/info/{dataset}/index.json and
+// {base}/ndbc/data/realtime2/{STATION}.txt by path; {base}/erddap/griddap/{dataset}.json?query
+// with demo/erddap/griddap/{dataset}/{site}.json for the site the query's box is around. The
+// time constraint is not applied here: the fetch drops rows outside its window itself.
+class DemoUpstream {
+ public:
+  DemoUpstream(std::string demo_dir, DemoManifest manifest);
+  ~DemoUpstream();
+  DemoUpstream(const DemoUpstream&) = delete;
+  DemoUpstream& operator=(const DemoUpstream&) = delete;
+
+  std::string BaseUrl() const;  // "http://127.0.0.1:PORT"
+
+ private:
+  http::Response Handle(const http::Request& request) const;
+
+  std::string demo_dir_;
+  DemoManifest manifest_;
+  std::unique_ptr<http::Server> server_;
+  unsigned short port_ = 0;
+  std::thread thread_;
+};
+
+// Throws std::runtime_error (one line) when the store holds observations of non-demo sources:
+// demo rows must never mix with real data.
+void CheckDemoDatabase(storage::Store& store);
+
+struct DemoLoad {
+  std::vector<sources::SourceConfig> sources;  // for /api/sources/ (their URL is gone after)
+  api::DemoInfo info;                          // for /api/health/
+};
+
+// Checks the database, serves `demo_dir`, fetches every demo source once for `locations` (as
+// loaded from the locations file: NDBC needs their stations) over the samples' window through
+// the normal fetch job into `store`, shifted to end near `now_ms`.
+DemoLoad LoadDemo(const std::string& demo_dir, std::span<const core::Location> locations,
+                  storage::Store& store, cache::Cache* cache, core::EpochMs now_ms);
+
+}  // namespace ocean::app
