@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +16,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
 
 #include "core/time.hpp"
 #include "sources/http_client.hpp"
@@ -47,6 +51,13 @@ core::Location MakeLocation(std::string id, double latitude, double longitude) {
 
 FakeResponse Json(std::string body, int status = 200) {
   return {status, std::string(sources::testing::kJsonType), std::move(body), 0ms, {}};
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 class TempDir {
@@ -417,6 +428,52 @@ TEST_F(FetchCommand, AFailedSourceExitsNonZero) {
   EXPECT_EQ(run.status, 1) << run.out;
   EXPECT_THAT(run.out, StartsWith("noaa: FAILED: monterey-bay: every server failed: http://"));
   EXPECT_THAT(run.out, HasSubstr("Currently unknown datasetID"));
+}
+
+// The scheduler inside `serve`: on first start with an empty database it fetches at once,
+// writes the rows and records the run, without anyone calling `fetch`.
+TEST_F(FetchCommand, ServeFetchesAtOnceOnAnEmptyDatabase) {
+  // Only the noaa source, so no other source tries the (absent) network.
+  const boost::json::value shipped =
+      boost::json::parse(ReadFile(std::string(OCEAN_SOURCE_DIR) + "/config/sources.json"));
+  boost::json::array only_noaa;
+  for (const auto& entry : shipped.as_array()) {
+    if (entry.at("id").as_string() == "noaa") only_noaa.push_back(entry);
+  }
+  ASSERT_EQ(only_noaa.size(), 1u);
+  std::ofstream(dir.path() + "/noaa-only.json") << boost::json::serialize(only_noaa);
+  const std::string command = fmt::format(
+      "OCEAN_SOURCE_NOAA_URL='{}/erddap' OCEAN_LOG_LEVEL=info '{}' serve --host 127.0.0.1 "
+      "--port 0 --sources '{}/noaa-only.json' --locations '{}/locations.json' --database '{}' "
+      ">'{}/serve.out' 2>'{}/serve.err' & echo $! >'{}/serve.pid'",
+      upstream.BaseUrl(), OCEAN_BINARY, dir.path(), dir.path(), database, dir.path(), dir.path(),
+      dir.path());
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  pid_t pid = 0;
+  for (int i = 0; i < 50 && pid == 0; ++i) {
+    std::ifstream(dir.path() + "/serve.pid") >> pid;
+    if (pid == 0) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_GT(pid, 0);
+  std::optional<storage::SourceStatus> noaa;
+  for (int i = 0; i < 150 && !(noaa && noaa->last_run); ++i) {
+    std::this_thread::sleep_for(100ms);
+    if (!std::filesystem::exists(dir.path() + "/cli.db")) continue;
+    try {
+      auto reader = storage::OpenStore(database, 1);
+      for (auto& status : reader->ListSourceStatus()) {
+        if (status.source_id == "noaa") noaa = status;
+      }
+    } catch (const std::exception&) {
+      // The server may still be migrating the new database.
+    }
+  }
+  ::kill(pid, SIGTERM);
+  ASSERT_TRUE(noaa && noaa->last_run) << ReadFile(dir.path() + "/serve.err");
+  EXPECT_TRUE(noaa->last_run->ok) << noaa->last_run->error;
+  EXPECT_EQ(noaa->last_run->rows, 2);
+  EXPECT_EQ(CliCount(), 2);
+  EXPECT_GE(upstream.RequestCount(kMurDataPath), 1);
 }
 
 TEST_F(FetchCommand, UnknownSourceIsAnError) {
