@@ -235,26 +235,13 @@ std::unique_ptr<jobs::ObservationSink> MakeShiftingSink(jobs::ObservationSink& i
 }
 
 DemoUpstream::DemoUpstream(std::string demo_dir, DemoManifest manifest)
-    : demo_dir_(std::move(demo_dir)), manifest_(std::move(manifest)) {
-  http::ServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.io_threads = 1;
-  options.worker_threads = 4;
-  options.shutdown_grace = std::chrono::seconds(2);
-  options.access_log = false;
-  server_ = std::make_unique<http::Server>(
-      options, [this](http::Request& request) { return Handle(request); });
-  port_ = server_->Start();
-  thread_ = std::thread([this] { server_->Run(); });
-}
+    : demo_dir_(std::move(demo_dir)),
+      manifest_(std::move(manifest)),
+      server_([this](http::Request& request) { return Handle(request); }) {}
 
-DemoUpstream::~DemoUpstream() {
-  server_->Stop();
-  thread_.join();
-}
+DemoUpstream::~DemoUpstream() = default;
 
-std::string DemoUpstream::BaseUrl() const { return fmt::format("http://127.0.0.1:{}", port_); }
+std::string DemoUpstream::BaseUrl() const { return server_.BaseUrl(); }
 
 http::Response DemoUpstream::Handle(const http::Request& request) const {
   const std::string_view path = request.path;

@@ -11,13 +11,12 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "api/api.hpp"
 #include "core/types.hpp"
+#include "http/loopback_server.hpp"
 #include "http/message.hpp"
-#include "http/server.hpp"
 #include "jobs/fetch.hpp"
 #include "sources/source.hpp"
 
@@ -86,9 +85,7 @@ class DemoUpstream {
 
   std::string demo_dir_;
   DemoManifest manifest_;
-  std::unique_ptr<http::Server> server_;
-  unsigned short port_ = 0;
-  std::thread thread_;
+  http::LoopbackServer server_;  // last: it calls Handle until it is destroyed, first
 };
 
 // Throws std::runtime_error (one line) when the store holds observations of non-demo sources:

@@ -16,26 +16,12 @@ std::string ReadFixture(std::string_view relative) {
   return text.str();
 }
 
-FakeUpstream::FakeUpstream() {
-  http::ServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.io_threads = 1;
-  options.worker_threads = 4;
-  options.shutdown_grace = std::chrono::seconds(2);
-  options.access_log = false;
-  server_ = std::make_unique<http::Server>(
-      options, [this](http::Request& request) { return Handle(request); });
-  port_ = server_->Start();
-  thread_ = std::thread([this] { server_->Run(); });
-}
+FakeUpstream::FakeUpstream()
+    : server_([this](http::Request& request) { return Handle(request); }) {}
 
-FakeUpstream::~FakeUpstream() {
-  server_->Stop();
-  thread_.join();
-}
+FakeUpstream::~FakeUpstream() = default;
 
-std::string FakeUpstream::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string FakeUpstream::BaseUrl() const { return server_.BaseUrl(); }
 
 void FakeUpstream::Serve(std::string path, FakeResponse response, std::string target_contains) {
   std::lock_guard lock(mutex_);

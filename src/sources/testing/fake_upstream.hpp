@@ -10,11 +10,10 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
+#include "http/loopback_server.hpp"
 #include "http/message.hpp"
-#include "http/server.hpp"
 
 namespace ocean::sources::testing {
 
@@ -74,9 +73,7 @@ class FakeUpstream {
   std::vector<Route> routes_;
   std::map<std::string, std::deque<FakeResponse>, std::less<>> failures_;
   std::vector<RecordedRequest> requests_;
-  std::unique_ptr<http::Server> server_;
-  unsigned short port_ = 0;
-  std::thread thread_;
+  http::LoopbackServer server_;  // last: it calls Handle until it is destroyed, first
 };
 
 }  // namespace ocean::sources::testing
