@@ -148,7 +148,11 @@ PgDatabase::PgDatabase() {
   url_ = base.substr(0, base.rfind('/') + 1) + name_;
 }
 
-PgDatabase::~PgDatabase() { Query(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name_)); }
+PgDatabase::~PgDatabase() {
+  // From the maintenance database: a database cannot drop itself.
+  url_.clear();
+  Query(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name_));
+}
 
 std::string PgDatabase::Query(const std::string& sql) const {
   const std::string target = url_.empty() ? PgUrl() : url_;
