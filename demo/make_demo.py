@@ -27,9 +27,13 @@ import json
 import math
 import os
 import random
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from erddap_wire import attr, data_table, dim, info_table  # noqa: E402
+
 DAYS = 30
 # The newest sample (an NDBC row); the ERDDAP daily steps end the same day.
 SAMPLES_END = dt.datetime(2026, 10, 31, 23, 50, tzinfo=dt.timezone.utc)
@@ -63,37 +67,6 @@ def sst_model(site, lat, t, rng):
 
 def chl_model(site, rng):
     return CHL_LEVEL.get(site, 0.3) * math.exp(rng.gauss(0, 0.35))
-
-
-def info_table(rows):
-    lines = ['{', '  "table": {',
-             '    "columnNames": ["Row Type", "Variable Name", "Attribute Name", "Data Type", "Value"],',
-             '    "columnTypes": ["String", "String", "String", "String", "String"],',
-             '    "rows": [']
-    lines.append(",\n".join("      " + json.dumps(r, ensure_ascii=False) for r in rows))
-    lines += ['    ]', '  }', '}', '']
-    return "\n".join(lines)
-
-
-def data_table(names, types, units, rows):
-    def cell(v):
-        return "null" if v is None else json.dumps(v)
-    lines = ['{', '  "table": {',
-             '    "columnNames": ' + json.dumps(names) + ',',
-             '    "columnTypes": ' + json.dumps(types) + ',',
-             '    "columnUnits": ' + json.dumps(units) + ',',
-             '    "rows": [']
-    lines.append(",\n".join("      [" + ", ".join(cell(v) for v in r) + "]" for r in rows))
-    lines += ['    ]', '  }', '}', '']
-    return "\n".join(lines)
-
-
-def dim(name, dtype, summary):
-    return ["dimension", name, "", dtype, summary]
-
-
-def attr(var, name, dtype, value):
-    return ["attribute", var, name, dtype, value]
 
 
 def write(relative, text):
