@@ -50,7 +50,7 @@ TEST(Query, ObservationsDefaults) {
 }
 
 TEST(Query, ObservationsFilters) {
-  const auto cursor = core::EncodeCursor({kNow - 5, 7});
+  const auto cursor = core::EncodeCursor({kNow - 5, 7, "noaa"});
   const auto p = ParseObservationsQuery({{"location", "a,b"},
                                          {"location", "a"},
                                          {"parameter", "sst"},

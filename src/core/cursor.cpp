@@ -1,5 +1,7 @@
 #include "core/cursor.hpp"
 
+#include "core/validation.hpp"
+
 #include <fmt/format.h>
 #include <charconv>
 
@@ -8,7 +10,9 @@ namespace {
 
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr std::string_view kVersion = "v1";
+// v2 added the source (PostgreSQL orders pages by timestamp, series, source); a v1 cursor is
+// rejected rather than read with another meaning.
+constexpr std::string_view kVersion = "v2";
 
 std::string Base64UrlEncode(std::string_view in) {
   std::string out;
@@ -60,26 +64,31 @@ bool ParseInt(std::string_view text, T& value) {
 }  // namespace
 
 std::string EncodeCursor(const CursorPosition& position) {
-  return Base64UrlEncode(fmt::format("{}:{}:{}", kVersion, position.timestamp_ms, position.id));
+  return Base64UrlEncode(fmt::format("{}:{}:{}:{}", kVersion, position.timestamp_ms, position.id,
+                                     position.source));
 }
 
 std::optional<CursorPosition> DecodeCursor(std::string_view cursor) {
-  if (cursor.empty() || cursor.size() > 96) return std::nullopt;
+  if (cursor.empty() || cursor.size() > 128) return std::nullopt;
   const auto raw = Base64UrlDecode(cursor);
   if (!raw) return std::nullopt;
-  const std::string_view text = *raw;
+  std::string_view text = *raw;
   if (!text.starts_with(kVersion) || text.size() <= kVersion.size() ||
       text[kVersion.size()] != ':') {
     return std::nullopt;
   }
-  const std::string_view rest = text.substr(kVersion.size() + 1);
-  const auto colon = rest.find(':');
-  if (colon == std::string_view::npos) return std::nullopt;
+  text.remove_prefix(kVersion.size() + 1);
+  const auto first = text.find(':');
+  const auto second = text.find(':', first == std::string_view::npos ? first : first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
   CursorPosition position;
-  if (!ParseInt(rest.substr(0, colon), position.timestamp_ms) ||
-      !ParseInt(rest.substr(colon + 1), position.id) || position.id < 0) {
+  const std::string_view source = text.substr(second + 1);
+  if (!ParseInt(text.substr(0, first), position.timestamp_ms) ||
+      !ParseInt(text.substr(first + 1, second - first - 1), position.id) || position.id < 0 ||
+      (!source.empty() && !IsValidSourceId(source))) {
     return std::nullopt;
   }
+  position.source = source;
   return position;
 }
 

@@ -39,7 +39,7 @@ struct Observation {
 // An observation as read back from storage: `id` is the storage row id, used only as the
 // keyset tie-breaker for cursors and never shown to clients.
 struct StoredObservation {
-  std::int64_t id = 0;
+  std::int64_t id = 0;  // the store's tie-breaker after the timestamp: see CursorPosition
   Observation observation;
 };
 
@@ -68,10 +68,13 @@ struct IngestResult {
   std::int64_t updated = 0;
 };
 
-// Keyset position: rows strictly after (timestamp_ms, id) in (timestamp, id) order.
+// Keyset position: the last row of the previous page. Each store orders pages by timestamp
+// and then its own tie-breakers: SQLite by row id (`id`; `source` unused), PostgreSQL by series
+// id (`id`) and then source.
 struct CursorPosition {
   EpochMs timestamp_ms = 0;
   std::int64_t id = 0;
+  std::string source;
 };
 
 struct ObservationQuery {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -611,6 +612,56 @@ void AppendNumbered(std::string& sql_text, std::string_view fragment, int& next)
   }
 }
 
+// Series id -> (location, parameter), read from observation_series when a page names an id not
+// seen yet. Ids are never reused or renamed (see migration 0003), so an entry never goes stale
+// and another process adding series only means a re-read.
+class SeriesNames {
+ public:
+  // Sets location_id and parameter of every row from its series id (StoredObservation::id).
+  template <typename ListSeries>
+  void Fill(std::vector<core::StoredObservation>& rows, ListSeries&& list_series) {
+    {
+      std::shared_lock lock(mutex_);
+      if (TryFill(rows)) return;
+    }
+    PgResultPtr result = list_series();
+    std::unique_lock lock(mutex_);
+    for (int row = 0; row < PQntuples(result.get()); ++row) {
+      names_.try_emplace(ParseInt(result.get(), row, 0), Text(result.get(), row, 1),
+                         Text(result.get(), row, 2));
+    }
+    if (!TryFill(rows)) {
+      throw std::runtime_error("postgresql: an observation names a series that does not exist");
+    }
+  }
+
+ private:
+  struct Names {
+    Names(std::string l, std::string p) : location_id(std::move(l)), parameter(std::move(p)) {}
+    std::string location_id;
+    std::string parameter;
+  };
+
+  bool TryFill(std::vector<core::StoredObservation>& rows) const {
+    const Names* names = nullptr;
+    std::int64_t id = -1;
+    for (core::StoredObservation& row : rows) {
+      if (names == nullptr || row.id != id) {  // consecutive rows mostly share a series
+        const auto found = names_.find(row.id);
+        if (found == names_.end()) return false;
+        names = &found->second;
+        id = row.id;
+      }
+      row.observation.location_id = names->location_id;
+      row.observation.parameter = names->parameter;
+    }
+    return true;
+  }
+
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::int64_t, Names> names_;
+};
+
 class PgStore final : public Store {
  public:
   PgStore(const std::string& url, int pool_size) : pool_(url, pool_size) {
@@ -733,17 +784,27 @@ class PgStore final : public Store {
     PgParams params = FilterParams(query, sql_text, next);
     if (query.after) {
       AppendNumbered(sql_text, q::kFilterAfter, next);
-      params.Add(ClampToPg(query.after->timestamp_ms)).Add(query.after->id);
+      params.Add(ClampToPg(query.after->timestamp_ms))
+          .Add(query.after->id)
+          .Add(query.after->source);
     }
-    AppendNumbered(sql_text, q::kOrderByTsIdLimit, next);
+    AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
     params.Add(query.limit);
     return Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
       PgResultPtr result = connection.ExecBinary("query observations", sql_text.c_str(), params);
-      std::vector<core::StoredObservation> rows;
-      rows.reserve(static_cast<std::size_t>(PQntuples(result.get())));
-      for (int row = 0; row < PQntuples(result.get()); ++row) {
-        rows.push_back({BinaryInt64(result.get(), row, 0), ReadObservation(result.get(), row, 1)});
+      const int count = PQntuples(result.get());
+      std::vector<core::StoredObservation> rows(static_cast<std::size_t>(count));
+      for (int row = 0; row < count; ++row) {
+        core::StoredObservation& stored = rows[static_cast<std::size_t>(row)];
+        stored.id = BinaryInt64(result.get(), row, 0);
+        stored.observation.timestamp_ms = BinaryTimestampMs(result.get(), row, 1);
+        stored.observation.value = BinaryDouble(result.get(), row, 2);
+        stored.observation.quality_flag = BinaryQualityFlag(result.get(), row, 3);
+        stored.observation.source = Text(result.get(), row, 4);
       }
+      series_names_.Fill(rows, [&connection] {
+        return connection.Exec("list series", q::kListSeries);
+      });
       return rows;
     });
   }
@@ -912,16 +973,20 @@ class PgStore final : public Store {
                                int& next) {
     PgParams params;
     params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
-    if (query.locations.size() == 1) {
-      AppendNumbered(sql_text, q::kFilterLocation, next);
-      params.Add(query.locations.front());
-    } else if (!query.locations.empty()) {
-      AppendNumbered(sql_text, q::kFilterLocations, next);
-      params.Add(PgTextArray(query.locations));
-    }
-    if (query.parameter) {
-      AppendNumbered(sql_text, q::kFilterParameter, next);
-      params.Add(*query.parameter);
+    if (query.locations.size() == 1 && query.parameter) {
+      AppendNumbered(sql_text, q::kFilterOneSeries, next);
+      params.Add(query.locations.front()).Add(*query.parameter);
+    } else if (!query.locations.empty() || query.parameter) {
+      AppendNumbered(sql_text, q::kFilterSeriesIn, next);
+      if (!query.locations.empty()) {
+        AppendNumbered(sql_text, q::kSeriesLocations, next);
+        params.Add(PgTextArray(query.locations));
+      }
+      if (query.parameter) {
+        AppendNumbered(sql_text, q::kSeriesParameter, next);
+        params.Add(*query.parameter);
+      }
+      sql_text += ')';
     }
     if (query.source) {
       AppendNumbered(sql_text, q::kFilterSource, next);
@@ -953,6 +1018,7 @@ class PgStore final : public Store {
   }
 
   PgPool pool_;
+  SeriesNames series_names_;
 };
 
 }  // namespace

@@ -161,45 +161,62 @@ inline constexpr char kCopyIngestRows[] =
     "COPY pg_temp.ingest_rows (location_id, parameter, ts, value, quality_flag, source)"
     " FROM STDIN (FORMAT binary)";
 // Also the only check that every location exists (observations has no foreign key; see the
-// migration): a batch naming an unknown location fails here, before any observation is written.
+// migrations): a batch naming an unknown location fails here, before any observation is
+// written. Only series not yet known are offered, so the identity sequence advances by new
+// series, not by every series of every batch (ON CONFLICT would draw a number for each).
 inline constexpr char kUpsertSeriesFromIngest[] =
     "INSERT INTO observation_series (location_id, parameter)"
-    " SELECT DISTINCT location_id, parameter FROM pg_temp.ingest_rows"
+    " SELECT DISTINCT r.location_id, r.parameter FROM pg_temp.ingest_rows r"
+    " WHERE NOT EXISTS (SELECT 1 FROM observation_series s"
+    "  WHERE s.location_id = r.location_id AND s.parameter = r.parameter)"
     " ON CONFLICT DO NOTHING";
-// xmax = 0 on the returned row version means INSERT created it; otherwise it was updated.
+// Each row's series id comes from observation_series, written just before in the same
+// transaction. xmax = 0 on the returned row version means INSERT created it; otherwise it was
+// updated.
 inline constexpr char kUpsertObservationsFromIngest[] =
     "WITH upserted AS ("
-    " INSERT INTO observations (location_id, parameter, ts, value, quality_flag, source)"
-    " SELECT location_id, parameter, ts, value, quality_flag, source FROM pg_temp.ingest_rows"
-    " ON CONFLICT (location_id, parameter, ts, source) DO UPDATE SET value = EXCLUDED.value,"
+    " INSERT INTO observations (series_id, ts, source, value, quality_flag)"
+    " SELECT s.id, r.ts, r.source, r.value, r.quality_flag FROM pg_temp.ingest_rows r"
+    " JOIN observation_series s ON s.location_id = r.location_id AND s.parameter = r.parameter"
+    " ON CONFLICT (series_id, ts, source) DO UPDATE SET value = EXCLUDED.value,"
     "  quality_flag = EXCLUDED.quality_flag, ingested_at = now()"
     " RETURNING (xmax = 0) AS inserted)"
     " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
     " FROM upserted";
+// Every series id with its names; the store keeps this mapping in memory (ids never change).
+inline constexpr char kListSeries[] = "SELECT id, location_id, parameter FROM observation_series";
 
+// Rows name their series by id; pg_store.cpp maps ids to (location, parameter) in memory.
 inline constexpr char kSelectObservations[] =
-    "SELECT id, location_id, parameter, ts, value, quality_flag, source FROM observations"
+    "SELECT series_id, ts, value, quality_flag, source FROM observations"
     " WHERE ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 inline constexpr char kCountObservations[] =
     "SELECT count(*) FROM observations"
     " WHERE ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
-inline constexpr char kFilterLocations[] = " AND location_id = ANY(?::text[])";
-// For exactly one location: observations_key then yields the rows in ts order (with ANY it
-// cannot), leaving only ts ties to sort by id.
-inline constexpr char kFilterLocation[] = " AND location_id = ?";
-inline constexpr char kFilterParameter[] = " AND parameter = ?";
+// Location and parameter filters select series: exactly one (location and parameter given) is
+// a scalar subquery, so observations_key returns the rows already in page order; otherwise the
+// series set is kFilterSeriesIn, then kSeriesLocations and/or kSeriesParameter, then ")".
+inline constexpr char kFilterOneSeries[] =
+    " AND series_id = (SELECT id FROM observation_series WHERE location_id = ? AND parameter = ?)";
+inline constexpr char kFilterSeriesIn[] =
+    " AND series_id IN (SELECT id FROM observation_series WHERE true";
+inline constexpr char kSeriesLocations[] = " AND location_id = ANY(?::text[])";
+inline constexpr char kSeriesParameter[] = " AND parameter = ?";
 inline constexpr char kFilterSource[] = " AND source = ?";
+// Pages are in (ts, series_id, source) order, a total order (it is the key's columns), which
+// observations_ts holds as it is.
 inline constexpr char kFilterAfter[] =
-    " AND (ts, id) > ('epoch'::timestamptz + ?::int8 * interval '1 millisecond', ?::int8)";
-inline constexpr char kOrderByTsIdLimit[] = " ORDER BY ts, id LIMIT ?::int8";
+    " AND (ts, series_id, source) >"
+    " ('epoch'::timestamptz + ?::int8 * interval '1 millisecond', ?::int8, ?)";
+inline constexpr char kOrderByPageKeyLimit[] = " ORDER BY ts, series_id, source LIMIT ?::int8";
 
 // One series for charts: see sql::sqlite::kSelectSeries. Then kFilterSource if any, then
 // kOrderSeriesLimit.
 inline constexpr char kSelectSeries[] =
     "SELECT ts, value, quality_flag, source FROM observations"
-    " WHERE location_id = ? AND parameter = ?"
+    " WHERE series_id = (SELECT id FROM observation_series WHERE location_id = ? AND parameter = ?)"
     " AND ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 inline constexpr char kOrderSeriesLimit[] = " ORDER BY ts, source LIMIT ?::int8";
@@ -226,12 +243,14 @@ inline constexpr char kUpdateLatestFromIngest[] =
 
 // One statement, so the deletion and the latest it invalidates commit together. A series'
 // latest older than the cutoff means every row of that series was deleted.
+// The cutoff is written out in each condition (not read from a CTE) so the planner sees its
+// value and estimates how many rows it selects.
 inline constexpr char kDeleteObservationsBefore[] =
-    "WITH cutoff AS (SELECT 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' AS ts),"
-    " deleted AS (DELETE FROM observations WHERE ts < (SELECT ts FROM cutoff) RETURNING 1),"
+    "WITH deleted AS (DELETE FROM observations"
+    "  WHERE ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1),"
     " cleared AS (UPDATE observation_series SET latest_ts = NULL, latest_value = NULL,"
     "  latest_quality_flag = NULL, latest_source = NULL"
-    "  WHERE latest_ts < (SELECT ts FROM cutoff) RETURNING 1)"
+    "  WHERE latest_ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1)"
     " SELECT count(*) FROM deleted";
 
 inline constexpr char kInsertSourceRun[] =

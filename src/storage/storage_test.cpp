@@ -18,8 +18,10 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -87,6 +89,14 @@ class PgAdmin {
       throw std::runtime_error("test: " + sql_text + ": " + PQerrorMessage(conn_.get()));
     }
     return result;
+  }
+  // Several statements in one string, no parameters (the simple query protocol).
+  void ExecScript(const std::string& sql_text) {
+    PgResultPtr result(PQexec(conn_.get(), sql_text.c_str()));
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK &&
+        PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+      throw std::runtime_error("test: script: " + std::string(PQerrorMessage(conn_.get())));
+    }
   }
 
  private:
@@ -468,7 +478,7 @@ TYPED_TEST(StoreTest, SeriesRoundTripsTimestampsValuesAndTextExactly) {
 }
 
 TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
-  // Many rows share each timestamp, so only the id tie-breaker orders them.
+  // Many rows share each timestamp, so only the stores' tie-breakers order them.
   std::vector<Observation> rows;
   for (int i = 0; i < 1200; ++i) {
     // (i mod 2, i mod 3, i mod 7) repeats every 42 rows, so the source keeps keys unique.
@@ -487,7 +497,8 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
       auto page = this->store_->QueryObservations(query);
       all.insert(all.end(), page.begin(), page.end());
       if (static_cast<std::int64_t>(page.size()) < page_size) break;
-      query.after = core::CursorPosition{page.back().observation.timestamp_ms, page.back().id};
+      query.after = core::CursorPosition{page.back().observation.timestamp_ms, page.back().id,
+                                          page.back().observation.source};
     }
     return all;
   };
@@ -508,17 +519,25 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
     EXPECT_EQ(this->store_->CountObservations(query), expected);
     auto paged = page_through(query, 37);
     ASSERT_EQ(paged.size(), everything.size());
-    std::set<std::int64_t> ids;
+    // The same rows in the same order, each key once, timestamps ascending, and the store's
+    // tie-breakers (id, then source: see core::CursorPosition) strictly increasing.
+    auto key = [](const core::StoredObservation& row) {
+      const Observation& o = row.observation;
+      return std::make_tuple(o.location_id, o.parameter, o.timestamp_ms, o.source);
+    };
+    std::set<std::tuple<std::string, std::string, core::EpochMs, std::string>> keys;
     for (std::size_t i = 0; i < paged.size(); ++i) {
-      EXPECT_EQ(paged[i].id, everything[i].id);
-      ids.insert(paged[i].id);
+      EXPECT_EQ(key(paged[i]), key(everything[i]));
+      EXPECT_EQ(paged[i].observation.value, everything[i].observation.value);
+      keys.insert(key(paged[i]));
       if (i > 0) {
-        auto previous = std::make_pair(paged[i - 1].observation.timestamp_ms, paged[i - 1].id);
-        auto current = std::make_pair(paged[i].observation.timestamp_ms, paged[i].id);
-        EXPECT_LT(previous, current);
+        const auto& p = paged[i - 1];
+        const auto& c = paged[i];
+        EXPECT_LT(std::make_tuple(p.observation.timestamp_ms, p.id, p.observation.source),
+                  std::make_tuple(c.observation.timestamp_ms, c.id, c.observation.source));
       }
     }
-    EXPECT_EQ(ids.size(), paged.size());
+    EXPECT_EQ(keys.size(), paged.size());
   }
 
   ObservationQuery by_source = this->Window(0, 6000);
@@ -834,17 +853,117 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   const std::string latest_some = Explain(sql::pg::kLatestObservations, {"{loc3,loc4}"});
   EXPECT_THAT(latest_some, ::testing::Not(HasSubstr("Seq Scan on observations"))) << latest_some;
 
+  // One series: a range of observations_key.
   const std::string window =
-      Explain(Numbered({sql::pg::kSelectObservations, sql::pg::kFilterLocations,
-                        sql::pg::kFilterParameter, sql::pg::kOrderByTsIdLimit}),
-              {"1700000000000", "1700003600000", "{loc7}", "p3", "1000"});
+      Explain(Numbered({sql::pg::kSelectObservations, sql::pg::kFilterOneSeries,
+                        sql::pg::kOrderByPageKeyLimit}),
+              {"1700000000000", "1700003600000", "loc7", "p3", "1000"});
+  EXPECT_THAT(window, HasSubstr("observations_key")) << window;
   EXPECT_THAT(window, ::testing::Not(HasSubstr("Seq Scan on observations"))) << window;
-  const std::string page = Explain(
-      Numbered({sql::pg::kSelectObservations, sql::pg::kFilterAfter, sql::pg::kOrderByTsIdLimit}),
-      {"1700000000000", "1700003600000", "1700000600000", "5000", "1000"});
-  EXPECT_THAT(page, ::testing::Not(HasSubstr("Seq Scan on observations"))) << page;
+  const std::string series = Explain(
+      Numbered({sql::pg::kSelectSeries, sql::pg::kOrderSeriesLimit}),
+      {"loc7", "p3", "1700000000000", "1700003600000", "200000"});
+  EXPECT_THAT(series, HasSubstr("observations_key")) << series;
+  EXPECT_THAT(series, ::testing::Not(HasSubstr("Seq Scan on observations"))) << series;
+  const std::string some = Explain(
+      Numbered({sql::pg::kSelectObservations, sql::pg::kFilterSeriesIn, sql::pg::kSeriesLocations,
+                ")", sql::pg::kOrderByPageKeyLimit}),
+      {"1700000000000", "1700003600000", "{loc7,loc8}", "1000"});
+  EXPECT_THAT(some, ::testing::Not(HasSubstr("Seq Scan on observations"))) << some;
+  // Every series, after a cursor: an ordered scan of observations_ts that starts at the cursor.
+  const std::string page =
+      Explain(Numbered({sql::pg::kSelectObservations, sql::pg::kFilterAfter,
+                        sql::pg::kOrderByPageKeyLimit}),
+              {"1700000000000", "1700003600000", "1700000600000", "5", "s1", "1000"});
+  EXPECT_THAT(page, HasSubstr("observations_ts")) << page;
+  EXPECT_THAT(page, ::testing::Not(HasSubstr("Sort"))) << page;
+  const std::string count = Explain(
+      Numbered({sql::pg::kCountObservations, sql::pg::kFilterOneSeries}),
+      {"1700000000000", "1700003600000", "loc7", "p3"});
+  EXPECT_THAT(count, ::testing::Not(HasSubstr("Seq Scan on observations"))) << count;
   const std::string retention = Explain(sql::pg::kDeleteObservationsBefore, {"1700000060000"});
   EXPECT_THAT(retention, ::testing::Not(HasSubstr("Seq Scan on observations"))) << retention;
+}
+
+class PostgresUpgradeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string problem = backend_.SetUp();
+    if (!problem.empty()) GTEST_SKIP() << problem;
+    ready_ = true;
+  }
+  void TearDown() override {
+    if (ready_) backend_.TearDown();
+  }
+  PgBackend backend_;
+  bool ready_ = false;
+};
+
+// A database at schema 2 (text keys, row ids) with rows in it is migrated to 3 (series ids):
+// every row, its values and the latest per series survive, and the store reads them.
+TEST_F(PostgresUpgradeTest, SeriesIdMigrationKeepsEveryRow) {
+  backend_.ExecRaw(sql::pg::kCreateMigrationsTable);
+  for (const EmbeddedMigration& migration : PostgresMigrations()) {
+    if (migration.version > 2) break;
+    backend_.admin().ExecScript(std::string(migration.sql));
+    backend_.ExecRaw("INSERT INTO schema_migrations (version) VALUES (" +
+                     std::to_string(migration.version) + ")");
+  }
+  backend_.ExecRaw(
+      "INSERT INTO locations (id, name, latitude, longitude) VALUES ('a', 'A', 1, 2), "
+      "('b', 'B', 3, 4)");
+  backend_.ExecRaw(
+      "INSERT INTO observation_series (location_id, parameter, latest_ts, latest_value, "
+      "latest_quality_flag, latest_source) VALUES "
+      "('a', 'sst', 'epoch'::timestamptz + interval '3 s', 3.5, 1, 's2'), "
+      "('b', 'sst', 'epoch'::timestamptz + interval '1 s', 7.25, 3, 's1')");
+  // 'b' 'chlorophyll_a' has rows but no series row: the migration adds it.
+  backend_.ExecRaw(
+      "INSERT INTO observations (location_id, parameter, ts, value, quality_flag, source) VALUES "
+      "('a', 'sst', 'epoch'::timestamptz + interval '1 s', 1.5, 1, 's1'), "
+      "('a', 'sst', 'epoch'::timestamptz + interval '2 s', 2.5, 2, 's1'), "
+      "('a', 'sst', 'epoch'::timestamptz + interval '3 s', 3.5, 1, 's2'), "
+      "('b', 'sst', 'epoch'::timestamptz + interval '1 s', 7.25, 3, 's1'), "
+      "('b', 'chlorophyll_a', 'epoch'::timestamptz + interval '1 s', 0.5, 1, 's1')");
+
+  auto store = OpenStore(backend_.url(), 2);
+  const MigrationReport report = store->Migrate();
+  EXPECT_EQ(report.from_version, 2);
+  EXPECT_EQ(report.to_version, backend_.KnownVersion());
+
+  ObservationQuery all;
+  all.start_ms = 0;
+  all.end_ms = 10'000;
+  all.limit = 100;
+  EXPECT_EQ(store->CountObservations(all), 5);
+  std::vector<std::string> rows;
+  for (const auto& row : store->QueryObservations(all)) {
+    const Observation& o = row.observation;
+    rows.push_back(fmt::format("{} {} {} {} {} {}", o.location_id, o.parameter, o.timestamp_ms,
+                               o.value, static_cast<int>(o.quality_flag), o.source));
+  }
+  EXPECT_THAT(rows, ::testing::UnorderedElementsAre(
+                        "a sst 1000 1.5 1 s1", "a sst 2000 2.5 2 s1", "a sst 3000 3.5 1 s2",
+                        "b sst 1000 7.25 3 s1", "b chlorophyll_a 1000 0.5 1 s1"));
+  SeriesQuery series;
+  series.location = "a";
+  series.parameter = "sst";
+  series.start_ms = 0;
+  series.end_ms = 10'000;
+  EXPECT_THAT(store->QuerySeries(series).t, ElementsAre(1000, 2000, 3000));
+  const auto latest = store->LatestObservations({});
+  ASSERT_EQ(latest.size(), 2U);  // series rows written before 3 keep their latest
+  EXPECT_EQ(latest[0].location_id, "a");
+  EXPECT_EQ(latest[0].value, 3.5);
+
+  // New writes land in the migrated table next to the old rows.
+  const std::vector<Observation> more = {
+      {"a", "sst", 4000, 4.5, QualityFlag::kGood, "s1"},
+      {"a", "sst", 1000, 1.75, QualityFlag::kGood, "s1"}};
+  const core::IngestResult result = store->UpsertObservations(more);
+  EXPECT_EQ(result.inserted, 1);
+  EXPECT_EQ(result.updated, 1);
+  EXPECT_THAT(store->QuerySeries(series).v, ElementsAre(1.75, 2.5, 3.5, 4.5));
 }
 
 class PostgresReconnectTest : public StoreTest<PgBackend> {};
