@@ -40,7 +40,7 @@ void WriteObservation(JsonWriter& w, const core::Observation& o) {
       .Key("parameter")
       .String(o.parameter)
       .Key("timestamp")
-      .String(core::FormatTimestamp(o.timestamp_ms))
+      .Timestamp(o.timestamp_ms)
       .Key("value")
       .Number(o.value)
       .Key("quality_flag")
@@ -459,9 +459,9 @@ http::Response Api::Series(const http::Request& request) {
             .Key("unit")
             .String(parameter != nullptr ? parameter->unit : "")
             .Key("start")
-            .String(core::FormatTimestamp(params.start_ms))
+            .Timestamp(params.start_ms)
             .Key("end")
-            .String(core::FormatTimestamp(params.end_ms))
+            .Timestamp(params.end_ms)
             .Key("total_points")
             .Int(static_cast<std::int64_t>(t.size()))
             .Key("sources")
@@ -514,9 +514,9 @@ namespace {
 void WriteRun(JsonWriter& w, const storage::SourceRun& run) {
   w.BeginObject()
       .Key("started")
-      .String(core::FormatTimestamp(run.started_ms))
+      .Timestamp(run.started_ms)
       .Key("finished")
-      .String(core::FormatTimestamp(run.finished_ms))
+      .Timestamp(run.finished_ms)
       .Key("ok")
       .Bool(run.ok)
       .Key("rows")
@@ -534,7 +534,7 @@ void WriteStatus(JsonWriter& w, const storage::SourceStatus* status) {
   }
   w.Key("last_success");
   if (status != nullptr && status->last_success_ms) {
-    w.String(core::FormatTimestamp(*status->last_success_ms));
+    w.Timestamp(*status->last_success_ms);
   } else {
     w.Null();
   }
@@ -542,7 +542,7 @@ void WriteStatus(JsonWriter& w, const storage::SourceStatus* status) {
   if (status != nullptr && status->last_failure) {
     w.BeginObject()
         .Key("time")
-        .String(core::FormatTimestamp(status->last_failure->finished_ms))
+        .Timestamp(status->last_failure->finished_ms)
         .Key("message")
         .String(status->last_failure->error)
         .EndObject();
@@ -586,7 +586,7 @@ http::Response Api::ListSources(const http::Request& request) {
           w.EndArray().Key("schedule").String(source.schedule).Key("next_run");
           const auto next = options_.next_run ? options_.next_run(source.id) : std::nullopt;
           if (next) {
-            w.String(core::FormatTimestamp(*next));
+            w.Timestamp(*next);
           } else {
             w.Null();
           }

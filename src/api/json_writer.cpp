@@ -3,8 +3,10 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 #include <cmath>
+#include <stdexcept>
 
 #include "core/json_escape.hpp"
+#include "core/time.hpp"
 
 namespace ocean::api {
 
@@ -13,35 +15,42 @@ void JsonWriter::Separate() {
     after_key_ = false;
     return;
   }
-  if (!has_element_.empty()) {
-    if (has_element_.back()) out_ += ',';
-    has_element_.back() = true;
-  }
+  if (depth_ == 0) return;
+  const std::uint64_t bit = std::uint64_t{1} << depth_;
+  if ((has_element_ & bit) != 0) out_ += ',';
+  has_element_ |= bit;
+}
+
+void JsonWriter::Open(char bracket) {
+  Separate();
+  if (depth_ == 63) throw std::logic_error("JsonWriter: nested deeper than 63 levels");
+  out_ += bracket;
+  ++depth_;
+  has_element_ &= ~(std::uint64_t{1} << depth_);
+}
+
+void JsonWriter::Close(char bracket) {
+  out_ += bracket;
+  --depth_;
 }
 
 JsonWriter& JsonWriter::BeginObject() {
-  Separate();
-  out_ += '{';
-  has_element_.push_back(false);
+  Open('{');
   return *this;
 }
 
 JsonWriter& JsonWriter::EndObject() {
-  out_ += '}';
-  has_element_.pop_back();
+  Close('}');
   return *this;
 }
 
 JsonWriter& JsonWriter::BeginArray() {
-  Separate();
-  out_ += '[';
-  has_element_.push_back(false);
+  Open('[');
   return *this;
 }
 
 JsonWriter& JsonWriter::EndArray() {
-  out_ += ']';
-  has_element_.pop_back();
+  Close(']');
   return *this;
 }
 
@@ -64,8 +73,11 @@ JsonWriter& JsonWriter::Number(double value) {
   if (!std::isfinite(value)) {
     out_ += "null";
   } else {
-    // Compiled format: no run-time parsing of "{}" for each of thousands of numbers.
-    fmt::format_to(std::back_inserter(out_), FMT_COMPILE("{}"), value);
+    // Compiled format into a local buffer, then one append: no run-time parsing of "{}" and
+    // no character-by-character growth of the output for each of thousands of numbers.
+    char digits[32];  // the shortest round-trip form of a double is at most 24 characters
+    const auto end = fmt::format_to(digits, FMT_COMPILE("{}"), value);
+    out_.append(digits, static_cast<std::size_t>(end - digits));
   }
   return *this;
 }
@@ -74,6 +86,17 @@ JsonWriter& JsonWriter::Int(std::int64_t value) {
   Separate();
   const fmt::format_int digits(value);
   out_.append(digits.data(), digits.size());
+  return *this;
+}
+
+JsonWriter& JsonWriter::Timestamp(core::EpochMs ms) {
+  Separate();
+  char text[core::kMaxTimestampChars];
+  const std::size_t size = core::FormatTimestampTo(ms, text);
+  // Timestamps hold only digits, '-', ':', '.', 'T' and 'Z': nothing to escape.
+  out_ += '"';
+  out_.append(text, size);
+  out_ += '"';
   return *this;
 }
 

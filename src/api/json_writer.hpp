@@ -6,7 +6,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "core/types.hpp"
 
 namespace ocean::api {
 
@@ -22,6 +23,7 @@ class JsonWriter {
   JsonWriter& String(std::string_view value);
   JsonWriter& Number(double value);  // non-finite values are written as null
   JsonWriter& Int(std::int64_t value);
+  JsonWriter& Timestamp(core::EpochMs ms);  // as an RFC 3339 string (core::FormatTimestamp)
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
 
@@ -30,9 +32,14 @@ class JsonWriter {
  private:
   void Separate();
 
+  void Open(char bracket);
+  void Close(char bracket);
+
   std::string out_;
-  // One entry per open container: true once it holds an element.
-  std::vector<bool> has_element_;
+  // Bit d of has_element_ is set once the open container at depth d (counted from 1) holds an
+  // element. Our documents nest a few levels; deeper than 63 is a programming error.
+  std::uint64_t has_element_ = 0;
+  int depth_ = 0;
   bool after_key_ = false;
 };
 

@@ -1,16 +1,39 @@
 #include "core/json_escape.hpp"
 
+#include <array>
+
 namespace ocean::core {
+
+namespace {
+
+// True for the bytes JSON requires escaped: control characters, '"' and '\\'.
+constexpr auto kNeedsEscape = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = true;
+  table['"'] = true;
+  table['\\'] = true;
+  return table;
+}();
+
+}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // The hot path (ids, parameter names, sources) has nothing to escape: one check per byte,
+  // then the quotes and the text in one go.
+  std::size_t i = 0;
+  while (i < value.size() && !kNeedsEscape[static_cast<unsigned char>(value[i])]) ++i;
   out += '"';
-  // Copy runs of characters that need no escaping in one append: the hot path (ids, ISO
-  // timestamps) has none at all.
-  std::size_t run_start = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
+  out.append(value.data(), i);
+  if (i == value.size()) {
+    out += '"';
+    return;
+  }
+  // Copy runs of characters that need no escaping in one append.
+  std::size_t run_start = i;
+  for (; i < value.size(); ++i) {
     const auto c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kNeedsEscape[c]) continue;
     out.append(value.data() + run_start, i - run_start);
     run_start = i + 1;
     switch (c) {

@@ -1,6 +1,7 @@
 #include "core/time.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -117,7 +118,7 @@ std::optional<EpochMs> ParseTimestamp(std::string_view text) {
   return seconds * 1000LL + millis;
 }
 
-std::string FormatTimestamp(EpochMs ms) {
+std::size_t FormatTimestampTo(EpochMs ms, char (&buffer)[kMaxTimestampChars]) {
   long long days = ms / kMsPerDay;
   long long rem = ms % kMsPerDay;
   if (rem < 0) {
@@ -130,9 +131,14 @@ std::string FormatTimestamp(EpochMs ms) {
   CivilFromDays(days, year, month, day);
   const long long secs = rem / 1000;
   const long long millis = rem % 1000;
+  if (year < 0 || year > 9999) {
+    const auto written =
+        fmt::format_to_n(buffer, kMaxTimestampChars, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                         year, month, day, secs / 3600, (secs / 60) % 60, secs % 60, millis);
+    return std::min<std::size_t>(written.size, kMaxTimestampChars);
+  }
   // Written digit by digit: this runs for every row of every page and series, and snprintf
   // was a measurable share of a 1,000-row page.
-  char buffer[32];
   char* p = buffer;
   const auto put = [&p](long long value, int width) {
     for (int i = width - 1; i >= 0; --i) {
@@ -141,10 +147,6 @@ std::string FormatTimestamp(EpochMs ms) {
     }
     p += width;
   };
-  if (year < 0 || year > 9999) {
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, secs / 3600,
-                       (secs / 60) % 60, secs % 60, millis);
-  }
   put(year, 4);
   *p++ = '-';
   put(month, 2);
@@ -161,7 +163,12 @@ std::string FormatTimestamp(EpochMs ms) {
     put(millis, 3);
   }
   *p++ = 'Z';
-  return std::string(buffer, static_cast<std::size_t>(p - buffer));
+  return static_cast<std::size_t>(p - buffer);
+}
+
+std::string FormatTimestamp(EpochMs ms) {
+  char buffer[kMaxTimestampChars];
+  return std::string(buffer, FormatTimestampTo(ms, buffer));
 }
 
 }  // namespace ocean::core

@@ -1,6 +1,7 @@
 // RFC 3339 timestamps <-> epoch milliseconds. Pure functions; no locale, no time zone database.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ std::optional<EpochMs> ParseTimestamp(std::string_view text);
 // Always UTC with 'Z'; milliseconds shown only when non-zero: "2026-11-26T06:00:00Z",
 // "2026-11-26T06:00:00.250Z".
 std::string FormatTimestamp(EpochMs ms);
+// The same text into `buffer`, without allocating; returns its length. Years outside 0-9999
+// (a sign and up to 12 digits) still fit.
+inline constexpr std::size_t kMaxTimestampChars = 40;
+std::size_t FormatTimestampTo(EpochMs ms, char (&buffer)[kMaxTimestampChars]);
 
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 long long DaysFromCivil(long long year, unsigned month, unsigned day);

@@ -576,26 +576,32 @@ class CopyBinaryWriter {
   std::string out_;
 };
 
-// Microseconds since 2000-01-01, the binary timestamptz.
-std::int64_t PgTimestampMicros(core::EpochMs ms) {
-  if (ms < kMinPgMs || ms > kMaxPgMs) {
-    throw std::runtime_error("storage: ingest rejected, nothing was written: timestamp " +
-                             std::to_string(ms) + " ms is outside what PostgreSQL can store");
+void CheckPgTimestamps(std::span<const core::Observation> rows) {
+  for (const core::Observation& row : rows) {
+    if (row.timestamp_ms < kMinPgMs || row.timestamp_ms > kMaxPgMs) {
+      throw std::runtime_error("storage: ingest rejected, nothing was written: timestamp " +
+                               std::to_string(row.timestamp_ms) +
+                               " ms is outside what PostgreSQL can store");
+    }
   }
-  return (ms - kPgEpochMs) * 1000;
 }
 
-std::string CopyData(std::span<const core::Observation> rows) {
-  constexpr std::uint16_t kFields = 6;  // the columns of kCopyIngestRows, in order
+// Microseconds since 2000-01-01, the binary timestamptz; `ms` passed CheckPgTimestamps.
+std::int64_t PgTimestampMicros(core::EpochMs ms) { return (ms - kPgEpochMs) * 1000; }
+
+// `series_ids[i]` is the series of rows[i].
+std::string CopyData(std::span<const core::Observation> rows,
+                     std::span<const std::int64_t> series_ids) {
+  constexpr std::uint16_t kFields = 5;  // the columns of kCopyIngestRows, in order
   CopyBinaryWriter copy(rows.size());
-  for (const core::Observation& row : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const core::Observation& row = rows[i];
     copy.BeginRow(kFields);
-    copy.Text(row.location_id);
-    copy.Text(row.parameter);
+    copy.Int64(series_ids[i]);
     copy.Int64(PgTimestampMicros(row.timestamp_ms));
+    copy.Text(row.source);
     copy.Double(row.value);
     copy.Int16(static_cast<std::int16_t>(row.quality_flag));
-    copy.Text(row.source);
   }
   return std::move(copy).Finish();
 }
@@ -612,37 +618,27 @@ void AppendNumbered(std::string& sql_text, std::string_view fragment, int& next)
   }
 }
 
-// Series id -> (location, parameter), read from observation_series when a page names an id not
-// seen yet. Ids are never reused or renamed (see migration 0003), so an entry never goes stale
-// and another process adding series only means a re-read.
-class SeriesNames {
+// Both directions of series id <-> (location, parameter), read from observation_series.
+// Ids are never reused or renamed (see migration 0003) and only committed rows are ever read
+// in, so an entry never goes stale: an id or pair not found only means a re-read.
+class SeriesIds {
  public:
-  // Sets location_id and parameter of every row from its series id (StoredObservation::id).
-  template <typename ListSeries>
-  void Fill(std::vector<core::StoredObservation>& rows, ListSeries&& list_series) {
-    {
-      std::shared_lock lock(mutex_);
-      if (TryFill(rows)) return;
-    }
-    PgResultPtr result = list_series();
+  // Reads every series in (the committed ones, or those the caller's transaction sees).
+  void Load(const PGresult* result) {
     std::unique_lock lock(mutex_);
-    for (int row = 0; row < PQntuples(result.get()); ++row) {
-      names_.try_emplace(ParseInt(result.get(), row, 0), Text(result.get(), row, 1),
-                         Text(result.get(), row, 2));
-    }
-    if (!TryFill(rows)) {
-      throw std::runtime_error("postgresql: an observation names a series that does not exist");
+    for (int row = 0; row < PQntuples(result); ++row) {
+      const std::int64_t id = ParseInt(result, row, 0);
+      std::string location = Text(result, row, 1);
+      std::string parameter = Text(result, row, 2);
+      ids_.try_emplace(Key(location, parameter), id);
+      names_.try_emplace(id, std::move(location), std::move(parameter));
     }
   }
 
- private:
-  struct Names {
-    Names(std::string l, std::string p) : location_id(std::move(l)), parameter(std::move(p)) {}
-    std::string location_id;
-    std::string parameter;
-  };
-
-  bool TryFill(std::vector<core::StoredObservation>& rows) const {
+  // Sets location_id and parameter of every row from its series id (StoredObservation::id);
+  // false when an id is not known yet.
+  bool FillNames(std::vector<core::StoredObservation>& rows) const {
+    std::shared_lock lock(mutex_);
     const Names* names = nullptr;
     std::int64_t id = -1;
     for (core::StoredObservation& row : rows) {
@@ -658,8 +654,65 @@ class SeriesNames {
     return true;
   }
 
+  // The series id of each row, or the distinct (location, parameter) pairs not known yet.
+  struct Resolved {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> missing_locations;
+    std::vector<std::string> missing_parameters;
+  };
+  Resolved ResolveIds(std::span<const core::Observation> rows) const {
+    Resolved resolved;
+    resolved.ids.reserve(rows.size());
+    std::string key;
+    std::int64_t id = -1;
+    const core::Observation* previous = nullptr;
+    std::shared_lock lock(mutex_);
+    for (const core::Observation& row : rows) {
+      if (previous == nullptr || row.location_id != previous->location_id ||
+          row.parameter != previous->parameter) {
+        key = Key(row.location_id, row.parameter);
+        const auto found = ids_.find(key);
+        id = found == ids_.end() ? -1 : found->second;
+        if (id < 0 && !Contains(resolved, row)) {
+          resolved.missing_locations.push_back(row.location_id);
+          resolved.missing_parameters.push_back(row.parameter);
+        }
+        previous = &row;
+      }
+      resolved.ids.push_back(id);
+    }
+    return resolved;
+  }
+
+ private:
+  struct Names {
+    Names(std::string l, std::string p) : location_id(std::move(l)), parameter(std::move(p)) {}
+    std::string location_id;
+    std::string parameter;
+  };
+
+  // PostgreSQL text never holds NUL, so it separates the two parts unambiguously.
+  static std::string Key(std::string_view location, std::string_view parameter) {
+    std::string key;
+    key.reserve(location.size() + 1 + parameter.size());
+    key.append(location).push_back('\0');
+    key.append(parameter);
+    return key;
+  }
+
+  static bool Contains(const Resolved& resolved, const core::Observation& row) {
+    for (std::size_t i = 0; i < resolved.missing_locations.size(); ++i) {
+      if (resolved.missing_locations[i] == row.location_id &&
+          resolved.missing_parameters[i] == row.parameter) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::int64_t, Names> names_;
+  std::unordered_map<std::string, std::int64_t> ids_;
 };
 
 class PgStore final : public Store {
@@ -747,7 +800,7 @@ class PgStore final : public Store {
     core::IngestResult result;
     result.received = static_cast<std::int64_t>(rows.size());
     if (rows.empty()) return result;
-    const std::string copy_data = CopyData(rows);
+    CheckPgTimestamps(rows);
     // Upserting the same rows again converges to the same state, so even a connection lost
     // during COMMIT is retried (the counts then report the rows as updated).
     return Run("ingest", Retry::kAlways, [&](PgConnection& connection) {
@@ -755,10 +808,25 @@ class PgStore final : public Store {
         connection.Exec("create ingest table", q::kCreateIngestTable);
         connection.set_ingest_table_ready();
       }
-      PgTransaction transaction(connection);
       try {
+        SeriesIds::Resolved series = series_.ResolveIds(rows);
+        if (!series.missing_locations.empty()) {
+          // Committed on its own, before the batch, so only committed ids enter the shared
+          // map. Should the batch then fail, the new series just stay empty, as series emptied
+          // by retention do. An unknown location fails here on the foreign key.
+          connection.Exec("record series", q::kInsertSeries,
+                          PgParams()
+                              .Add(PgTextArray(series.missing_locations))
+                              .Add(PgTextArray(series.missing_parameters)));
+          series_.Load(connection.Exec("list series", q::kListSeries).get());
+          series = series_.ResolveIds(rows);
+          if (!series.missing_locations.empty()) {
+            throw std::runtime_error("postgresql: a series was not recorded");
+          }
+        }
+        const std::string copy_data = CopyData(rows, series.ids);
+        PgTransaction transaction(connection);
         connection.CopyIn("copy observations", q::kCopyIngestRows, copy_data);
-        connection.Exec("record series", q::kUpsertSeriesFromIngest);
         PgResultPtr counts =
             connection.Exec("upsert observations", q::kUpsertObservationsFromIngest);
         connection.Exec("update latest", q::kUpdateLatestFromIngest);
@@ -802,9 +870,12 @@ class PgStore final : public Store {
         stored.observation.quality_flag = BinaryQualityFlag(result.get(), row, 3);
         stored.observation.source = Text(result.get(), row, 4);
       }
-      series_names_.Fill(rows, [&connection] {
-        return connection.Exec("list series", q::kListSeries);
-      });
+      if (!series_.FillNames(rows)) {
+        series_.Load(connection.Exec("list series", q::kListSeries).get());
+        if (!series_.FillNames(rows)) {
+          throw std::runtime_error("postgresql: an observation names a series that does not exist");
+        }
+      }
       return rows;
     });
   }
@@ -1018,7 +1089,7 @@ class PgStore final : public Store {
   }
 
   PgPool pool_;
-  SeriesNames series_names_;
+  SeriesIds series_;
 };
 
 }  // namespace

@@ -151,33 +151,29 @@ inline constexpr char kGetLocation[] =
 
 // A per-connection staging table for COPY; ON COMMIT DELETE ROWS empties it after each batch
 // and a rollback discards it, so it is created once per connection, outside any transaction.
-// COPY is binary: ts arrives as a timestamptz (microseconds since 2000-01-01), already converted.
+// COPY is binary: ts arrives as a timestamptz (microseconds since 2000-01-01), already
+// converted, and each row's series id is resolved by the store before the COPY.
 inline constexpr char kCreateIngestTable[] =
     "CREATE TEMP TABLE IF NOT EXISTS ingest_rows ("
-    " location_id text NOT NULL, parameter text NOT NULL, ts timestamptz NOT NULL,"
-    " value float8 NOT NULL, quality_flag int2 NOT NULL, source text NOT NULL)"
+    " series_id int8 NOT NULL, ts timestamptz NOT NULL, source text NOT NULL,"
+    " value float8 NOT NULL, quality_flag int2 NOT NULL)"
     " ON COMMIT DELETE ROWS";
 inline constexpr char kCopyIngestRows[] =
-    "COPY pg_temp.ingest_rows (location_id, parameter, ts, value, quality_flag, source)"
+    "COPY pg_temp.ingest_rows (series_id, ts, source, value, quality_flag)"
     " FROM STDIN (FORMAT binary)";
-// Also the only check that every location exists (observations has no foreign key; see the
+// The series of a batch that the store does not know yet, as two parallel arrays. Also the
+// only check that every location exists (observations has no foreign key; see the
 // migrations): a batch naming an unknown location fails here, before any observation is
-// written. Only series not yet known are offered, so the identity sequence advances by new
-// series, not by every series of every batch (ON CONFLICT would draw a number for each).
-inline constexpr char kUpsertSeriesFromIngest[] =
+// written. Only unknown series are offered, so the identity sequence advances by new series,
+// not by every series of every batch (ON CONFLICT draws a number for each row it is offered).
+inline constexpr char kInsertSeries[] =
     "INSERT INTO observation_series (location_id, parameter)"
-    " SELECT DISTINCT r.location_id, r.parameter FROM pg_temp.ingest_rows r"
-    " WHERE NOT EXISTS (SELECT 1 FROM observation_series s"
-    "  WHERE s.location_id = r.location_id AND s.parameter = r.parameter)"
-    " ON CONFLICT DO NOTHING";
-// Each row's series id comes from observation_series, written just before in the same
-// transaction. xmax = 0 on the returned row version means INSERT created it; otherwise it was
-// updated.
+    " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING";
+// xmax = 0 on the returned row version means INSERT created it; otherwise it was updated.
 inline constexpr char kUpsertObservationsFromIngest[] =
     "WITH upserted AS ("
     " INSERT INTO observations (series_id, ts, source, value, quality_flag)"
-    " SELECT s.id, r.ts, r.source, r.value, r.quality_flag FROM pg_temp.ingest_rows r"
-    " JOIN observation_series s ON s.location_id = r.location_id AND s.parameter = r.parameter"
+    " SELECT series_id, ts, source, value, quality_flag FROM pg_temp.ingest_rows"
     " ON CONFLICT (series_id, ts, source) DO UPDATE SET value = EXCLUDED.value,"
     "  quality_flag = EXCLUDED.quality_flag, ingested_at = now()"
     " RETURNING (xmax = 0) AS inserted)"
@@ -235,10 +231,9 @@ inline constexpr char kLatestObservations[] =
 inline constexpr char kUpdateLatestFromIngest[] =
     "UPDATE observation_series s SET latest_ts = t.ts, latest_value = t.value,"
     " latest_quality_flag = t.quality_flag, latest_source = t.source"
-    " FROM (SELECT DISTINCT ON (location_id, parameter)"
-    "  location_id, parameter, ts, value, quality_flag, source FROM pg_temp.ingest_rows"
-    "  ORDER BY location_id, parameter, ts DESC, source DESC) t"
-    " WHERE s.location_id = t.location_id AND s.parameter = t.parameter"
+    " FROM (SELECT DISTINCT ON (series_id) series_id, ts, value, quality_flag, source"
+    "  FROM pg_temp.ingest_rows ORDER BY series_id, ts DESC, source DESC) t"
+    " WHERE s.id = t.series_id"
     " AND (s.latest_ts IS NULL OR (t.ts, t.source) >= (s.latest_ts, s.latest_source))";
 
 // One statement, so the deletion and the latest it invalidates commit together. A series'
