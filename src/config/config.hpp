@@ -26,7 +26,7 @@ struct Config {
   bool scheduler = true;                             // background jobs; false with --no-scheduler
   bool no_scheduler = false;                         // --no-scheduler / OCEAN_NO_SCHEDULER
   int threads = 0;                                   // --threads / OCEAN_THREADS; 0: one per core
-  int workers = 0;                                   // --workers / OCEAN_WORKERS; 0: 4 per core
+  int workers = 0;                                   // --workers / OCEAN_WORKERS; 0: 2 per core
   int cache_max_mb = 8;                              // OCEAN_CACHE_MAX_MB (in-process cache)
   std::string sources_file;  // --sources / OCEAN_SOURCES_FILE; default config/sources.json
   std::vector<std::string> fetch_sources;  // fetch: source ids, or "all"

@@ -457,10 +457,65 @@ double BinaryDouble(const PGresult* result, int row, int column) {
 // timestamptz is microseconds since 2000-01-01 00:00 UTC.
 constexpr std::int64_t kPgEpochMs = 946684800000;
 
-// Rounds to the nearest millisecond, halves away from zero, as the numeric-to-int8 cast of
-// (extract(epoch FROM ts) * 1000) does.
+core::EpochMs PgMicrosToMs(std::int64_t us);
+
 core::EpochMs BinaryTimestampMs(const PGresult* result, int row, int column) {
-  const std::int64_t us = BinaryInt64(result, row, column);
+  return PgMicrosToMs(BinaryInt64(result, row, column));
+}
+
+// Fixed-width binary columns of a whole result, checked once: then each value is one
+// PQgetvalue and a byte swap, which matters for series of thousands of rows.
+class BinaryColumns {
+ public:
+  // Throws unless every column of `widths` (bytes per value; 0: skip) is a binary column of a
+  // type that wide, with a value of that width (so not NULL, which has length 0) in every row.
+  BinaryColumns(const PGresult* result, std::initializer_list<int> widths) : result_(result) {
+    const int rows = PQntuples(result);
+    int column = 0;
+    for (const int width : widths) {
+      if (width > 0) {
+        bool ok = PQfformat(result, column) == 1 && PQfsize(result, column) == width;
+        for (int row = 0; ok && row < rows; ++row) ok = PQgetlength(result, row, column) == width;
+        if (!ok) {
+          throw std::runtime_error("postgresql: column " + std::to_string(column) + " is not a " +
+                                   std::to_string(width) + "-byte binary value in every row");
+        }
+      }
+      ++column;
+    }
+  }
+
+  std::uint64_t Raw64(int row, int column) const {
+    std::uint64_t value = 0;
+    std::memcpy(&value, PQgetvalue(result_, row, column), sizeof value);
+    return FromBig(value);
+  }
+  std::int64_t Int64(int row, int column) const {
+    return static_cast<std::int64_t>(Raw64(row, column));
+  }
+  double Double(int row, int column) const { return std::bit_cast<double>(Raw64(row, column)); }
+  int Int16(int row, int column) const {
+    std::uint16_t value = 0;
+    std::memcpy(&value, PQgetvalue(result_, row, column), sizeof value);
+    return static_cast<std::int16_t>(FromBig(value));
+  }
+
+ private:
+  template <typename Unsigned>
+  static Unsigned FromBig(Unsigned value) {
+    if constexpr (std::endian::native == std::endian::little) {
+      if constexpr (sizeof value == 8) return __builtin_bswap64(value);
+      if constexpr (sizeof value == 2) return __builtin_bswap16(value);
+    }
+    return value;
+  }
+
+  const PGresult* result_;
+};
+
+// timestamptz is microseconds since 2000-01-01 00:00 UTC. Rounds to the nearest millisecond,
+// halves away from zero, as the numeric-to-int8 cast of (extract(epoch FROM ts) * 1000) does.
+core::EpochMs PgMicrosToMs(std::int64_t us) {
   std::int64_t ms = us / 1000;  // ms + rest / 1000 is the exact value, 0 <= rest < 1000
   std::int64_t rest = us % 1000;
   if (rest < 0) {
@@ -472,10 +527,26 @@ core::EpochMs BinaryTimestampMs(const PGresult* result, int row, int column) {
   return ms;
 }
 
-core::QualityFlag BinaryQualityFlag(const PGresult* result, int row, int column) {
+core::QualityFlag ToQualityFlag(int value) {
   // Only validated flags are written; a foreign value reads as "not evaluated".
-  return core::QualityFlagFromInt(BinaryInt16(result, row, column))
-      .value_or(core::QualityFlag::kNotEvaluated);
+  switch (value) {
+    case 1:
+      return core::QualityFlag::kGood;
+    case 2:
+      return core::QualityFlag::kNotEvaluated;
+    case 3:
+      return core::QualityFlag::kSuspect;
+    case 4:
+      return core::QualityFlag::kBad;
+    case 9:
+      return core::QualityFlag::kMissing;
+    default:
+      return core::QualityFlag::kNotEvaluated;
+  }
+}
+
+core::QualityFlag BinaryQualityFlag(const PGresult* result, int row, int column) {
+  return ToQualityFlag(BinaryInt16(result, row, column));
 }
 
 std::string_view TextView(const PGresult* result, int row, int column) {
@@ -652,6 +723,15 @@ class SeriesIds {
       row.observation.parameter = names->parameter;
     }
     return true;
+  }
+
+  std::optional<std::int64_t> FindId(std::string_view location,
+                                     std::string_view parameter) const {
+    const std::string key = Key(location, parameter);
+    std::shared_lock lock(mutex_);
+    const auto found = ids_.find(key);
+    if (found == ids_.end()) return std::nullopt;
+    return found->second;
   }
 
   // The series id of each row, or the distinct (location, parameter) pairs not known yet.
@@ -861,14 +941,15 @@ class PgStore final : public Store {
     return Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
       PgResultPtr result = connection.ExecBinary("query observations", sql_text.c_str(), params);
       const int count = PQntuples(result.get());
+      const BinaryColumns columns(result.get(), {8, 8, 8, 2, 0});
       std::vector<core::StoredObservation> rows(static_cast<std::size_t>(count));
       for (int row = 0; row < count; ++row) {
         core::StoredObservation& stored = rows[static_cast<std::size_t>(row)];
-        stored.id = BinaryInt64(result.get(), row, 0);
-        stored.observation.timestamp_ms = BinaryTimestampMs(result.get(), row, 1);
-        stored.observation.value = BinaryDouble(result.get(), row, 2);
-        stored.observation.quality_flag = BinaryQualityFlag(result.get(), row, 3);
-        stored.observation.source = Text(result.get(), row, 4);
+        stored.id = columns.Int64(row, 0);
+        stored.observation.timestamp_ms = PgMicrosToMs(columns.Int64(row, 1));
+        stored.observation.value = columns.Double(row, 2);
+        stored.observation.quality_flag = ToQualityFlag(columns.Int16(row, 3));
+        stored.observation.source = TextView(result.get(), row, 4);
       }
       if (!series_.FillNames(rows)) {
         series_.Load(connection.Exec("list series", q::kListSeries).get());
@@ -884,29 +965,33 @@ class PgStore final : public Store {
     int next = 1;
     std::string sql_text;
     AppendNumbered(sql_text, q::kSelectSeries, next);
-    PgParams params;
-    params.Add(query.location)
-        .Add(query.parameter)
-        .Add(ClampToPg(query.start_ms))
-        .Add(ClampToPg(query.end_ms));
-    if (query.source) {
-      AppendNumbered(sql_text, q::kFilterSource, next);
-      params.Add(*query.source);
-    }
+    if (query.source) AppendNumbered(sql_text, q::kFilterSource, next);
     AppendNumbered(sql_text, q::kOrderSeriesLimit, next);
-    params.Add(query.limit);
+    std::optional<std::int64_t> series_id = series_.FindId(query.location, query.parameter);
     return Run("query series", Retry::kAlways, [&](PgConnection& connection) {
+      if (!series_id) {
+        series_.Load(connection.Exec("list series", q::kListSeries).get());
+        series_id = series_.FindId(query.location, query.parameter);
+        // Not committed anywhere: no row can belong to it.
+        if (!series_id) return SeriesRows{};
+      }
+      PgParams params;
+      params.Add(*series_id).Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
+      if (query.source) params.Add(*query.source);
+      params.Add(query.limit);
       PgResultPtr result = connection.ExecBinary("query series", sql_text.c_str(), params);
       const int count = PQntuples(result.get());
+      const BinaryColumns columns(result.get(), {8, 8, 2, 0});
       SeriesRows rows;
-      rows.t.reserve(static_cast<std::size_t>(count));
-      rows.v.reserve(static_cast<std::size_t>(count));
-      rows.q.reserve(static_cast<std::size_t>(count));
+      rows.t.resize(static_cast<std::size_t>(count));
+      rows.v.resize(static_cast<std::size_t>(count));
+      rows.q.resize(static_cast<std::size_t>(count));
       rows.s.reserve(static_cast<std::size_t>(count));
       for (int row = 0; row < count; ++row) {
-        rows.t.push_back(BinaryTimestampMs(result.get(), row, 0));
-        rows.v.push_back(BinaryDouble(result.get(), row, 1));
-        rows.q.push_back(BinaryQualityFlag(result.get(), row, 2));
+        const auto i = static_cast<std::size_t>(row);
+        rows.t[i] = PgMicrosToMs(columns.Int64(row, 0));
+        rows.v[i] = columns.Double(row, 1);
+        rows.q[i] = ToQualityFlag(columns.Int16(row, 2));
         AppendSeriesSource(rows, TextView(result.get(), row, 3));
       }
       return rows;

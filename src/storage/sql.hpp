@@ -208,11 +208,12 @@ inline constexpr char kFilterAfter[] =
     " ('epoch'::timestamptz + ?::int8 * interval '1 millisecond', ?::int8, ?)";
 inline constexpr char kOrderByPageKeyLimit[] = " ORDER BY ts, series_id, source LIMIT ?::int8";
 
-// One series for charts: see sql::sqlite::kSelectSeries. Then kFilterSource if any, then
+// One series for charts, by its series id, which the store knows (ids never change; see
+// migration 0003): see sql::sqlite::kSelectSeries. Then kFilterSource if any, then
 // kOrderSeriesLimit.
 inline constexpr char kSelectSeries[] =
     "SELECT ts, value, quality_flag, source FROM observations"
-    " WHERE series_id = (SELECT id FROM observation_series WHERE location_id = ? AND parameter = ?)"
+    " WHERE series_id = ?::int8"
     " AND ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 inline constexpr char kOrderSeriesLimit[] = " ORDER BY ts, source LIMIT ?::int8";

@@ -477,6 +477,30 @@ TYPED_TEST(StoreTest, SeriesRoundTripsTimestampsValuesAndTextExactly) {
   EXPECT_EQ(paged, timestamps);
 }
 
+// Two stores on one database, as two server processes: a series one of them creates after the
+// other has read its series (PostgreSQL keeps ids in memory) is still read by the other.
+TYPED_TEST(StoreTest, SeriesWrittenThroughAnotherStoreIsRead) {
+  auto other = OpenStore(this->backend_.url(), 2);
+  SeriesQuery series;
+  series.location = "buoy-b";
+  series.parameter = "late";
+  series.start_ms = 0;
+  series.end_ms = 10'000;
+  EXPECT_TRUE(other->QuerySeries(series).t.empty());
+  ObservationQuery page = this->Window(0, 10'000);
+  page.locations = {"buoy-b"};
+  EXPECT_TRUE(other->QueryObservations(page).empty());
+
+  const std::vector<Observation> rows = {this->Obs("buoy-b", "late", 5000, 2.5, "s9")};
+  this->store_->UpsertObservations(rows);
+  EXPECT_THAT(other->QuerySeries(series).v, ElementsAre(2.5));
+  const auto read = other->QueryObservations(page);
+  ASSERT_EQ(read.size(), 1U);
+  EXPECT_EQ(read[0].observation.location_id, "buoy-b");
+  EXPECT_EQ(read[0].observation.parameter, "late");
+  EXPECT_EQ(read[0].observation.source, "s9");
+}
+
 TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
   // Many rows share each timestamp, so only the stores' tie-breakers order them.
   std::vector<Observation> rows;
@@ -860,9 +884,14 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
               {"1700000000000", "1700003600000", "loc7", "p3", "1000"});
   EXPECT_THAT(window, HasSubstr("observations_key")) << window;
   EXPECT_THAT(window, ::testing::Not(HasSubstr("Seq Scan on observations"))) << window;
-  const std::string series = Explain(
-      Numbered({sql::pg::kSelectSeries, sql::pg::kOrderSeriesLimit}),
-      {"loc7", "p3", "1700000000000", "1700003600000", "200000"});
+  const std::string series_id = PQgetvalue(
+      backend_.admin()
+          .Exec("SELECT id FROM observation_series WHERE location_id = 'loc7' AND parameter = 'p3'")
+          .get(),
+      0, 0);
+  const std::string series =
+      Explain(Numbered({sql::pg::kSelectSeries, sql::pg::kOrderSeriesLimit}),
+              {series_id, "1700000000000", "1700003600000", "200000"});
   EXPECT_THAT(series, HasSubstr("observations_key")) << series;
   EXPECT_THAT(series, ::testing::Not(HasSubstr("Seq Scan on observations"))) << series;
   const std::string some = Explain(
