@@ -357,8 +357,8 @@ http::Response Api::ListObservations(const http::Request& request) {
           rows.pop_back();
           const auto& last = rows.back();
           next_query =
-              NextPageQuery(params, core::EncodeCursor(
-                  {last.observation.timestamp_ms, last.id, last.observation.source}));
+              NextPageQuery(params, core::EncodeCursor({last.observation.timestamp_ms, last.id,
+                                                        last.observation.source}));
         }
         const std::string next_url =
             next_query ? fmt::format("{}{}?{}", request.scheme_host, request.path, *next_query)

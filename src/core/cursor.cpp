@@ -64,8 +64,8 @@ bool ParseInt(std::string_view text, T& value) {
 }  // namespace
 
 std::string EncodeCursor(const CursorPosition& position) {
-  return Base64UrlEncode(fmt::format("{}:{}:{}:{}", kVersion, position.timestamp_ms, position.id,
-                                     position.source));
+  return Base64UrlEncode(
+      fmt::format("{}:{}:{}:{}", kVersion, position.timestamp_ms, position.id, position.source));
 }
 
 std::optional<CursorPosition> DecodeCursor(std::string_view cursor) {

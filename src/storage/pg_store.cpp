@@ -725,8 +725,7 @@ class SeriesIds {
     return true;
   }
 
-  std::optional<std::int64_t> FindId(std::string_view location,
-                                     std::string_view parameter) const {
+  std::optional<std::int64_t> FindId(std::string_view location, std::string_view parameter) const {
     const std::string key = Key(location, parameter);
     std::shared_lock lock(mutex_);
     const auto found = ids_.find(key);

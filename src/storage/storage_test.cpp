@@ -522,7 +522,7 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
       all.insert(all.end(), page.begin(), page.end());
       if (static_cast<std::int64_t>(page.size()) < page_size) break;
       query.after = core::CursorPosition{page.back().observation.timestamp_ms, page.back().id,
-                                          page.back().observation.source};
+                                         page.back().observation.source};
     }
     return all;
   };
@@ -889,15 +889,14 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
           .Exec("SELECT id FROM observation_series WHERE location_id = 'loc7' AND parameter = 'p3'")
           .get(),
       0, 0);
-  const std::string series =
-      Explain(Numbered({sql::pg::kSelectSeries, sql::pg::kOrderSeriesLimit}),
-              {series_id, "1700000000000", "1700003600000", "200000"});
+  const std::string series = Explain(Numbered({sql::pg::kSelectSeries, sql::pg::kOrderSeriesLimit}),
+                                     {series_id, "1700000000000", "1700003600000", "200000"});
   EXPECT_THAT(series, HasSubstr("observations_key")) << series;
   EXPECT_THAT(series, ::testing::Not(HasSubstr("Seq Scan on observations"))) << series;
-  const std::string some = Explain(
-      Numbered({sql::pg::kSelectObservations, sql::pg::kFilterSeriesIn, sql::pg::kSeriesLocations,
-                ")", sql::pg::kOrderByPageKeyLimit}),
-      {"1700000000000", "1700003600000", "{loc7,loc8}", "1000"});
+  const std::string some =
+      Explain(Numbered({sql::pg::kSelectObservations, sql::pg::kFilterSeriesIn,
+                        sql::pg::kSeriesLocations, ")", sql::pg::kOrderByPageKeyLimit}),
+              {"1700000000000", "1700003600000", "{loc7,loc8}", "1000"});
   EXPECT_THAT(some, ::testing::Not(HasSubstr("Seq Scan on observations"))) << some;
   // Every series, after a cursor: an ordered scan of observations_ts that starts at the cursor.
   const std::string page =
@@ -906,9 +905,9 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
               {"1700000000000", "1700003600000", "1700000600000", "5", "s1", "1000"});
   EXPECT_THAT(page, HasSubstr("observations_ts")) << page;
   EXPECT_THAT(page, ::testing::Not(HasSubstr("Sort"))) << page;
-  const std::string count = Explain(
-      Numbered({sql::pg::kCountObservations, sql::pg::kFilterOneSeries}),
-      {"1700000000000", "1700003600000", "loc7", "p3"});
+  const std::string count =
+      Explain(Numbered({sql::pg::kCountObservations, sql::pg::kFilterOneSeries}),
+              {"1700000000000", "1700003600000", "loc7", "p3"});
   EXPECT_THAT(count, ::testing::Not(HasSubstr("Seq Scan on observations"))) << count;
   const std::string retention = Explain(sql::pg::kDeleteObservationsBefore, {"1700000060000"});
   EXPECT_THAT(retention, ::testing::Not(HasSubstr("Seq Scan on observations"))) << retention;
@@ -971,9 +970,9 @@ TEST_F(PostgresUpgradeTest, SeriesIdMigrationKeepsEveryRow) {
     rows.push_back(fmt::format("{} {} {} {} {} {}", o.location_id, o.parameter, o.timestamp_ms,
                                o.value, static_cast<int>(o.quality_flag), o.source));
   }
-  EXPECT_THAT(rows, ::testing::UnorderedElementsAre(
-                        "a sst 1000 1.5 1 s1", "a sst 2000 2.5 2 s1", "a sst 3000 3.5 1 s2",
-                        "b sst 1000 7.25 3 s1", "b chlorophyll_a 1000 0.5 1 s1"));
+  EXPECT_THAT(rows, ::testing::UnorderedElementsAre("a sst 1000 1.5 1 s1", "a sst 2000 2.5 2 s1",
+                                                    "a sst 3000 3.5 1 s2", "b sst 1000 7.25 3 s1",
+                                                    "b chlorophyll_a 1000 0.5 1 s1"));
   SeriesQuery series;
   series.location = "a";
   series.parameter = "sst";
@@ -986,9 +985,8 @@ TEST_F(PostgresUpgradeTest, SeriesIdMigrationKeepsEveryRow) {
   EXPECT_EQ(latest[0].value, 3.5);
 
   // New writes land in the migrated table next to the old rows.
-  const std::vector<Observation> more = {
-      {"a", "sst", 4000, 4.5, QualityFlag::kGood, "s1"},
-      {"a", "sst", 1000, 1.75, QualityFlag::kGood, "s1"}};
+  const std::vector<Observation> more = {{"a", "sst", 4000, 4.5, QualityFlag::kGood, "s1"},
+                                         {"a", "sst", 1000, 1.75, QualityFlag::kGood, "s1"}};
   const core::IngestResult result = store->UpsertObservations(more);
   EXPECT_EQ(result.inserted, 1);
   EXPECT_EQ(result.updated, 1);

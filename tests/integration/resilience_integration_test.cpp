@@ -136,16 +136,17 @@ TEST(Postgres, RestartMidRunLosesNoAcknowledgedRow) {
   }
   EXPECT_EQ(health.status, 200) << health.body;
   // Every acknowledged batch is stored.
-  const std::string stored =
-      db.Query("SELECT count(*) FROM observations o JOIN observation_series s ON s.id = o.series_id"
-               " WHERE s.location_id = 'station-aloha'");
+  const std::string stored = db.Query(
+      "SELECT count(*) FROM observations o JOIN observation_series s ON s.id = o.series_id"
+      " WHERE s.location_id = 'station-aloha'");
   std::lock_guard lock(mutex);
   EXPECT_GE(std::stoll(stored), static_cast<long long>(acknowledged.size()) * 10);
   EXPECT_GT(acknowledged.size(), 10u);
   for (const int batch : acknowledged) {
     const auto count = db.Query(fmt::format(
         "SELECT count(*) FROM observations o JOIN observation_series s ON s.id = o.series_id"
-        " WHERE s.location_id = 'station-aloha' AND ts >= to_timestamp({}) AND ts < to_timestamp({})",
+        " WHERE s.location_id = 'station-aloha' AND ts >= to_timestamp({}) AND ts < "
+        "to_timestamp({})",
         (start + batch * 36'000'000LL) / 1000, (start + (batch + 1) * 36'000'000LL) / 1000));
     ASSERT_EQ(count, "10") << "acknowledged batch " << batch << " missing";
   }
