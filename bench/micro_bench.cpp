@@ -1,9 +1,11 @@
-// Micro benchmarks of the hot pure functions: ingest parsing, downsampling, time formatting.
+// Micro benchmarks of the hot pure functions: ingest parsing, downsampling, time formatting,
+// the JSON of a series.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <cmath>
 #include <string>
 
+#include "api/json_writer.hpp"
 #include "core/lttb.hpp"
 #include "core/time.hpp"
 #include "core/validation.hpp"
@@ -49,6 +51,27 @@ void BM_FormatTimestamp(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(ocean::core::FormatTimestamp(ms += 3'600'000));
 }
 BENCHMARK(BM_FormatTimestamp);
+
+// The body of an uncached 30-day hourly series: 720 points as the t, v, q, s arrays.
+void BM_JsonSeries720(benchmark::State& state) {
+  std::vector<double> v(720);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    v[i] = std::round((15.0 + 2.5 * std::sin(static_cast<double>(i) / 24.0)) * 1000.0) / 1000.0;
+  }
+  for (auto _ : state) {
+    ocean::api::JsonWriter w(256 + v.size() * 40);
+    w.BeginObject().Key("t").IntArray(v.size(), [](std::size_t i) {
+      return 1'790'000'000'000LL + static_cast<std::int64_t>(i) * 3'600'000LL;
+    });
+    w.Key("v").NumberArray(v.size(), [&v](std::size_t i) { return v[i]; });
+    w.Key("q").IntArray(v.size(), [](std::size_t) { return 1; });
+    w.Key("s").IntArray(v.size(), [](std::size_t) { return 0; });
+    w.EndObject();
+    benchmark::DoNotOptimize(w.Take());
+  }
+  state.SetItemsProcessed(state.iterations() * 720);
+}
+BENCHMARK(BM_JsonSeries720);
 
 }  // namespace
 

@@ -467,15 +467,13 @@ http::Response Api::Series(const http::Request& request) {
             .Key("sources")
             .BeginArray();
         for (const auto& source : sources) w.String(source);
-        w.EndArray().Key("t").BeginArray();
-        for (const auto i : keep) w.Int(t[i]);
-        w.EndArray().Key("v").BeginArray();
-        for (const auto i : keep) w.Number(v[i]);
-        w.EndArray().Key("q").BeginArray();
-        for (const auto i : keep) w.Int(static_cast<int>(rows.q[i]));
-        w.EndArray().Key("s").BeginArray();
-        for (const auto i : keep) w.Int(source_index[rows.s[i]]);
-        w.EndArray().EndObject();
+        w.EndArray().Key("t").IntArray(keep.size(), [&](std::size_t k) { return t[keep[k]]; });
+        w.Key("v").NumberArray(keep.size(), [&](std::size_t k) { return v[keep[k]]; });
+        w.Key("q").IntArray(keep.size(),
+                            [&](std::size_t k) { return static_cast<int>(rows.q[keep[k]]); });
+        w.Key("s").IntArray(keep.size(),
+                            [&](std::size_t k) { return source_index[rows.s[keep[k]]]; });
+        w.EndObject();
         return JsonResponse(w.Take());
       },
       RelativeWindowKey(request, now));

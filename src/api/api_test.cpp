@@ -1,8 +1,11 @@
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <bit>
 #include <boost/json.hpp>
 #include <filesystem>
+#include <random>
 #include <set>
 
 #include "api/api.hpp"
@@ -38,6 +41,58 @@ TEST(JsonWriter, WritesCompactJson) {
   w.BeginObject().Key("a").Int(1).Key("b").BeginArray().Number(14.5).Number(0.1).Null().EndArray();
   w.Key("s").String("q\"\\\n\x01").Key("nan").Number(std::nan("")).Key("t").Bool(true).EndObject();
   EXPECT_EQ(w.Take(), R"({"a":1,"b":[14.5,0.1,null],"s":"q\"\\\n\u0001","nan":null,"t":true})");
+}
+
+// The fast path for numbers with at most three decimals must print exactly what fmt prints.
+TEST(JsonWriter, MilliDecimalsMatchFmt) {
+  std::mt19937_64 random(20261126);
+  std::uniform_int_distribution<std::int64_t> thousandths(-999'999'999'999LL, 999'999'999'999LL);
+  std::uniform_int_distribution<std::uint64_t> bits;
+  int fast = 0;
+  auto check = [&fast](double value) {
+    char out[32];
+    const std::size_t size = FormatMilliDecimal(value, out);
+    if (size == 0) return;
+    ++fast;
+    ASSERT_EQ(std::string(out, size), fmt::format("{}", value)) << value;
+  };
+  for (int i = 0; i < 2'000'000; ++i) {
+    const std::int64_t n = thousandths(random);
+    check(static_cast<double>(n) / 1000.0);
+    check(static_cast<double>(n % 100'000) / 1000.0);  // small values, many trailing zeros
+    check(static_cast<double>(n % 100'000) / 100.0);
+    check(std::bit_cast<double>(bits(random)));  // arbitrary doubles: mostly the slow path
+  }
+  for (const double edge : {0.001, -0.001, 0.0015, 999'999'999.999, -999'999'999.999, 1e9, 0.0,
+                            -0.0, 0.1, 0.2, 0.3, 1.0, -1.0, 14.5, 35.02, 1e-4, 123456.7}) {
+    check(edge);
+  }
+  EXPECT_GT(fast, 4'000'000);
+  // Outside the fast path the general formatter still answers.
+  JsonWriter w;
+  w.BeginArray().Number(0.1 + 0.2).Number(-0.0).Number(1e9).Number(2.5e-7).EndArray();
+  EXPECT_EQ(w.Take(), "[0.30000000000000004,-0,1000000000,2.5e-07]");
+}
+
+TEST(JsonWriter, BulkArraysMatchOneByOne) {
+  const std::vector<double> values = {14.5, -0.0, 0.1 + 0.2, std::nan(""), 1e300, 35.02, 7};
+  const std::vector<std::int64_t> ints = {0, 9, 10, -1, 1'790'000'000'000LL, INT64_MIN};
+  JsonWriter one;
+  one.BeginObject().Key("v").BeginArray();
+  for (const double value : values) one.Number(value);
+  one.EndArray().Key("i").BeginArray();
+  for (const std::int64_t value : ints) one.Int(value);
+  one.EndArray().Key("e").BeginArray().EndArray().EndObject();
+  JsonWriter bulk;
+  bulk.BeginObject()
+      .Key("v")
+      .NumberArray(values.size(), [&](std::size_t i) { return values[i]; })
+      .Key("i")
+      .IntArray(ints.size(), [&](std::size_t i) { return ints[i]; })
+      .Key("e")
+      .IntArray(0, [](std::size_t) { return 0; })
+      .EndObject();
+  EXPECT_EQ(bulk.Take(), one.Take());
 }
 
 TEST(Query, ObservationsDefaults) {

@@ -3,12 +3,59 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "core/json_escape.hpp"
 #include "core/time.hpp"
 
 namespace ocean::api {
+
+// Most values we serve are sensor readings with at most three decimals (14.5, 0.123, 35.02).
+// For those the shortest round-trip form is simply the decimal itself, which is much cheaper
+// to write than running the general shortest-form algorithm:
+//  - `value` is exactly the double nearest to n / 1000 for an integer n (checked by dividing
+//    back: IEEE division rounds correctly, as parsing the decimal n / 1000 does), so the
+//    decimal reads back as `value`;
+//  - for 0.001 <= |value| < 1e9 two different multiples of 0.001 are never the same double
+//    (doubles there are less than 1.2e-7 apart), and every shorter decimal is such a multiple,
+//    so none reads back as `value`: this decimal is the shortest, and so exactly what
+//    fmt's "{}" prints (fixed notation in this range). JsonWriter.MilliDecimalsMatchFmt
+//    checks that against fmt over millions of values.
+// Returns the length written to `out`, or 0 when `value` is not such a number.
+std::size_t FormatMilliDecimal(double value, char* out) {
+  const double magnitude = std::fabs(value);
+  if (!(magnitude >= 0.001 && magnitude < 1e9)) return 0;
+  // Any n with n / 1000.0 == value gives the right text (it is unique, see above), so a
+  // plain round-half-up is enough here; when it misses, the general path answers.
+  const double scaled = value * 1000.0;
+  auto n = static_cast<std::int64_t>(scaled + (scaled >= 0 ? 0.5 : -0.5));
+  if (static_cast<double>(n) / 1000.0 != value) return 0;
+  char* p = out;
+  if (n < 0) {
+    *p++ = '-';
+    n = -n;
+  }
+  const std::int64_t whole = n / 1000;
+  int fraction = static_cast<int>(n % 1000);
+  const fmt::format_int whole_digits(whole);
+  std::memcpy(p, whole_digits.data(), whole_digits.size());
+  p += whole_digits.size();
+  if (fraction != 0) {
+    *p++ = '.';
+    int width = 3;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      --width;
+    }
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + fraction % 10);
+      fraction /= 10;
+    }
+    p += width;
+  }
+  return static_cast<std::size_t>(p - out);
+}
 
 void JsonWriter::Separate() {
   if (after_key_) {
@@ -73,19 +120,52 @@ JsonWriter& JsonWriter::Number(double value) {
   if (!std::isfinite(value)) {
     out_ += "null";
   } else {
-    // Compiled format into a local buffer, then one append: no run-time parsing of "{}" and
-    // no character-by-character growth of the output for each of thousands of numbers.
-    char digits[32];  // the shortest round-trip form of a double is at most 24 characters
-    const auto end = fmt::format_to(digits, FMT_COMPILE("{}"), value);
-    out_.append(digits, static_cast<std::size_t>(end - digits));
+    char digits[kMaxNumberChars];
+    out_.append(digits, static_cast<std::size_t>(WriteNumber(digits, value) - digits));
   }
   return *this;
 }
 
 JsonWriter& JsonWriter::Int(std::int64_t value) {
   Separate();
+  char digits[kMaxNumberChars];
+  out_.append(digits, static_cast<std::size_t>(WriteInt(digits, value) - digits));
+  return *this;
+}
+
+char* JsonWriter::WriteNumber(char* out, double value) {
+  if (!std::isfinite(value)) {
+    std::memcpy(out, "null", 4);
+    return out + 4;
+  }
+  if (const std::size_t size = FormatMilliDecimal(value, out); size > 0) return out + size;
+  // Compiled format: no run-time parsing of "{}".
+  return fmt::format_to(out, FMT_COMPILE("{}"), value);
+}
+
+char* JsonWriter::WriteInt(char* out, std::int64_t value) {
+  if (value >= 0 && value < 10) {  // flags and source indexes
+    *out = static_cast<char>('0' + value);
+    return out + 1;
+  }
   const fmt::format_int digits(value);
-  out_.append(digits.data(), digits.size());
+  std::memcpy(out, digits.data(), digits.size());
+  return out + digits.size();
+}
+
+char* JsonWriter::BeginBulkArray(std::size_t count) {
+  Separate();
+  const std::size_t old_size = out_.size();
+  // '[', ']' and each value with its comma.
+  out_.resize(old_size + 2 + count * (kMaxNumberChars + 1));
+  char* p = out_.data() + old_size;
+  *p++ = '[';
+  return p;
+}
+
+JsonWriter& JsonWriter::EndBulkArray(char* end) {
+  *end++ = ']';
+  out_.resize(static_cast<std::size_t>(end - out_.data()));
   return *this;
 }
 
