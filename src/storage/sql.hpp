@@ -161,14 +161,20 @@ inline constexpr char kCreateIngestTable[] =
 inline constexpr char kCopyIngestRows[] =
     "COPY pg_temp.ingest_rows (series_id, ts, source, value, quality_flag)"
     " FROM STDIN (FORMAT binary)";
-// The series of a batch that the store does not know yet, as two parallel arrays. Also the
+// The series of a batch that the store does not know yet, as parallel arrays of location,
+// parameter and the batch's only source for it ('' when the batch has several). Also the
 // only check that every location exists (observations has no foreign key; see the
 // migrations): a batch naming an unknown location fails here, before any observation is
 // written. Only unknown series are offered, so the identity sequence advances by new series,
 // not by every series of every batch (ON CONFLICT draws a number for each row it is offered).
 inline constexpr char kInsertSeries[] =
-    "INSERT INTO observation_series (location_id, parameter)"
-    " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING";
+    "INSERT INTO observation_series (location_id, parameter, only_source)"
+    " SELECT l, p, NULLIF(s, '') FROM unnest($1::text[], $2::text[], $3::text[]) AS b(l, p, s)"
+    " ON CONFLICT DO NOTHING";
+// In a batch's transaction, for the series it writes a second source to.
+inline constexpr char kClearOnlySource[] =
+    "UPDATE observation_series SET only_source = NULL"
+    " WHERE id = ANY($1::int8[]) AND only_source IS NOT NULL";
 // xmax = 0 on the returned row version means INSERT created it; otherwise it was updated.
 inline constexpr char kUpsertObservationsFromIngest[] =
     "WITH upserted AS ("
@@ -180,7 +186,8 @@ inline constexpr char kUpsertObservationsFromIngest[] =
     " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
     " FROM upserted";
 // Every series id with its names; the store keeps this mapping in memory (ids never change).
-inline constexpr char kListSeries[] = "SELECT id, location_id, parameter FROM observation_series";
+inline constexpr char kListSeries[] =
+    "SELECT id, location_id, parameter, only_source FROM observation_series";
 
 // Rows name their series by id; pg_store.cpp maps ids to (location, parameter) in memory.
 inline constexpr char kSelectObservations[] =
@@ -217,6 +224,15 @@ inline constexpr char kSelectSeries[] =
     " AND ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 inline constexpr char kOrderSeriesLimit[] = " ORDER BY ts, source LIMIT ?::int8";
+// A series whose rows all have one source ($4), without that column: no rows at all when the
+// series' only_source is no longer $4 in this statement's snapshot.
+inline constexpr char kSelectOneSourceSeries[] =
+    "SELECT ts, value, quality_flag FROM observations"
+    " WHERE series_id = $1::int8"
+    " AND ts >= 'epoch'::timestamptz + $2::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
+    " AND (SELECT only_source FROM observation_series WHERE id = $1::int8) = $4"
+    " ORDER BY ts, source LIMIT $5::int8";
 
 // The newest observation per series is kept in observation_series by ingest (see the
 // migration), so this reads one small table. $1 NULL means every location.

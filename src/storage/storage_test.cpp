@@ -501,6 +501,47 @@ TYPED_TEST(StoreTest, SeriesWrittenThroughAnotherStoreIsRead) {
   EXPECT_EQ(read[0].observation.source, "s9");
 }
 
+// A series read through one store while another store gives it a second source: the reader
+// (which may have cached that the series had one source) labels every point correctly.
+TYPED_TEST(StoreTest, SeriesGainingASecondSourceIsReadCorrectly) {
+  auto reader = OpenStore(this->backend_.url(), 2);
+  SeriesQuery query;
+  query.location = "buoy-a";
+  query.parameter = "two";
+  query.start_ms = 0;
+  query.end_ms = 10'000;
+  const std::vector<Observation> first = {this->Obs("buoy-a", "two", 1000, 1.0, "s1"),
+                                          this->Obs("buoy-a", "two", 3000, 3.0, "s1")};
+  this->store_->UpsertObservations(first);
+  SeriesRows rows = reader->QuerySeries(query);
+  EXPECT_THAT(rows.t, ElementsAre(1000, 3000));
+  EXPECT_THAT(rows.sources, ElementsAre("s1"));
+  EXPECT_THAT(rows.s, ElementsAre(0, 0));
+
+  const std::vector<Observation> second = {this->Obs("buoy-a", "two", 2000, 2.0, "s2"),
+                                           this->Obs("buoy-a", "two", 3000, 3.5, "s2")};
+  this->store_->UpsertObservations(second);
+  rows = reader->QuerySeries(query);
+  EXPECT_THAT(rows.t, ElementsAre(1000, 2000, 3000, 3000));
+  EXPECT_THAT(rows.v, ElementsAre(1.0, 2.0, 3.0, 3.5));
+  ASSERT_THAT(rows.sources, ElementsAre("s1", "s2"));
+  EXPECT_THAT(rows.s, ElementsAre(0, 1, 0, 1));
+  // A source filter still answers with that source's rows only.
+  query.source = "s2";
+  rows = reader->QuerySeries(query);
+  EXPECT_THAT(rows.v, ElementsAre(2.0, 3.5));
+  EXPECT_THAT(rows.sources, ElementsAre("s2"));
+  // A batch with two sources for a new series, through the reader this time.
+  const std::vector<Observation> mixed = {this->Obs("buoy-b", "two", 1000, 1.0, "s1"),
+                                          this->Obs("buoy-b", "two", 1000, 1.5, "s2")};
+  reader->UpsertObservations(mixed);
+  query.location = "buoy-b";
+  query.source.reset();
+  rows = this->store_->QuerySeries(query);
+  EXPECT_THAT(rows.v, ElementsAre(1.0, 1.5));
+  EXPECT_THAT(rows.sources, ElementsAre("s1", "s2"));
+}
+
 TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
   // Many rows share each timestamp, so only the stores' tie-breakers order them.
   std::vector<Observation> rows;
@@ -979,6 +1020,16 @@ TEST_F(PostgresUpgradeTest, SeriesIdMigrationKeepsEveryRow) {
   series.start_ms = 0;
   series.end_ms = 10'000;
   EXPECT_THAT(store->QuerySeries(series).t, ElementsAre(1000, 2000, 3000));
+  EXPECT_THAT(store->QuerySeries(series).sources, ElementsAre("s1", "s2"));
+  // Series with one source are marked so, the others not.
+  const std::string only =
+      PQgetvalue(backend_.admin()
+                     .Exec("SELECT string_agg(location_id || '/' || parameter || '=' ||"
+                           " coalesce(only_source, '-'), ' ' ORDER BY location_id, parameter)"
+                           " FROM observation_series")
+                     .get(),
+                 0, 0);
+  EXPECT_EQ(only, "a/sst=- b/chlorophyll_a=s1 b/sst=s1");
   const auto latest = store->LatestObservations({});
   ASSERT_EQ(latest.size(), 2U);  // series rows written before 3 keep their latest
   EXPECT_EQ(latest[0].location_id, "a");
