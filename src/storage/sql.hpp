@@ -208,6 +208,41 @@ inline constexpr char kFilterSeriesIn[] =
 inline constexpr char kSeriesLocations[] = " AND location_id = ANY(?::text[])";
 inline constexpr char kSeriesParameter[] = " AND parameter = ?";
 inline constexpr char kFilterSource[] = " AND source = ?";
+// A page over a few series (a location's parameters, a parameter's locations): one ordered
+// range of observations_key per series, merged (Merge Append), so it reads about `limit` rows
+// however many the window holds. kMergedPageOpen, then per series a kMergedPageBranch (then
+// kFilterSource and kFilterAfter if any, then kMergedPageBranchEnd) joined by kUnionAll, then
+// kMergedPageGuard with kSeriesLocations and/or kSeriesParameter, then kMergedPageClose. The
+// store knows the series ids; the guard makes the statement return nothing when, in its own
+// snapshot, the filter matches more series than the store listed (one created since).
+inline constexpr char kMergedPageOpen[] =
+    "SELECT series_id, ts, value, quality_flag, source FROM (";
+inline constexpr char kMergedPageBranch[] =
+    "(SELECT series_id, ts, value, quality_flag, source FROM observations"
+    " WHERE series_id = ?::int8"
+    " AND ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
+inline constexpr char kMergedPageBranchEnd[] = " ORDER BY ts, series_id, source LIMIT ?::int8)";
+inline constexpr char kUnionAll[] = " UNION ALL ";
+inline constexpr char kMergedPageGuard[] =
+    ") page WHERE (SELECT count(*) FROM observation_series WHERE true";
+inline constexpr char kMergedPageClose[] =
+    ") = ?::int8 ORDER BY ts, series_id, source LIMIT ?::int8";
+// The count over the same series, as a sum of one index-only count per series (with = ANY
+// over the ids, a cached generic plan scanned the whole window in observations_ts instead;
+// a UNION ALL of the ranges costs more per row): kCountMergedOpen, then per series a
+// kCountMergedTerm (then kFilterSource if any, then ")"), then kCountMergedGuard with the
+// kSeriesLocations and/or kSeriesParameter conditions, then kCountMergedClose. No row at all
+// (rather than a count) when the guard fails.
+inline constexpr char kCountMergedOpen[] = "SELECT 0";
+inline constexpr char kCountMergedTerm[] =
+    " + (SELECT count(*) FROM observations WHERE series_id = ?::int8"
+    " AND ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
+inline constexpr char kCountMergedGuard[] =
+    " WHERE (SELECT count(*) FROM observation_series WHERE true";
+inline constexpr char kCountMergedClose[] = ") = ?::int8";
+
 // Pages are in (ts, series_id, source) order, a total order (it is the key's columns), which
 // observations_ts holds as it is.
 inline constexpr char kFilterAfter[] =

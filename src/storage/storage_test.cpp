@@ -499,6 +499,16 @@ TYPED_TEST(StoreTest, SeriesWrittenThroughAnotherStoreIsRead) {
   EXPECT_EQ(read[0].observation.location_id, "buoy-b");
   EXPECT_EQ(read[0].observation.parameter, "late");
   EXPECT_EQ(read[0].observation.source, "s9");
+
+  // A second series at the location, while `other` knows only the first: its page and count
+  // over the location still include the new series.
+  const std::vector<Observation> more = {this->Obs("buoy-b", "later", 4000, 7.5, "s9")};
+  this->store_->UpsertObservations(more);
+  const auto both = other->QueryObservations(page);
+  ASSERT_EQ(both.size(), 2U);
+  EXPECT_EQ(both[0].observation.parameter, "later");
+  EXPECT_EQ(both[1].observation.parameter, "late");
+  EXPECT_EQ(other->CountObservations(page), 2);
 }
 
 // A series read through one store while another store gives it a second source: the reader
@@ -568,18 +578,26 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
     return all;
   };
 
-  for (bool filtered : {false, true}) {
+  // Every series; one series; one location's three series; one parameter at two locations
+  // (PostgreSQL reads the last two as merged key ranges); and with a source filter.
+  enum class Filter { kNone, kOneSeries, kLocation, kParameter, kSource };
+  for (const Filter filter : {Filter::kNone, Filter::kOneSeries, Filter::kLocation,
+                              Filter::kParameter, Filter::kSource}) {
+    SCOPED_TRACE(static_cast<int>(filter));
     ObservationQuery query = this->Window(0, 6000);
-    if (filtered) {
+    if (filter == Filter::kOneSeries || filter == Filter::kLocation) query.locations = {"buoy-a"};
+    if (filter == Filter::kOneSeries || filter == Filter::kParameter) query.parameter = "p1";
+    if (filter == Filter::kSource) {
       query.locations = {"buoy-a"};
-      query.parameter = "p1";
+      query.source = "s3";
     }
     auto everything = this->store_->QueryObservations(query);
-    const std::int64_t expected = filtered ? expected_count([](const Observation& o) {
-      return o.location_id == "buoy-a" && o.parameter == "p1";
-    })
-                                           : 1200;
-    ASSERT_GT(expected, 100);
+    const std::int64_t expected = expected_count([&](const Observation& o) {
+      return (query.locations.empty() || o.location_id == query.locations.front()) &&
+             (!query.parameter || o.parameter == *query.parameter) &&
+             (!query.source || o.source == *query.source);
+    });
+    ASSERT_GT(expected, filter == Filter::kSource ? 10 : 100);
     ASSERT_EQ(static_cast<std::int64_t>(everything.size()), expected);
     EXPECT_EQ(this->store_->CountObservations(query), expected);
     auto paged = page_through(query, 37);
