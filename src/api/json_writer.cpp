@@ -2,9 +2,11 @@
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 #include "core/json_escape.hpp"
 #include "core/time.hpp"
@@ -135,8 +137,8 @@ JsonWriter& JsonWriter::Int(std::int64_t value) {
 
 char* JsonWriter::WriteNumber(char* out, double value) {
   if (!std::isfinite(value)) {
-    std::memcpy(out, "null", 4);
-    return out + 4;
+    constexpr std::string_view kNull = "null";
+    return std::copy(kNull.begin(), kNull.end(), out);
   }
   if (const std::size_t size = FormatMilliDecimal(value, out); size > 0) return out + size;
   // Compiled format: no run-time parsing of "{}".
