@@ -60,9 +60,9 @@ PAGE4="/api/observations/?location=bench-03&limit=1000"
 
 # Autovacuum would do this in production within a minute of a bulk load; without it the reads
 # cannot be index-only scans (the visibility map is empty) and the planner has no statistics.
-# A VACUUM that runs while another transaction (autovacuum's own ANALYZE of the fresh load) still
-# holds an older snapshot cannot mark the newest pages all-visible, so repeat until every page
-# of observations is, as it is in the steady state.
+# The test cluster commits asynchronously, and VACUUM cannot mark a page all-visible before the
+# commits of its rows are flushed (the WAL writer does so within 200 ms), so repeat until every
+# page of observations is, as it is in the steady state.
 vacuum_analyze() {
   for _ in 1 2 3 4 5; do
     psql -q "$OCEAN_TEST_PG_URL" -c "VACUUM ANALYZE"
