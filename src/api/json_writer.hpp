@@ -38,21 +38,11 @@ class JsonWriter {
   // One size check for the array instead of one per element.
   template <typename Get>
   JsonWriter& IntArray(std::size_t count, Get&& value) {
-    char* p = BeginBulkArray(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      if (i > 0) *p++ = ',';
-      p = WriteInt(p, value(i));
-    }
-    return EndBulkArray(p);
+    return BulkArray(count, value, [](char* out, std::int64_t v) { return WriteInt(out, v); });
   }
   template <typename Get>
   JsonWriter& NumberArray(std::size_t count, Get&& value) {
-    char* p = BeginBulkArray(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      if (i > 0) *p++ = ',';
-      p = WriteNumber(p, value(i));
-    }
-    return EndBulkArray(p);
+    return BulkArray(count, value, [](char* out, double v) { return WriteNumber(out, v); });
   }
 
   std::string Take() { return std::move(out_); }
@@ -67,6 +57,15 @@ class JsonWriter {
   static char* WriteInt(char* out, std::int64_t value);
   char* BeginBulkArray(std::size_t count);
   JsonWriter& EndBulkArray(char* end);
+  template <typename Get, typename Write>
+  JsonWriter& BulkArray(std::size_t count, Get& value, Write write) {
+    char* p = BeginBulkArray(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i > 0) *p++ = ',';
+      p = write(p, value(i));
+    }
+    return EndBulkArray(p);
+  }
 
   void Open(char bracket);
   void Close(char bracket);

@@ -1020,12 +1020,7 @@ class PgStore final : public Store {
     std::string sql_text;
     AppendNumbered(sql_text, q::kSelectObservations, next);
     PgParams params = FilterParams(query, sql_text, next);
-    if (query.after) {
-      AppendNumbered(sql_text, q::kFilterAfter, next);
-      params.Add(ClampToPg(query.after->timestamp_ms))
-          .Add(query.after->id)
-          .Add(query.after->source);
-    }
+    AppendAfter(query, sql_text, params, next);
     AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
     params.Add(query.limit);
     return Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
@@ -1074,16 +1069,8 @@ class PgStore final : public Store {
       if (i > 0) sql_text += q::kUnionAll;
       AppendNumbered(sql_text, q::kMergedPageBranch, next);
       params.Add(ids[i]).Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
-      if (query.source) {
-        AppendNumbered(sql_text, q::kFilterSource, next);
-        params.Add(*query.source);
-      }
-      if (query.after) {
-        AppendNumbered(sql_text, q::kFilterAfter, next);
-        params.Add(ClampToPg(query.after->timestamp_ms))
-            .Add(query.after->id)
-            .Add(query.after->source);
-      }
+      AppendSource(query.source, sql_text, params, next);
+      AppendAfter(query, sql_text, params, next);
       AppendNumbered(sql_text, q::kMergedPageBranchEnd, next);
       params.Add(query.limit);
     }
@@ -1093,6 +1080,21 @@ class PgStore final : public Store {
     params.Add(static_cast<std::int64_t>(ids.size())).Add(query.limit);
     PgResultPtr result = connection.ExecBinary("query observations", sql_text.c_str(), params);
     return ReadPage(connection, result.get());
+  }
+
+  static void AppendSource(const std::optional<std::string>& source, std::string& sql_text,
+                           PgParams& params, int& next) {
+    if (!source) return;
+    AppendNumbered(sql_text, q::kFilterSource, next);
+    params.Add(*source);
+  }
+
+  // The keyset condition: rows after the cursor's (ts, series_id, source).
+  static void AppendAfter(const core::ObservationQuery& query, std::string& sql_text,
+                          PgParams& params, int& next) {
+    if (!query.after) return;
+    AppendNumbered(sql_text, q::kFilterAfter, next);
+    params.Add(ClampToPg(query.after->timestamp_ms)).Add(query.after->id).Add(query.after->source);
   }
 
   // The location and parameter conditions of the guard on observation_series.
@@ -1195,10 +1197,7 @@ class PgStore final : public Store {
                 for (const std::int64_t id : ids) {
                   AppendNumbered(sql_text, q::kCountMergedTerm, next);
                   params.Add(id).Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
-                  if (query.source) {
-                    AppendNumbered(sql_text, q::kFilterSource, next);
-                    params.Add(*query.source);
-                  }
+                  AppendSource(query.source, sql_text, params, next);
                   sql_text += ')';
                 }
                 AppendNumbered(sql_text, q::kCountMergedGuard, next);

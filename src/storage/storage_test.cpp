@@ -928,11 +928,20 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
       rows.clear();
     }
   }
-  // What autovacuum leaves (see migration 0003): statistics and an all-visible map. The test
-  // cluster commits asynchronously, and vacuum cannot mark a page all-visible before the
-  // commits of its rows are flushed: CHECKPOINT flushes them.
-  backend_.ExecRaw("CHECKPOINT");
-  backend_.ExecRaw("VACUUM ANALYZE");
+  // What autovacuum leaves (see migration 0003): statistics and an all-visible map. Vacuum
+  // cannot mark a page all-visible before the commits of its rows are flushed (the test
+  // cluster commits asynchronously) or while another session's snapshot still predates them,
+  // so repeat it until it has.
+  for (int attempt = 0;; ++attempt) {
+    backend_.ExecRaw("CHECKPOINT");
+    backend_.ExecRaw("VACUUM ANALYZE observations");
+    PgResultPtr visible = backend_.admin().Exec(
+        "SELECT relallvisible >= relpages FROM pg_class WHERE oid = 'observations'::regclass");
+    if (std::string(PQgetvalue(visible.get(), 0, 0)) == "t") break;
+    ASSERT_LT(attempt, 50) << "observations never became all-visible";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  backend_.ExecRaw("ANALYZE");
 
   const std::string latest_all = Explain(sql::pg::kLatestObservations, {std::nullopt});
   EXPECT_THAT(latest_all, ::testing::Not(HasSubstr("Seq Scan on observations"))) << latest_all;
