@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <span>
+#include <string>
 #include <thread>
 
 #include "api/api.hpp"
@@ -26,6 +28,7 @@
 #include "jobs/cleanup.hpp"
 #include "jobs/cron.hpp"
 #include "jobs/fetch.hpp"
+#include "jobs/periodic.hpp"
 #include "jobs/scheduler.hpp"
 #include "sources/http_client.hpp"
 #include "sources/source_config.hpp"
@@ -168,6 +171,9 @@ std::vector<api::SourceDescription> Describe(std::span<const sources::SourceConf
   return out;
 }
 
+// How often a server compares the stored data's version (see RunServe).
+constexpr std::chrono::milliseconds kDataVersionPoll{1000};
+
 // Retention runs daily at a quiet minute (not on the hour, when the fetchers run).
 constexpr const char* kCleanupSchedule = "17 3 * * *";
 
@@ -275,8 +281,28 @@ int RunServe(const config::Config& config) {
     }
     scheduler.Start();
   }
+  // Other processes write to the same database too: a second server without Redis, or
+  // `oceandash fetch` / `cleanup` run on their own. Their writes cannot reach this process's
+  // cache, so it is dropped when the stored data's version changes: a read sees such a write
+  // within about two seconds (with Redis shared by every writer, at once).
+  std::optional<std::string> data_version;
+  jobs::PeriodicJob data_version_watch("data version watch", kDataVersionPoll, kDataVersionPoll,
+                                       [&store, &cache, &data_version] {
+                                         try {
+                                           std::string version = store->DataVersion();
+                                           if (data_version && *data_version != version)
+                                             cache->InvalidateAll();
+                                           data_version = std::move(version);
+                                         } catch (const std::exception& e) {
+                                           // The database being down is reported by /api/health/
+                                           // and every request; once a second here would only
+                                           // repeat it. The next successful poll compares again.
+                                           spdlog::debug("data version watch: {}", e.what());
+                                         }
+                                       });
   PrintStartLine(config, *store, *cache, port, workers);
   server.Run();
+  data_version_watch.Stop();
   scheduler.Stop();
   spdlog::info("stopped");
   return 0;

@@ -930,6 +930,7 @@ class PgStore final : public Store {
                             .Add(location.longitude)
                             .Add(location.description));
       }
+      connection.Exec("bump data version", q::kBumpDataVersion);
       transaction.Commit();
     });
   }
@@ -992,6 +993,7 @@ class PgStore final : public Store {
         PgResultPtr counts =
             connection.Exec("upsert observations", q::kUpsertObservationsFromIngest);
         connection.Exec("update latest", q::kUpdateLatestFromIngest);
+        connection.Exec("bump data version", q::kBumpDataVersion);
         transaction.Commit();
         core::IngestResult done = result;
         done.inserted = ParseInt(counts.get(), 0, 0);
@@ -1267,6 +1269,7 @@ class PgStore final : public Store {
                           .Add(run.rows)
                           .Add(run.ok)
                           .Add(run.error));
+      connection.Exec("bump data version", q::kBumpDataVersion);
       transaction.Commit();
     });
   }
@@ -1309,7 +1312,14 @@ class PgStore final : public Store {
                             .Add(cell.cell_latitude)
                             .Add(cell.cell_longitude));
       }
+      connection.Exec("bump data version", q::kBumpDataVersion);
       transaction.Commit();
+    });
+  }
+
+  std::string DataVersion() override {
+    return Run("data version", Retry::kAlways, [](PgConnection& connection) {
+      return Text(connection.Exec("data version", q::kDataVersion).get(), 0, 0);
     });
   }
 

@@ -108,6 +108,8 @@ inline constexpr char kUpsertSourceCell[] =
 inline constexpr char kListSourceCells[] =
     "SELECT source_id, location_id, parameter, cell_latitude, cell_longitude FROM source_cells"
     " WHERE location_id = ?1 ORDER BY source_id, parameter";
+// Per connection: changes when another connection (of any process) has committed.
+inline constexpr char kDataVersion[] = "PRAGMA data_version";
 
 }  // namespace sqlite
 
@@ -297,7 +299,8 @@ inline constexpr char kDeleteObservationsBefore[] =
     "  WHERE ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1),"
     " cleared AS (UPDATE observation_series SET latest_ts = NULL, latest_value = NULL,"
     "  latest_quality_flag = NULL, latest_source = NULL"
-    "  WHERE latest_ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1)"
+    "  WHERE latest_ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1),"
+    " bumped AS (UPDATE data_version SET version = version + 1 RETURNING 1)"
     " SELECT count(*) FROM deleted";
 
 inline constexpr char kInsertSourceRun[] =
@@ -314,6 +317,11 @@ inline constexpr char kLatestRunPerSourceByOutcome[] =
     " WHERE ok = $1::bool ORDER BY source_id, started DESC, id DESC";
 inline constexpr char kRowsPerSource[] =
     "SELECT source, count(*) FROM observations GROUP BY source";
+// A counter every write transaction increments (see migration 0003).
+inline constexpr char kDataVersion[] = "SELECT version::text FROM data_version";
+// The last statement of every write transaction (see migration 0003), so the new version
+// commits together with what it announces.
+inline constexpr char kBumpDataVersion[] = "UPDATE data_version SET version = version + 1";
 
 inline constexpr char kUpsertSourceCell[] =
     "INSERT INTO source_cells"

@@ -537,6 +537,13 @@ class SqliteStore final : public Store {
     });
   }
 
+  std::string DataVersion() override {
+    // Always the writer: data_version is per connection, so successive reads must share one.
+    std::lock_guard lock(writer_mutex_);
+    Statement version(writer_, q::kDataVersion);
+    return std::to_string(version.Step() ? version.Int(0) : 0);
+  }
+
  private:
   static void AppendFilters(const core::ObservationQuery& query, std::string& sql_text) {
     if (!query.locations.empty()) sql_text += q::kFilterLocations;

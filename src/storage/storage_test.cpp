@@ -552,6 +552,23 @@ TYPED_TEST(StoreTest, SeriesGainingASecondSourceIsReadCorrectly) {
   EXPECT_THAT(rows.sources, ElementsAre("s1", "s2"));
 }
 
+// The data version one store reads changes once another store (another process) has
+// committed a write, and not without one.
+TYPED_TEST(StoreTest, DataVersionChangesAfterAnotherStoresWrite) {
+  auto watcher = OpenStore(this->backend_.url(), 1);
+  const std::string before = watcher->DataVersion();
+  EXPECT_EQ(watcher->DataVersion(), before);
+  const std::vector<Observation> rows = {this->Obs("buoy-a", "temp", 1000, 1.0)};
+  this->store_->UpsertObservations(rows);
+  // Polled, as the server does.
+  std::string after = watcher->DataVersion();
+  for (int i = 0; i < 50 && after == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    after = watcher->DataVersion();
+  }
+  EXPECT_NE(after, before);
+}
+
 TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
   // Many rows share each timestamp, so only the stores' tie-breakers order them.
   std::vector<Observation> rows;

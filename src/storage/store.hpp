@@ -121,6 +121,13 @@ class Store {
   virtual void UpsertSourceCells(std::span<const SourceCell> cells) = 0;
   // The cells recorded for one location, ordered by (source_id, parameter).
   virtual std::vector<SourceCell> ListSourceCells(std::string_view location_id) = 0;
+
+  // A token that changes after any process commits a change to the stored data; compare
+  // successive values (they are not ordered). A server with a cache of its own polls it to
+  // notice writes by other processes. SQLite: PRAGMA data_version of one connection (changes
+  // when any other connection commits). PostgreSQL: a counter each write transaction
+  // increments before it commits.
+  virtual std::string DataVersion() = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" or "postgresql://..." / "postgres://...".

@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <atomic>
+#include <chrono>
 #include <set>
+#include <string>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -60,6 +63,41 @@ TEST(SharedCache, WriteInOneProcessIsSeenByTheOther) {
   EXPECT_EQ(Fetch("GET", b.Url(url)).Json().as_array().size(), 1u);
   EXPECT_EQ(a.Terminate(), 0);
   EXPECT_EQ(b.Terminate(), 0);
+}
+
+// Two servers with in-process caches (no Redis) on one database: a write through one reaches
+// the other's cache through the data version watch, within a few seconds.
+void ExpectWriteSeenByOtherInProcessCache(const std::string& database_url) {
+  Server a(ServerOptions{{"--no-scheduler"}, Env(database_url)});
+  Server b(ServerOptions{{"--no-scheduler"}, Env(database_url)});
+  ASSERT_EQ(Fetch("GET", a.Url("/api/health/")).Json().at("cache_kind").as_string(), "memory");
+  const std::string url = "/api/observations/latest/?location=benguela-luderitz";
+  // Let each server's watch take its first reading, then warm a's cache with the empty answer.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(Fetch("GET", a.Url(url)).body, "[]");
+  EXPECT_EQ(Fetch("GET", a.Url(url)).body, "[]");
+  const auto ingest =
+      Fetch("POST", b.Url("/api/observations/ingest/"),
+            Observations("benguela-luderitz", "sst", 2, HourAligned(NowMs()) - 7'200'000), kAuth);
+  ASSERT_EQ(ingest.status, 200) << ingest.body;
+  std::size_t seen = 0;
+  for (int i = 0; i < 100 && seen == 0; ++i) {  // up to 10 s; about 2 s expected
+    seen = Fetch("GET", a.Url(url)).Json().as_array().size();
+    if (seen == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(seen, 1u);
+  EXPECT_EQ(a.Terminate(), 0);
+  EXPECT_EQ(b.Terminate(), 0);
+}
+
+TEST(SharedCache, InProcessCachesSeeOtherProcessesWritesOnPostgres) {
+  PgDatabase db;
+  ExpectWriteSeenByOtherInProcessCache(db.url());
+}
+
+TEST(SharedCache, InProcessCachesSeeOtherProcessesWritesOnSqlite) {
+  TempDir dir;
+  ExpectWriteSeenByOtherInProcessCache("sqlite:" + dir.path() + "/shared.db");
 }
 
 TEST(SharedCache, RedisDownKeepsServingAndRecovers) {

@@ -79,3 +79,14 @@ CREATE INDEX observations_ts ON observations (ts, series_id, source);
 -- fetches on a full 30-day table, while charts read mostly the newest rows: vacuum after
 -- inserts of 2 % instead (a few fetch cycles).
 ALTER TABLE observations SET (autovacuum_vacuum_insert_scale_factor = 0.02);
+
+-- A counter every write transaction increments as its last statement (ingest, retention, source
+-- runs and cells, locations), so it commits together with the change it announces. A server
+-- with an in-process cache polls it to notice writes by other processes (a second server,
+-- `oceandash fetch` or `cleanup` run on their own). One row; the lock it takes serialises only
+-- the final moment of concurrent write transactions.
+CREATE TABLE data_version (
+  id      boolean PRIMARY KEY DEFAULT true CHECK (id),
+  version bigint NOT NULL
+);
+INSERT INTO data_version (version) VALUES (0);
