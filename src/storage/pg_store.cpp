@@ -1249,9 +1249,12 @@ class PgStore final : public Store {
 
   std::int64_t DeleteObservationsBefore(core::EpochMs cutoff_ms) override {
     return Run("delete observations", Retry::kAlways, [&](PgConnection& connection) {
+      PgTransaction transaction(connection);
       PgResultPtr result = connection.Exec("delete observations", q::kDeleteObservationsBefore,
                                            PgParams().Add(ClampToPg(cutoff_ms)));
       const std::int64_t deleted = ParseInt(result.get(), 0, 0);
+      connection.Exec("bump data version", q::kBumpDataVersion);
+      transaction.Commit();
       return deleted;
     });
   }

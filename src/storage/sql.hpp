@@ -299,8 +299,7 @@ inline constexpr char kDeleteObservationsBefore[] =
     "  WHERE ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1),"
     " cleared AS (UPDATE observation_series SET latest_ts = NULL, latest_value = NULL,"
     "  latest_quality_flag = NULL, latest_source = NULL"
-    "  WHERE latest_ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1),"
-    " bumped AS (UPDATE data_version SET version = version + 1 RETURNING 1)"
+    "  WHERE latest_ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1)"
     " SELECT count(*) FROM deleted";
 
 inline constexpr char kInsertSourceRun[] =
@@ -320,7 +319,8 @@ inline constexpr char kRowsPerSource[] =
 // A counter every write transaction increments (see migration 0003).
 inline constexpr char kDataVersion[] = "SELECT version::text FROM data_version";
 // The last statement of every write transaction (see migration 0003), so the new version
-// commits together with what it announces.
+// commits together with what it announces. Last also keeps the lock order the same in every
+// transaction (data rows, then this row), so two writers cannot deadlock on it.
 inline constexpr char kBumpDataVersion[] = "UPDATE data_version SET version = version + 1";
 
 inline constexpr char kUpsertSourceCell[] =
