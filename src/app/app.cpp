@@ -177,6 +177,41 @@ constexpr std::chrono::milliseconds kDataVersionPoll{1000};
 // Retention runs daily at a quiet minute (not on the hour, when the fetchers run).
 constexpr const char* kCleanupSchedule = "17 3 * * *";
 
+// Polls the stored data's version (see RunServe) and drops the cache when it changes.
+class DataVersionWatch {
+ public:
+  DataVersionWatch(storage::Store& store, cache::Cache& cache)
+      : store_(store),
+        cache_(cache),
+        version_(ReadVersion(store)),
+        job_("data version watch", kDataVersionPoll, kDataVersionPoll, [this] { Poll(); }) {}
+
+ private:
+  // The database being down is reported by /api/health/ and every request: once a second
+  // here would only repeat it, so polls log at debug level.
+  static std::optional<std::string> ReadVersion(
+      storage::Store& store, spdlog::level::level_enum level = spdlog::level::warn) {
+    try {
+      return store.DataVersion();
+    } catch (const std::exception& e) {
+      spdlog::log(level, "data version: {}", e.what());
+      return std::nullopt;
+    }
+  }
+
+  void Poll() {
+    std::optional<std::string> version = ReadVersion(store_, spdlog::level::debug);
+    if (!version) return;  // the next successful poll compares again
+    if (!version_ || *version_ != *version) cache_.InvalidateAll();
+    version_ = std::move(version);
+  }
+
+  storage::Store& store_;
+  cache::Cache& cache_;
+  std::optional<std::string> version_;  // touched only by the job's thread after construction
+  jobs::PeriodicJob job_;               // last: stopped and joined first
+};
+
 }  // namespace
 
 const char* VersionString() { return kVersionLine; }
@@ -250,6 +285,13 @@ int RunServe(const config::Config& config) {
     if (large_body) ReleaseRequestMemory(request);
     return response;
   });
+  // Other processes write to the same database too: a second server without Redis, or
+  // `oceandash fetch` / `cleanup` run on their own. Their writes cannot reach this process's
+  // cache, so it is dropped when the stored data's version changes: a read sees such a write
+  // within about two seconds (with Redis shared by every writer, at once). The baseline is read
+  // before serving; without one (database down at start-up) the first successful poll drops
+  // the cache, as anything may have changed meanwhile.
+  DataVersionWatch data_version_watch(*store, *cache);
   const unsigned short port = server.Start();
   server.StopOnSignals();
 
@@ -281,28 +323,8 @@ int RunServe(const config::Config& config) {
     }
     scheduler.Start();
   }
-  // Other processes write to the same database too: a second server without Redis, or
-  // `oceandash fetch` / `cleanup` run on their own. Their writes cannot reach this process's
-  // cache, so it is dropped when the stored data's version changes: a read sees such a write
-  // within about two seconds (with Redis shared by every writer, at once).
-  std::optional<std::string> data_version;
-  jobs::PeriodicJob data_version_watch("data version watch", kDataVersionPoll, kDataVersionPoll,
-                                       [&store, &cache, &data_version] {
-                                         try {
-                                           std::string version = store->DataVersion();
-                                           if (data_version && *data_version != version)
-                                             cache->InvalidateAll();
-                                           data_version = std::move(version);
-                                         } catch (const std::exception& e) {
-                                           // The database being down is reported by /api/health/
-                                           // and every request; once a second here would only
-                                           // repeat it. The next successful poll compares again.
-                                           spdlog::debug("data version watch: {}", e.what());
-                                         }
-                                       });
   PrintStartLine(config, *store, *cache, port, workers);
   server.Run();
-  data_version_watch.Stop();
   scheduler.Stop();
   spdlog::info("stopped");
   return 0;

@@ -983,15 +983,16 @@ class PgStore final : public Store {
         }
         const std::string copy_data = CopyData(rows, series.ids);
         PgTransaction transaction(connection);
-        if (!series.losing_only_source.empty()) {
-          // In the batch's transaction: no snapshot sees the new source's rows together with
-          // an only_source that excludes them.
-          connection.Exec("clear only_source", q::kClearOnlySource,
-                          PgParams().Add(PgInt8Array(series.losing_only_source)));
-        }
         connection.CopyIn("copy observations", q::kCopyIngestRows, copy_data);
         PgResultPtr counts =
             connection.Exec("upsert observations", q::kUpsertObservationsFromIngest);
+        if (!series.losing_only_source.empty()) {
+          // In the batch's transaction, so no snapshot sees the new source's rows together
+          // with an only_source that excludes them; after the upsert, so every writer locks
+          // observation rows before series rows (no deadlock between writers).
+          connection.Exec("clear only_source", q::kClearOnlySource,
+                          PgParams().Add(PgInt8Array(series.losing_only_source)));
+        }
         connection.Exec("update latest", q::kUpdateLatestFromIngest);
         connection.Exec("bump data version", q::kBumpDataVersion);
         transaction.Commit();
@@ -1208,7 +1209,13 @@ class PgStore final : public Store {
                 params.Add(static_cast<std::int64_t>(ids.size()));
                 PgResultPtr result =
                     connection.ExecBinary("count observations", sql_text.c_str(), params);
-                if (PQntuples(result.get()) == 0) return std::nullopt;
+                if (PQntuples(result.get()) == 0) {
+                  // The guard failed: a series the store has not seen. Read them again, so the
+                  // next page and count are merged again (a page cannot tell, when its guard
+                  // fails, from an empty window; the count can).
+                  series_.Load(connection.Exec("list series", q::kListSeries).get());
+                  return std::nullopt;
+                }
                 return BinaryInt64(result.get(), 0, 0);
               });
       // No count: a series the store did not know yet (see QueryMergedPage).
