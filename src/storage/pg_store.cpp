@@ -1078,7 +1078,7 @@ class PgStore final : public Store {
       params.Add(query.limit);
     }
     AppendNumbered(sql_text, q::kMergedPageGuard, next);
-    AppendSeriesGuard(query, sql_text, params, next);
+    AppendSeriesConditions(query, sql_text, params, next);
     AppendNumbered(sql_text, q::kMergedPageClose, next);
     params.Add(static_cast<std::int64_t>(ids.size())).Add(query.limit);
     PgResultPtr result = connection.ExecBinary("query observations", sql_text.c_str(), params);
@@ -1100,9 +1100,9 @@ class PgStore final : public Store {
     params.Add(ClampToPg(query.after->timestamp_ms)).Add(query.after->id).Add(query.after->source);
   }
 
-  // The location and parameter conditions of the guard on observation_series.
-  static void AppendSeriesGuard(const core::ObservationQuery& query, std::string& sql_text,
-                                PgParams& params, int& next) {
+  // The location and parameter conditions on observation_series (a series filter or guard).
+  static void AppendSeriesConditions(const core::ObservationQuery& query, std::string& sql_text,
+                                     PgParams& params, int& next) {
     if (!query.locations.empty()) {
       AppendNumbered(sql_text, q::kSeriesLocations, next);
       params.Add(PgTextArray(query.locations));
@@ -1204,7 +1204,7 @@ class PgStore final : public Store {
                   sql_text += ')';
                 }
                 AppendNumbered(sql_text, q::kCountMergedGuard, next);
-                AppendSeriesGuard(query, sql_text, params, next);
+                AppendSeriesConditions(query, sql_text, params, next);
                 AppendNumbered(sql_text, q::kCountMergedClose, next);
                 params.Add(static_cast<std::int64_t>(ids.size()));
                 PgResultPtr result =
@@ -1391,14 +1391,7 @@ class PgStore final : public Store {
       params.Add(query.locations.front()).Add(*query.parameter);
     } else if (!query.locations.empty() || query.parameter) {
       AppendNumbered(sql_text, q::kFilterSeriesIn, next);
-      if (!query.locations.empty()) {
-        AppendNumbered(sql_text, q::kSeriesLocations, next);
-        params.Add(PgTextArray(query.locations));
-      }
-      if (query.parameter) {
-        AppendNumbered(sql_text, q::kSeriesParameter, next);
-        params.Add(*query.parameter);
-      }
+      AppendSeriesConditions(query, sql_text, params, next);
       sql_text += ')';
     }
     if (query.source) {
