@@ -32,7 +32,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from erddap_wire import attr, data_table, dim, info_table  # noqa: E402
+from erddap_wire import attr, axis, data_table, dim, info_table  # noqa: E402
 
 DAYS = 30
 # The newest sample (an NDBC row); the ERDDAP daily steps end the same day.
@@ -113,14 +113,10 @@ def main():
         attr("time", "actual_range", "double", "%s, %s" % (epoch(mur_times[0]), epoch(mur_times[-1]))),
         attr("time", "axis", "String", "T"),
         attr("time", "units", "String", "seconds since 1970-01-01T00:00:00Z"),
-        dim("latitude", "float", "nValues=17999, evenlySpaced=true, averageSpacing=0.01"),
-        attr("latitude", "_CoordinateAxisType", "String", "Lat"),
-        attr("latitude", "actual_range", "float", "-89.99, 89.99"),
-        attr("latitude", "units", "String", "degrees_north"),
-        dim("longitude", "float", "nValues=36000, evenlySpaced=true, averageSpacing=0.01"),
-        attr("longitude", "_CoordinateAxisType", "String", "Lon"),
-        attr("longitude", "actual_range", "float", "-179.99, 180.0"),
-        attr("longitude", "units", "String", "degrees_east"),
+        *axis("latitude", "float", "nValues=17999, evenlySpaced=true, averageSpacing=0.01", "Lat",
+              "-89.99, 89.99", "degrees_north"),
+        *axis("longitude", "float", "nValues=36000, evenlySpaced=true, averageSpacing=0.01", "Lon",
+              "-179.99, 180.0", "degrees_east"),
         ["variable", "analysed_sst", "", "double", "time, latitude, longitude"],
         attr("analysed_sst", "_FillValue", "double", "-7.768000000000001"),
         attr("analysed_sst", "long_name", "String", "Analysed Sea Surface Temperature"),
@@ -134,22 +130,14 @@ def main():
         attr("NC_GLOBAL", "summary", "String", NOTE),
         attr("NC_GLOBAL", "time_coverage_end", "String", iso(chl_times[-1])),
         attr("NC_GLOBAL", "title", "String", "DEMO (synthesised): VIIRS chlorophyll layout, Daily"),
-        dim("time", "double", "nValues=%d, evenlySpaced=true, averageSpacing=1 day" % DAYS),
-        attr("time", "_CoordinateAxisType", "String", "Time"),
-        attr("time", "actual_range", "double", "%s, %s" % (epoch(chl_times[0]), epoch(chl_times[-1]))),
-        attr("time", "units", "String", "seconds since 1970-01-01T00:00:00Z"),
-        dim("altitude", "double", "nValues=1, onlyValue=0.0"),
-        attr("altitude", "_CoordinateAxisType", "String", "Height"),
-        attr("altitude", "actual_range", "double", "0.0, 0.0"),
-        attr("altitude", "units", "String", "m"),
-        dim("latitude", "double", "nValues=4788, evenlySpaced=true, averageSpacing=-0.0375"),
-        attr("latitude", "_CoordinateAxisType", "String", "Lat"),
-        attr("latitude", "actual_range", "double", "-89.75625, 89.75625"),
-        attr("latitude", "units", "String", "degrees_north"),
-        dim("longitude", "double", "nValues=9600, evenlySpaced=true, averageSpacing=0.0375"),
-        attr("longitude", "_CoordinateAxisType", "String", "Lon"),
-        attr("longitude", "actual_range", "double", "-179.98125, 179.98125"),
-        attr("longitude", "units", "String", "degrees_east"),
+        *axis("time", "double", "nValues=%d, evenlySpaced=true, averageSpacing=1 day" % DAYS, "Time",
+              "%s, %s" % (epoch(chl_times[0]), epoch(chl_times[-1])), "seconds since 1970-01-01T00:00:00Z"),
+        *axis("altitude", "double", "nValues=1, onlyValue=0.0", "Height",
+              "0.0, 0.0", "m"),
+        *axis("latitude", "double", "nValues=4788, evenlySpaced=true, averageSpacing=-0.0375", "Lat",
+              "-89.75625, 89.75625", "degrees_north"),
+        *axis("longitude", "double", "nValues=9600, evenlySpaced=true, averageSpacing=0.0375", "Lon",
+              "-179.98125, 179.98125", "degrees_east"),
         ["variable", "chlor_a", "", "float", "time, altitude, latitude, longitude"],
         attr("chlor_a", "_FillValue", "float", "-999.0"),
         attr("chlor_a", "units", "String", "mg m^-3"),

@@ -35,3 +35,10 @@ def dim(name, dtype, summary):
 
 def attr(var, name, dtype, value):
     return ["attribute", var, name, dtype, value]
+
+
+def axis(name, dtype, summary, axis_type, actual_range, units):
+    """The rows of one axis as ERDDAP lists them: the dimension, then its _CoordinateAxisType,
+    actual_range and units attributes."""
+    return [dim(name, dtype, summary), attr(name, "_CoordinateAxisType", "String", axis_type),
+            attr(name, "actual_range", dtype, actual_range), attr(name, "units", "String", units)]
