@@ -306,6 +306,13 @@ class PgTransaction {
     connection_.Exec("commit", q::kCommit, {}, /*commit=*/true);
   }
 
+  // For transactions that change stored data: bumps the data version (see migration 0003) as
+  // the last statement, so the new version commits together with the change it announces.
+  void CommitWrite() {
+    connection_.Exec("bump data version", q::kBumpDataVersion);
+    Commit();
+  }
+
  private:
   PgConnection& connection_;
   bool done_ = false;
@@ -930,8 +937,7 @@ class PgStore final : public Store {
                             .Add(location.longitude)
                             .Add(location.description));
       }
-      connection.Exec("bump data version", q::kBumpDataVersion);
-      transaction.Commit();
+      transaction.CommitWrite();
     });
   }
 
@@ -994,8 +1000,7 @@ class PgStore final : public Store {
                           PgParams().Add(PgInt8Array(series.losing_only_source)));
         }
         connection.Exec("update latest", q::kUpdateLatestFromIngest);
-        connection.Exec("bump data version", q::kBumpDataVersion);
-        transaction.Commit();
+        transaction.CommitWrite();
         core::IngestResult done = result;
         done.inserted = ParseInt(counts.get(), 0, 0);
         done.updated = ParseInt(counts.get(), 0, 1);
@@ -1260,8 +1265,7 @@ class PgStore final : public Store {
       PgResultPtr result = connection.Exec("delete observations", q::kDeleteObservationsBefore,
                                            PgParams().Add(ClampToPg(cutoff_ms)));
       const std::int64_t deleted = ParseInt(result.get(), 0, 0);
-      connection.Exec("bump data version", q::kBumpDataVersion);
-      transaction.Commit();
+      transaction.CommitWrite();
       return deleted;
     });
   }
@@ -1279,8 +1283,7 @@ class PgStore final : public Store {
                           .Add(run.rows)
                           .Add(run.ok)
                           .Add(run.error));
-      connection.Exec("bump data version", q::kBumpDataVersion);
-      transaction.Commit();
+      transaction.CommitWrite();
     });
   }
 
@@ -1322,8 +1325,7 @@ class PgStore final : public Store {
                             .Add(cell.cell_latitude)
                             .Add(cell.cell_longitude));
       }
-      connection.Exec("bump data version", q::kBumpDataVersion);
-      transaction.Commit();
+      transaction.CommitWrite();
     });
   }
 
