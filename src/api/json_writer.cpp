@@ -119,12 +119,8 @@ JsonWriter& JsonWriter::String(std::string_view value) {
 
 JsonWriter& JsonWriter::Number(double value) {
   Separate();
-  if (!std::isfinite(value)) {
-    out_ += "null";
-  } else {
-    char digits[kMaxNumberChars];
-    out_.append(digits, static_cast<std::size_t>(WriteNumber(digits, value) - digits));
-  }
+  char digits[kMaxNumberChars];
+  out_.append(digits, static_cast<std::size_t>(WriteNumber(digits, value) - digits));
   return *this;
 }
 

@@ -27,21 +27,4 @@ std::optional<QualityFlag> ParseQualityFlag(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<QualityFlag> QualityFlagFromInt(int value) {
-  switch (value) {
-    case 1:
-      return QualityFlag::kGood;
-    case 2:
-      return QualityFlag::kNotEvaluated;
-    case 3:
-      return QualityFlag::kSuspect;
-    case 4:
-      return QualityFlag::kBad;
-    case 9:
-      return QualityFlag::kMissing;
-    default:
-      return std::nullopt;
-  }
-}
-
 }  // namespace ocean::core

@@ -21,7 +21,23 @@ enum class QualityFlag : int {
 
 std::string_view ToString(QualityFlag flag);
 std::optional<QualityFlag> ParseQualityFlag(std::string_view text);
-std::optional<QualityFlag> QualityFlagFromInt(int value);
+// Inline: stores convert every row they read.
+constexpr std::optional<QualityFlag> QualityFlagFromInt(int value) {
+  switch (value) {
+    case 1:
+      return QualityFlag::kGood;
+    case 2:
+      return QualityFlag::kNotEvaluated;
+    case 3:
+      return QualityFlag::kSuspect;
+    case 4:
+      return QualityFlag::kBad;
+    case 9:
+      return QualityFlag::kMissing;
+    default:
+      return std::nullopt;
+  }
+}
 
 // Milliseconds since the Unix epoch, UTC. The API accepts RFC 3339 with any offset and
 // always answers in UTC; milliseconds are the finest resolution any source delivers.

@@ -548,20 +548,7 @@ core::EpochMs PgMicrosToMs(std::int64_t us) {
 
 core::QualityFlag ToQualityFlag(int value) {
   // Only validated flags are written; a foreign value reads as "not evaluated".
-  switch (value) {
-    case 1:
-      return core::QualityFlag::kGood;
-    case 2:
-      return core::QualityFlag::kNotEvaluated;
-    case 3:
-      return core::QualityFlag::kSuspect;
-    case 4:
-      return core::QualityFlag::kBad;
-    case 9:
-      return core::QualityFlag::kMissing;
-    default:
-      return core::QualityFlag::kNotEvaluated;
-  }
+  return core::QualityFlagFromInt(value).value_or(core::QualityFlag::kNotEvaluated);
 }
 
 core::QualityFlag BinaryQualityFlag(const PGresult* result, int row, int column) {
