@@ -465,22 +465,8 @@ std::int64_t BinaryInt64(const PGresult* result, int row, int column) {
   return static_cast<std::int64_t>(BigEndian(BinaryField(result, row, column, 8), 8));
 }
 
-int BinaryInt16(const PGresult* result, int row, int column) {
-  return static_cast<std::int16_t>(BigEndian(BinaryField(result, row, column, 2), 2));
-}
-
-double BinaryDouble(const PGresult* result, int row, int column) {
-  return std::bit_cast<double>(BigEndian(BinaryField(result, row, column, 8), 8));
-}
-
 // timestamptz is microseconds since 2000-01-01 00:00 UTC.
 constexpr std::int64_t kPgEpochMs = 946684800000;
-
-core::EpochMs PgMicrosToMs(std::int64_t us);
-
-core::EpochMs BinaryTimestampMs(const PGresult* result, int row, int column) {
-  return PgMicrosToMs(BinaryInt64(result, row, column));
-}
 
 // Fixed-width binary columns of a whole result, checked once: then each value is one
 // PQgetvalue and a byte swap, which matters for series of thousands of rows.
@@ -551,26 +537,9 @@ core::QualityFlag ToQualityFlag(int value) {
   return core::QualityFlagFromInt(value).value_or(core::QualityFlag::kNotEvaluated);
 }
 
-core::QualityFlag BinaryQualityFlag(const PGresult* result, int row, int column) {
-  return ToQualityFlag(BinaryInt16(result, row, column));
-}
-
 std::string_view TextView(const PGresult* result, int row, int column) {
   return {PQgetvalue(result, row, column),
           static_cast<std::size_t>(PQgetlength(result, row, column))};
-}
-
-// Columns location_id, parameter, ts, value, quality_flag, source from `first_column` on, in
-// binary format.
-core::Observation ReadObservation(const PGresult* result, int row, int first_column) {
-  core::Observation observation;
-  observation.location_id = Text(result, row, first_column);
-  observation.parameter = Text(result, row, first_column + 1);
-  observation.timestamp_ms = BinaryTimestampMs(result, row, first_column + 2);
-  observation.value = BinaryDouble(result, row, first_column + 3);
-  observation.quality_flag = BinaryQualityFlag(result, row, first_column + 4);
-  observation.source = Text(result, row, first_column + 5);
-  return observation;
 }
 
 std::vector<core::Location> ReadLocations(const PGresult* result) {
@@ -1237,10 +1206,17 @@ class PgStore final : public Store {
     return Run("latest observations", Retry::kAlways, [&](PgConnection& connection) {
       PgResultPtr result =
           connection.ExecBinary("latest observations", q::kLatestObservations, params);
-      std::vector<core::Observation> rows;
-      rows.reserve(static_cast<std::size_t>(PQntuples(result.get())));
+      // location_id, parameter, ts, value, quality_flag, source
+      const BinaryColumns columns(result.get(), {0, 0, 8, 8, 2, 0});
+      std::vector<core::Observation> rows(static_cast<std::size_t>(PQntuples(result.get())));
       for (int row = 0; row < PQntuples(result.get()); ++row) {
-        rows.push_back(ReadObservation(result.get(), row, 0));
+        core::Observation& observation = rows[static_cast<std::size_t>(row)];
+        observation.location_id = TextView(result.get(), row, 0);
+        observation.parameter = TextView(result.get(), row, 1);
+        observation.timestamp_ms = PgMicrosToMs(columns.Int64(row, 2));
+        observation.value = columns.Double(row, 3);
+        observation.quality_flag = ToQualityFlag(columns.Int16(row, 4));
+        observation.source = TextView(result.get(), row, 5);
       }
       return rows;
     });
