@@ -57,6 +57,9 @@ LATEST="/api/observations/latest/"
 PAGE="/api/observations/?location=bench-03&parameter=sst&limit=1000"
 # A page that really holds 1,000 rows: one location's four parameters (2,880 in the window).
 PAGE4="/api/observations/?location=bench-03&limit=1000"
+# The default page (every series) and one parameter at every location (20 series).
+PAGE_ALL="/api/observations/?limit=1000"
+PAGE_PARAM="/api/observations/?parameter=sst&limit=1000"
 
 # Autovacuum would do this in production within a minute of a bulk load; without it the reads
 # cannot be index-only scans (the visibility map is empty) and the planner has no statistics.
@@ -89,6 +92,8 @@ run_wrk "series (uncached, PostgreSQL)" "$SERIES"
 run_wrk "latest (uncached, PostgreSQL)" "$LATEST"
 run_wrk "page of 1000 (uncached, PostgreSQL)" "$PAGE"
 run_wrk "page, 4 series (uncached, PostgreSQL)" "$PAGE4"
+run_wrk "page, every series (uncached, PostgreSQL)" "$PAGE_ALL"
+run_wrk "page, 20 series (uncached, PostgreSQL)" "$PAGE_PARAM"
 echo "resident memory: $(rss_mb) MB"
 stop_server
 
@@ -108,5 +113,6 @@ run_wrk "series (uncached, SQLite)" "$SERIES"
 run_wrk "latest (uncached, SQLite)" "$LATEST"
 run_wrk "page of 1000 (uncached, SQLite)" "$PAGE"
 run_wrk "page, 4 series (uncached, SQLite)" "$PAGE4"
+run_wrk "page, every series (uncached, SQLite)" "$PAGE_ALL"
 echo "resident memory after the whole run: $(rss_mb) MB"
 stop_server

@@ -51,6 +51,29 @@ constexpr core::EpochMs kMaxPgMs = 9223372036854000;  // 294247-01-10
 
 core::EpochMs ClampToPg(core::EpochMs ms) { return std::clamp(ms, kMinPgMs, kMaxPgMs); }
 
+// A count window [start, end] (clamped) split at UTC midnights, so its whole days are read from
+// observation_counts: rows in [start, head_end) and [tail_start, end] are counted one by one,
+// the days [first_day, end_day) (days since 1970-01-01) summed. Day d holds the rows in
+// [d * 86,400,000 ms, (d + 1) * 86,400,000 ms), whatever their precision, so a day is whole
+// only when its last instant is before `end` too.
+struct DaySplit {
+  core::EpochMs head_end;
+  core::EpochMs tail_start;
+  std::int64_t first_day;
+  std::int64_t end_day;
+};
+
+std::optional<DaySplit> SplitAtDays(core::EpochMs start, core::EpochMs end) {
+  constexpr core::EpochMs kDayMs = 86'400'000;
+  const auto floor_div = [](std::int64_t a, std::int64_t b) {
+    return a / b - static_cast<std::int64_t>(a % b != 0 && (a < 0) != (b < 0));
+  };
+  const std::int64_t first_day = -floor_div(-start, kDayMs);
+  const std::int64_t end_day = floor_div(end, kDayMs);
+  if (first_day >= end_day) return std::nullopt;
+  return DaySplit{first_day * kDayMs, end_day * kDayMs, first_day, end_day};
+}
+
 struct PgConnDeleter {
   void operator()(PGconn* conn) const { PQfinish(conn); }
 };
@@ -1147,6 +1170,9 @@ class PgStore final : public Store {
   }
 
   std::int64_t CountObservations(const core::ObservationQuery& query) override {
+    const core::EpochMs start = ClampToPg(query.start_ms);
+    const core::EpochMs end = ClampToPg(query.end_ms);
+    const std::optional<DaySplit> split = SplitAtDays(start, end);
     if (IsFewSeries(query)) {
       const std::optional<std::int64_t> count =
           Run("count observations", Retry::kAlways,
@@ -1157,12 +1183,21 @@ class PgStore final : public Store {
                 int next = 1;
                 std::string sql_text;
                 PgParams params;
-                sql_text += q::kCountMergedOpen;
-                for (const std::int64_t id : ids) {
-                  AppendNumbered(sql_text, q::kCountMergedTerm, next);
-                  params.Add(id).Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
-                  AppendSource(query.source, sql_text, params, next);
-                  sql_text += ')';
+                if (split) {
+                  AppendSplitCount(*split, start, end, sql_text, params, next,
+                                   [&](std::string& text, PgParams& values, int& number) {
+                                     AppendNumbered(text, q::kFilterSeriesIds, number);
+                                     values.Add(PgInt8Array(ids));
+                                     AppendSource(query.source, text, values, number);
+                                   });
+                } else {
+                  sql_text += q::kCountMergedOpen;
+                  for (const std::int64_t id : ids) {
+                    AppendNumbered(sql_text, q::kCountMergedTerm, next);
+                    params.Add(id).Add(start).Add(end);
+                    AppendSource(query.source, sql_text, params, next);
+                    sql_text += ')';
+                  }
                 }
                 AppendNumbered(sql_text, q::kCountMergedGuard, next);
                 AppendSeriesConditions(query, sql_text, params, next);
@@ -1184,8 +1219,16 @@ class PgStore final : public Store {
     }
     int next = 1;
     std::string sql_text;
-    AppendNumbered(sql_text, q::kCountObservations, next);
-    PgParams params = FilterParams(query, sql_text, next);
+    PgParams params;
+    if (split) {
+      AppendSplitCount(*split, start, end, sql_text, params, next,
+                       [&](std::string& text, PgParams& values, int& number) {
+                         AppendFilters(query, text, values, number);
+                       });
+    } else {
+      AppendNumbered(sql_text, q::kCountObservations, next);
+      params = FilterParams(query, sql_text, next);
+    }
     return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
       PgResultPtr result =
           HasStablePlan(query)
@@ -1193,6 +1236,24 @@ class PgStore final : public Store {
               : connection.ExecBinaryPlannedPerCall("count observations", sql_text.c_str(), params);
       return BinaryInt64(result.get(), 0, 0);
     });
+  }
+
+  // The count of a window holding whole days (see sql::pg::kCountHead): its two edges from
+  // observations and its days from observation_counts, each under the same filters.
+  template <typename Filters>
+  static void AppendSplitCount(const DaySplit& split, core::EpochMs start, core::EpochMs end,
+                               std::string& sql_text, PgParams& params, int& next,
+                               const Filters& append_filters) {
+    AppendNumbered(sql_text, q::kCountHead, next);
+    params.Add(start).Add(split.head_end);
+    append_filters(sql_text, params, next);
+    AppendNumbered(sql_text, q::kCountDays, next);
+    params.Add(split.first_day).Add(split.end_day);
+    append_filters(sql_text, params, next);
+    AppendNumbered(sql_text, q::kCountTail, next);
+    params.Add(split.tail_start).Add(end);
+    append_filters(sql_text, params, next);
+    sql_text += ')';
   }
 
   std::vector<core::Observation> LatestObservations(
@@ -1225,9 +1286,12 @@ class PgStore final : public Store {
   std::int64_t DeleteObservationsBefore(core::EpochMs cutoff_ms) override {
     return Run("delete observations", Retry::kAlways, [&](PgConnection& connection) {
       PgTransaction transaction(connection);
+      connection.Exec("lock counts", q::kLockCounts);
       PgResultPtr result = connection.Exec("delete observations", q::kDeleteObservationsBefore,
                                            PgParams().Add(ClampToPg(cutoff_ms)));
       const std::int64_t deleted = ParseInt(result.get(), 0, 0);
+      connection.Exec("clear counts", q::kClearCounts);
+      connection.Exec("recount", q::kRecount);
       transaction.CommitWrite();
       return deleted;
     });
@@ -1326,7 +1390,7 @@ class PgStore final : public Store {
 
   // A merged page reads one key range per series; beyond this many the general query (planned
   // for its values) is as good.
-  static constexpr std::size_t kMaxMergedSeries = 16;
+  static constexpr std::size_t kMaxMergedSeries = 64;
 
   // Filtered by location and/or parameter, but not to exactly one series.
   static bool IsFewSeries(const core::ObservationQuery& query) {
@@ -1351,6 +1415,13 @@ class PgStore final : public Store {
                                int& next) {
     PgParams params;
     params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
+    AppendFilters(query, sql_text, params, next);
+    return params;
+  }
+
+  // The location, parameter and source conditions of a query, in a fixed order.
+  static void AppendFilters(const core::ObservationQuery& query, std::string& sql_text,
+                            PgParams& params, int& next) {
     if (query.locations.size() == 1 && query.parameter) {
       AppendNumbered(sql_text, q::kFilterOneSeries, next);
       params.Add(query.locations.front()).Add(*query.parameter);
@@ -1363,7 +1434,6 @@ class PgStore final : public Store {
       AppendNumbered(sql_text, q::kFilterSource, next);
       params.Add(*query.source);
     }
-    return params;
   }
 
   // Runs `operation` on a pooled connection. A broken connection is replaced and the

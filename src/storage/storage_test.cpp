@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -650,6 +651,110 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
             }));
 }
 
+// PostgreSQL counts whole UTC days from per-day totals kept by every write and counts only the
+// partial days at the edges row by row (migration 0004): every window, including ones that
+// start or end exactly at, just before or just after midnight, and before 1970, must count
+// exactly the rows a page reads, after updates and after retention too.
+TYPED_TEST(StoreTest, CountsAgreeWithRowsForEveryWindow) {
+  constexpr core::EpochMs kDay = 86'400'000;
+  const std::vector<core::EpochMs> offsets = {0, 1, 3'600'000, kDay / 2, kDay - 1};
+  std::map<std::tuple<std::string, std::string, core::EpochMs, std::string>, double> expected;
+  std::vector<Observation> first;
+  std::vector<Observation> second;
+  for (core::EpochMs day = -2; day < 5; ++day) {
+    for (std::size_t i = 0; i < offsets.size(); ++i) {
+      const core::EpochMs ts = day * kDay + offsets[i];
+      for (const char* location : {"buoy-a", "buoy-b"}) {
+        for (const char* parameter : {"p0", "p1"}) {
+          // buoy-a/p0 has a second source on some rows.
+          for (const char* source : {"s1", "s2"}) {
+            if (std::string_view(source) == "s2" &&
+                (std::string_view(location) != "buoy-a" || std::string_view(parameter) != "p0" ||
+                 i % 2 == 0)) {
+              continue;
+            }
+            const double value = static_cast<double>(day * 10 + static_cast<core::EpochMs>(i));
+            Observation row = this->Obs(location, parameter, ts, value, source);
+            // Half the rows arrive in the first batch; the second repeats some of those
+            // (updates, which must not be counted twice) and adds the rest.
+            if ((day + static_cast<core::EpochMs>(i)) % 2 == 0) first.push_back(row);
+            if ((day + static_cast<core::EpochMs>(i)) % 2 != 0 || i == 0) {
+              row.value += 0.5;
+              second.push_back(row);
+            }
+            expected[{location, parameter, ts, source}] = row.value;
+          }
+        }
+      }
+    }
+  }
+  ASSERT_EQ(this->store_->UpsertObservations(first).updated, 0);
+  const core::IngestResult again = this->store_->UpsertObservations(second);
+  ASSERT_GT(again.updated, 0);
+  ASSERT_EQ(static_cast<std::size_t>(again.inserted) + first.size(), expected.size());
+
+  std::vector<core::EpochMs> bounds;
+  for (core::EpochMs day = -3; day <= 6; ++day) {
+    for (const core::EpochMs offset : {-1L, 0L, 1L, kDay / 3})
+      bounds.push_back(day * kDay + offset);
+  }
+  auto check_all = [&](const std::string& when) {
+    SCOPED_TRACE(when);
+    int checked = 0;
+    for (int filter = 0; filter < 4; ++filter) {
+      for (std::size_t a = 0; a < bounds.size(); a += filter == 0 ? 1 : 3) {
+        for (std::size_t b = a; b < bounds.size(); b += filter == 0 ? 1 : 2) {
+          ObservationQuery query = this->Window(bounds[a], bounds[b]);
+          if (filter == 1) query.locations = {"buoy-a"};  // a location's parameters
+          if (filter == 2) {                              // one series
+            query.locations = {"buoy-a"};
+            query.parameter = "p0";
+          }
+          if (filter == 3) query.source = "s2";
+          std::int64_t want = 0;
+          for (const auto& [key, value] : expected) {
+            const auto& [location, parameter, ts, source] = key;
+            want += static_cast<std::int64_t>(
+                ts >= query.start_ms && ts <= query.end_ms &&
+                (query.locations.empty() || location == query.locations.front()) &&
+                (!query.parameter || parameter == *query.parameter) &&
+                (!query.source || source == *query.source));
+          }
+          ASSERT_EQ(this->store_->CountObservations(query), want)
+              << "filter " << filter << " window " << query.start_ms << ".." << query.end_ms;
+          ++checked;
+        }
+      }
+    }
+    EXPECT_GT(checked, 900);
+    EXPECT_EQ(this->CountAll(), static_cast<std::int64_t>(expected.size()));
+  };
+  check_all("after ingest");
+
+  // Retention mid-day: the rest of that day and every later day still count exactly.
+  const core::EpochMs cutoff = 1 * kDay + kDay / 2;
+  const auto deleted = this->store_->DeleteObservationsBefore(cutoff);
+  std::int64_t gone = 0;
+  for (auto it = expected.begin(); it != expected.end();) {
+    if (std::get<2>(it->first) < cutoff) {
+      it = expected.erase(it);
+      ++gone;
+    } else {
+      ++it;
+    }
+  }
+  EXPECT_EQ(deleted, gone);
+  check_all("after retention");
+
+  // New rows on a day retention recounted add to it.
+  std::vector<Observation> more = {this->Obs("buoy-b", "p1", 1 * kDay + kDay / 2 + 7, 1.0, "s2"),
+                                   this->Obs("buoy-a", "p0", 3 * kDay + 5, 2.0, "s2")};
+  ASSERT_EQ(this->store_->UpsertObservations(more).inserted, 2);
+  expected[{"buoy-b", "p1", 1 * kDay + kDay / 2 + 7, "s2"}] = 1.0;
+  expected[{"buoy-a", "p0", 3 * kDay + 5, "s2"}] = 2.0;
+  check_all("after more rows");
+}
+
 TYPED_TEST(StoreTest, LatestPerLocationAndParameterAcrossSources) {
   std::vector<Observation> rows = {
       this->Obs("buoy-a", "temp", 100, 1.0, "s1"), this->Obs("buoy-a", "temp", 200, 2.0, "s2"),
@@ -1047,6 +1152,41 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   EXPECT_THAT(count, ::testing::Not(HasSubstr("Seq Scan on observations"))) << count;
   const std::string retention = Explain(sql::pg::kDeleteObservationsBefore, {"1700000060000"});
   EXPECT_THAT(retention, ::testing::Not(HasSubstr("Seq Scan on observations"))) << retention;
+}
+
+class PostgresCountsTest : public StoreTest<PgBackend> {};
+
+// Counts of whole days come from observation_counts; rows written around the store (by hand,
+// with microseconds) are still counted where they belong once retention has recounted.
+TEST_F(PostgresCountsTest, RetentionRecountsRowsEditedByHand) {
+  constexpr core::EpochMs kDay = 86'400'000;
+  std::vector<Observation> rows;
+  for (core::EpochMs day = 10; day < 14; ++day) {
+    rows.push_back(Obs("buoy-a", "temp", day * kDay + 1000, 1.0));
+    rows.push_back(Obs("buoy-b", "temp", day * kDay + 2000, 2.0));
+  }
+  store_->UpsertObservations(rows);
+  const ObservationQuery whole = Window(10 * kDay, 14 * kDay);
+  EXPECT_EQ(store_->CountObservations(whole), 8);
+
+  // Half a millisecond before midnight at the end of day 11: in day 11, inside any window
+  // that ends at or after it.
+  backend_.ExecRaw(
+      "INSERT INTO observations (series_id, ts, source, value, quality_flag) SELECT id,"
+      " 'epoch'::timestamptz + interval '12 days' - interval '500 microseconds', 'src', 5, 1"
+      " FROM observation_series WHERE location_id = 'buoy-a' AND parameter = 'temp'");
+  backend_.ExecRaw("DELETE FROM observations WHERE ts < 'epoch'::timestamptz + interval '11 days'");
+  // Until a recount, whole days count what the store wrote.
+  EXPECT_EQ(store_->CountObservations(whole), 8);
+  EXPECT_EQ(store_->DeleteObservationsBefore(0), 0);
+  EXPECT_EQ(store_->CountObservations(whole), 7);
+  ObservationQuery to_midnight = Window(11 * kDay, 12 * kDay - 1);
+  EXPECT_EQ(store_->CountObservations(to_midnight), 2);  // the ms before midnight ends earlier
+  to_midnight.end_ms = 12 * kDay;
+  EXPECT_EQ(store_->CountObservations(to_midnight), 3);
+  to_midnight.locations = {"buoy-a", "buoy-b"};  // the merged count
+  EXPECT_EQ(store_->CountObservations(to_midnight), 3);
+  EXPECT_EQ(store_->CountObservations(Window(11 * kDay, 13 * kDay)), 5);
 }
 
 class PostgresUpgradeTest : public ::testing::Test {
