@@ -58,6 +58,12 @@ inline constexpr char kSelectSeries[] =
     " WHERE location_id = ? AND parameter = ? AND ts >= ? AND ts <= ?";
 inline constexpr char kOrderSeriesLimit[] = " ORDER BY ts, source LIMIT ?";
 inline constexpr char kFilterParameter[] = " AND parameter = ?";
+// A count for one parameter at every location, as its series: each one a range of the covering
+// observations_key, where "parameter = ?" reads every row of the window from the table
+// (measured on the benchmark load, 20 of 80 series: 27 ms -> 1-2 ms).
+inline constexpr char kFilterParameterSeries[] =
+    " AND (location_id, parameter) IN"
+    " (SELECT location_id, parameter FROM observation_series WHERE parameter = ?)";
 inline constexpr char kFilterSource[] = " AND source = ?";
 inline constexpr char kFilterAfter[] = " AND (ts, id) > (?, ?)";
 inline constexpr char kOrderByTsIdLimit[] = " ORDER BY ts, id LIMIT ?";

@@ -441,7 +441,7 @@ class SqliteStore final : public Store {
 
   std::int64_t CountObservations(const core::ObservationQuery& query) override {
     std::string sql_text = q::kCountObservations;
-    AppendFilters(query, sql_text);
+    AppendFilters(query, sql_text, /*for_count=*/true);
     const std::string locations_json = JsonStringArray(query.locations);
     return WithReader([&](SqliteConnection& connection) {
       Statement count(connection, sql_text);
@@ -545,9 +545,16 @@ class SqliteStore final : public Store {
   }
 
  private:
-  static void AppendFilters(const core::ObservationQuery& query, std::string& sql_text) {
+  // A count reads no row, so for a parameter alone it can read the key index series by series
+  // (see kFilterParameterSeries); a page wants the rows in time order, which observations_ts_id
+  // gives.
+  static void AppendFilters(const core::ObservationQuery& query, std::string& sql_text,
+                            bool for_count = false) {
     if (!query.locations.empty()) sql_text += q::kFilterLocations;
-    if (query.parameter) sql_text += q::kFilterParameter;
+    if (query.parameter) {
+      sql_text +=
+          for_count && query.locations.empty() ? q::kFilterParameterSeries : q::kFilterParameter;
+    }
     if (query.source) sql_text += q::kFilterSource;
   }
 

@@ -701,7 +701,7 @@ TYPED_TEST(StoreTest, CountsAgreeWithRowsForEveryWindow) {
   auto check_all = [&](const std::string& when) {
     SCOPED_TRACE(when);
     int checked = 0;
-    for (int filter = 0; filter < 4; ++filter) {
+    for (int filter = 0; filter < 5; ++filter) {
       for (std::size_t a = 0; a < bounds.size(); a += filter == 0 ? 1 : 3) {
         for (std::size_t b = a; b < bounds.size(); b += filter == 0 ? 1 : 2) {
           ObservationQuery query = this->Window(bounds[a], bounds[b]);
@@ -711,6 +711,7 @@ TYPED_TEST(StoreTest, CountsAgreeWithRowsForEveryWindow) {
             query.parameter = "p0";
           }
           if (filter == 3) query.source = "s2";
+          if (filter == 4) query.parameter = "p1";  // a parameter at every location
           std::int64_t want = 0;
           for (const auto& [key, value] : expected) {
             const auto& [location, parameter, ts, source] = key;
