@@ -762,6 +762,11 @@ class SeriesIds {
     return ids;
   }
 
+  std::size_t Size() const {
+    std::shared_lock lock(mutex_);
+    return names_.size();
+  }
+
   std::optional<Series> Find(std::string_view location, std::string_view parameter) const {
     const std::string key = Key(location, parameter);
     std::shared_lock lock(mutex_);
@@ -1051,6 +1056,24 @@ class PgStore final : public Store {
     int next = 1;
     std::string sql_text;
     PgParams params;
+    if (ids.size() * kDenseFraction >= series_.Size()) {
+      // Rows of these series are dense in time order: read observations_ts in page order and
+      // skip the others' rows (see sql::pg::kFilterDenseIds).
+      AppendNumbered(sql_text, q::kSelectObservations, next);
+      params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
+      AppendNumbered(sql_text, q::kFilterDenseIds, next);
+      params.Add(PgInt8Array(ids));
+      AppendSource(query.source, sql_text, params, next);
+      AppendAfter(query, sql_text, params, next);
+      AppendNumbered(sql_text, q::kDenseGuard, next);
+      AppendSeriesConditions(query, sql_text, params, next);
+      AppendNumbered(sql_text, q::kDenseGuardClose, next);
+      params.Add(static_cast<std::int64_t>(ids.size()));
+      AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
+      params.Add(query.limit);
+      PgResultPtr result = connection.ExecBinary("query observations", sql_text.c_str(), params);
+      return ReadPage(connection, result.get());
+    }
     AppendNumbered(sql_text, q::kMergedPageOpen, next);
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (i > 0) sql_text += q::kUnionAll;
@@ -1391,6 +1414,10 @@ class PgStore final : public Store {
   // A merged page reads one key range per series; beyond this many the general query (planned
   // for its values) is as good.
   static constexpr std::size_t kMaxMergedSeries = 64;
+  // A filter matching at least 1 in kDenseFraction of all series reads observations_ts in page
+  // order instead of merging ranges: at most about kDenseFraction x limit index entries. On the
+  // benchmark load (20 of 80 series) 800 against 970 us of PostgreSQL CPU per 1,000 rows.
+  static constexpr std::size_t kDenseFraction = 8;
 
   // Filtered by location and/or parameter, but not to exactly one series.
   static bool IsFewSeries(const core::ObservationQuery& query) {

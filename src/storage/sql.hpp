@@ -282,6 +282,16 @@ inline constexpr char kCountTail[] =
 // one scan of at most a day of rows (observations_key once per id, or observations_ts), where
 // one subquery per series and edge was measured at 3 times the CPU for 20 series.
 inline constexpr char kFilterSeriesIds[] = " AND series_id = ANY(?::int8[])";
+// A page over series that hold a good part of all rows: kSelectObservations, kFilterDenseIds,
+// kFilterSource and kFilterAfter if any, then kDenseGuard, the kSeriesLocations and/or
+// kSeriesParameter conditions, kDenseGuardClose, then kOrderByPageKeyLimit. Like the merged
+// page's, the guard returns nothing when the filter matches series the store did not list.
+// "+ 0" keeps observations_key out of the plan: its only other way to these rows reads every
+// row of the window and sorts them, which a generic plan (the statement is prepared, and its
+// array's size unknown to the planner) could take for cheaper.
+inline constexpr char kFilterDenseIds[] = " AND series_id + 0 = ANY(?::int8[])";
+inline constexpr char kDenseGuard[] = " AND (SELECT count(*) FROM observation_series WHERE true";
+inline constexpr char kDenseGuardClose[] = ") = ?::int8";
 
 // Pages are in (ts, series_id, source) order, a total order (it is the key's columns), which
 // observations_ts holds as it is.

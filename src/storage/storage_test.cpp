@@ -578,10 +578,17 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
     rows.push_back(this->Obs(i % 2 ? "buoy-a" : "buoy-b", "p" + std::to_string(i % 3),
                              (i % 7) * 1000, i, "s" + std::to_string(i / 42)));
   }
+  // A third location with 20 parameters of its own: a filter on it matches most series (which
+  // PostgreSQL reads in time order, skipping the rest), one on buoy-a or p1 a few (merged
+  // ranges).
+  const std::string& third = this->kLocations[2].id;
+  for (int i = 0; i < 400; ++i) {
+    rows.push_back(this->Obs(third, "f" + std::to_string(i % 20), (i % 7) * 900 + i / 20, i));
+  }
   auto expected_count = [&rows](auto&& predicate) {
     return static_cast<std::int64_t>(std::count_if(rows.begin(), rows.end(), predicate));
   };
-  ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, 1200);
+  ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, 1600);
 
   auto page_through = [&](ObservationQuery query, std::int64_t page_size) {
     query.limit = page_size;
@@ -598,12 +605,13 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
 
   // Every series; one series; one location's three series; one parameter at two locations
   // (PostgreSQL reads the last two as merged key ranges); and with a source filter.
-  enum class Filter { kNone, kOneSeries, kLocation, kParameter, kSource };
+  enum class Filter { kNone, kOneSeries, kLocation, kParameter, kSource, kMostSeries };
   for (const Filter filter : {Filter::kNone, Filter::kOneSeries, Filter::kLocation,
-                              Filter::kParameter, Filter::kSource}) {
+                              Filter::kParameter, Filter::kSource, Filter::kMostSeries}) {
     SCOPED_TRACE(static_cast<int>(filter));
     ObservationQuery query = this->Window(0, 6000);
     if (filter == Filter::kOneSeries || filter == Filter::kLocation) query.locations = {"buoy-a"};
+    if (filter == Filter::kMostSeries) query.locations = {third, "buoy-b"};
     if (filter == Filter::kOneSeries || filter == Filter::kParameter) query.parameter = "p1";
     if (filter == Filter::kSource) {
       query.locations = {"buoy-a"};
@@ -611,7 +619,8 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
     }
     auto everything = this->store_->QueryObservations(query);
     const std::int64_t expected = expected_count([&](const Observation& o) {
-      return (query.locations.empty() || o.location_id == query.locations.front()) &&
+      return (query.locations.empty() || std::find(query.locations.begin(), query.locations.end(),
+                                                   o.location_id) != query.locations.end()) &&
              (!query.parameter || o.parameter == *query.parameter) &&
              (!query.source || o.source == *query.source);
     });
@@ -647,7 +656,8 @@ TYPED_TEST(StoreTest, KeysetPaginationHasNoGapsOrRepeats) {
   ObservationQuery narrow = this->Window(1000, 2000);
   narrow.locations = {"buoy-a", "buoy-b"};
   EXPECT_EQ(this->store_->CountObservations(narrow), expected_count([](const Observation& o) {
-              return o.timestamp_ms >= 1000 && o.timestamp_ms <= 2000;
+              return o.timestamp_ms >= 1000 && o.timestamp_ms <= 2000 &&
+                     o.location_id.starts_with("buoy-");
             }));
 }
 
@@ -1122,6 +1132,27 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
               "1, 1700000000000, 1700003600000, 2, 1700000000000, 1700003600000, '{loc7}', 2");
   EXPECT_THAT(counted, HasSubstr("observations_key")) << counted;
   EXPECT_THAT(counted, ::testing::Not(HasSubstr("observations_ts"))) << counted;
+  // A page over a good part of all series reads observations_ts in page order, whatever the
+  // planner guesses of the array; and a count over whole days reads ranges, never the table.
+  const std::string dense =
+      generic("dense",
+              Numbered({sql::pg::kSelectObservations, sql::pg::kFilterDenseIds,
+                        sql::pg::kDenseGuard, sql::pg::kSeriesParameter, sql::pg::kDenseGuardClose,
+                        sql::pg::kOrderByPageKeyLimit}),
+              "1700000000000, 1700003600000, '{1,2,3,4,5,6}', 'p3', 20, 1000");
+  EXPECT_THAT(dense, HasSubstr("observations_ts")) << dense;
+  EXPECT_THAT(dense, ::testing::Not(HasSubstr("Sort"))) << dense;
+  const std::string days = generic(
+      "days",
+      Numbered({sql::pg::kCountHead, sql::pg::kFilterSeriesIds, sql::pg::kCountDays,
+                sql::pg::kFilterSeriesIds, sql::pg::kCountTail, sql::pg::kFilterSeriesIds, ")"}),
+      "1699990000000, 1700006400000, '{1,2}', 19676, 19677, '{1,2}', 1700092800000, "
+      "1700099000000, '{1,2}'");
+  EXPECT_THAT(days, ::testing::Not(HasSubstr("Seq Scan on observations"))) << days;
+  const std::string all_days = generic(
+      "all_days", Numbered({sql::pg::kCountHead, sql::pg::kCountDays, sql::pg::kCountTail, ")"}),
+      "1699990000000, 1700006400000, 19676, 19677, 1700092800000, 1700099000000");
+  EXPECT_THAT(all_days, ::testing::Not(HasSubstr("Seq Scan on observations"))) << all_days;
   // So do one series' page and chart read.
   const std::string one_page =
       generic("one_page",
