@@ -1197,46 +1197,48 @@ class PgStore final : public Store {
     const core::EpochMs end = ClampToPg(query.end_ms);
     const std::optional<DaySplit> split = SplitAtDays(start, end);
     if (IsFewSeries(query)) {
-      const std::optional<std::int64_t> count =
-          Run("count observations", Retry::kAlways,
-              [&](PgConnection& connection) -> std::optional<std::int64_t> {
-                const std::vector<std::int64_t> ids =
-                    series_.Matching(query.locations, query.parameter);
-                if (ids.empty() || ids.size() > kMaxMergedSeries) return std::nullopt;
-                int next = 1;
-                std::string sql_text;
-                PgParams params;
-                if (split) {
-                  AppendSplitCount(*split, start, end, sql_text, params, next,
-                                   [&](std::string& text, PgParams& values, int& number) {
-                                     AppendNumbered(text, q::kFilterSeriesIds, number);
-                                     values.Add(PgInt8Array(ids));
-                                     AppendSource(query.source, text, values, number);
-                                   });
-                } else {
-                  sql_text += q::kCountMergedOpen;
-                  for (const std::int64_t id : ids) {
-                    AppendNumbered(sql_text, q::kCountMergedTerm, next);
-                    params.Add(id).Add(start).Add(end);
-                    AppendSource(query.source, sql_text, params, next);
-                    sql_text += ')';
-                  }
-                }
-                AppendNumbered(sql_text, q::kCountMergedGuard, next);
-                AppendSeriesConditions(query, sql_text, params, next);
-                AppendNumbered(sql_text, q::kCountMergedClose, next);
-                params.Add(static_cast<std::int64_t>(ids.size()));
-                PgResultPtr result =
-                    connection.ExecBinary("count observations", sql_text.c_str(), params);
-                if (PQntuples(result.get()) == 0) {
-                  // The guard failed: a series the store has not seen. Read them again, so the
-                  // next page and count are merged again (a page cannot tell, when its guard
-                  // fails, from an empty window; the count can).
-                  series_.Load(connection.Exec("list series", q::kListSeries).get());
-                  return std::nullopt;
-                }
-                return BinaryInt64(result.get(), 0, 0);
-              });
+      const std::optional<std::int64_t> count = Run(
+          "count observations", Retry::kAlways,
+          [&](PgConnection& connection) -> std::optional<std::int64_t> {
+            const std::vector<std::int64_t> ids =
+                series_.Matching(query.locations, query.parameter);
+            if (ids.empty() || ids.size() > kMaxMergedSeries) return std::nullopt;
+            int next = 1;
+            std::string sql_text;
+            PgParams params;
+            const auto add_range = [&](const char* range, const char* close, auto from, auto to) {
+              AppendNumbered(sql_text, range, next);
+              params.Add(from).Add(to);
+              AppendSource(query.source, sql_text, params, next);
+              sql_text += close;
+            };
+            sql_text += q::kCountMergedOpen;
+            sql_text += split ? q::kCountMergedSumDays : q::kCountMergedSumWindow;
+            AppendNumbered(sql_text, q::kCountMergedFrom, next);
+            params.Add(PgInt8Array(ids));
+            if (split) {
+              add_range(q::kCountMergedHead, q::kCountMergedCloseH, start, split->head_end);
+              add_range(q::kCountMergedDays, q::kCountMergedCloseD, split->first_day,
+                        split->end_day);
+              add_range(q::kCountMergedWindow, q::kCountMergedCloseT, split->tail_start, end);
+            } else {
+              add_range(q::kCountMergedWindow, q::kCountMergedCloseW, start, end);
+            }
+            AppendNumbered(sql_text, q::kCountMergedGuard, next);
+            AppendSeriesConditions(query, sql_text, params, next);
+            AppendNumbered(sql_text, q::kCountMergedGuardClose, next);
+            params.Add(static_cast<std::int64_t>(ids.size()));
+            PgResultPtr result =
+                connection.ExecBinary("count observations", sql_text.c_str(), params);
+            if (PQntuples(result.get()) == 0) {
+              // The guard failed: a series the store has not seen. Read them again, so the
+              // next page and count are merged again (a page cannot tell, when its guard
+              // fails, from an empty window; the count can).
+              series_.Load(connection.Exec("list series", q::kListSeries).get());
+              return std::nullopt;
+            }
+            return BinaryInt64(result.get(), 0, 0);
+          });
       // No count: a series the store did not know yet (see QueryMergedPage).
       if (count) return *count;
     }
