@@ -1343,6 +1343,12 @@ TEST_F(PostgresUpgradeTest, SeriesIdMigrationKeepsEveryRow) {
   all.end_ms = 10'000;
   all.limit = 100;
   EXPECT_EQ(store->CountObservations(all), 5);
+  // Over whole days the count comes from observation_counts, which migration 4 filled.
+  all.start_ms = -86'400'000;
+  all.end_ms = 2 * 86'400'000;
+  EXPECT_EQ(store->CountObservations(all), 5);
+  all.start_ms = 0;
+  all.end_ms = 10'000;
   std::vector<std::string> rows;
   for (const auto& row : store->QueryObservations(all)) {
     const Observation& o = row.observation;
