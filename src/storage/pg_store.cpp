@@ -1046,17 +1046,21 @@ class PgStore final : public Store {
     return rows;
   }
 
-  // A page over the few series of a location and/or parameter filter, merged from one key
-  // range per series (see sql::pg::kMergedPageOpen); empty when the store's list of series
-  // may be short, so the caller then runs the general query.
+  // A page over the few (up to kMaxMergedSeries) series of a location and/or parameter filter,
+  // by their ids: read in page order from observations_ts when they are a good part of all
+  // series, else merged from one key range per series (see sql::pg::kMergedPageOpen). Empty
+  // when there are more, or when the store's list of series may be short, so the caller then
+  // runs the general query.
   std::vector<core::StoredObservation> QueryMergedPage(PgConnection& connection,
                                                        const core::ObservationQuery& query) {
     const std::vector<std::int64_t> ids = series_.Matching(query.locations, query.parameter);
+    // Beyond kMaxMergedSeries the general query's hashed series filter beats = ANY's linear one.
     if (ids.empty() || ids.size() > kMaxMergedSeries) return {};
+    const bool dense = ids.size() * kDenseFraction >= series_.Size();
     int next = 1;
     std::string sql_text;
     PgParams params;
-    if (ids.size() * kDenseFraction >= series_.Size()) {
+    if (dense) {
       // Rows of these series are dense in time order: read observations_ts in page order and
       // skip the others' rows (see sql::pg::kFilterDenseIds).
       AppendNumbered(sql_text, q::kSelectObservations, next);
@@ -1196,7 +1200,10 @@ class PgStore final : public Store {
     const core::EpochMs start = ClampToPg(query.start_ms);
     const core::EpochMs end = ClampToPg(query.end_ms);
     const std::optional<DaySplit> split = SplitAtDays(start, end);
-    if (IsFewSeries(query)) {
+    // Every series, or a parameter at every location, in any source: whole days come from
+    // observation_day_totals, a few rows per day however many series there are.
+    const bool from_totals = split && query.locations.empty() && !query.source;
+    if (IsFewSeries(query) && !from_totals) {
       const std::optional<std::int64_t> count = Run(
           "count observations", Retry::kAlways,
           [&](PgConnection& connection) -> std::optional<std::int64_t> {
@@ -1245,7 +1252,21 @@ class PgStore final : public Store {
     int next = 1;
     std::string sql_text;
     PgParams params;
-    if (split) {
+    if (from_totals) {
+      AppendNumbered(sql_text, q::kCountHead, next);
+      params.Add(start).Add(split->head_end);
+      AppendFilters(query, sql_text, params, next);
+      AppendNumbered(sql_text, q::kCountTotals, next);
+      params.Add(split->first_day).Add(split->end_day);
+      if (query.parameter) {
+        AppendNumbered(sql_text, q::kTotalsParameter, next);
+        params.Add(*query.parameter);
+      }
+      AppendNumbered(sql_text, q::kCountTail, next);
+      params.Add(split->tail_start).Add(end);
+      AppendFilters(query, sql_text, params, next);
+      sql_text += ')';
+    } else if (split) {
       AppendSplitCount(*split, start, end, sql_text, params, next,
                        [&](std::string& text, PgParams& values, int& number) {
                          AppendFilters(query, text, values, number);
@@ -1254,9 +1275,11 @@ class PgStore final : public Store {
       AppendNumbered(sql_text, q::kCountObservations, next);
       params = FilterParams(query, sql_text, next);
     }
+    // With whole days every part reads at most a day of rows or a range of day counts, which a
+    // generic plan does as well as any.
     return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
       PgResultPtr result =
-          HasStablePlan(query)
+          split || HasStablePlan(query)
               ? connection.ExecBinary("count observations", sql_text.c_str(), params)
               : connection.ExecBinaryPlannedPerCall("count observations", sql_text.c_str(), params);
       return BinaryInt64(result.get(), 0, 0);
@@ -1317,6 +1340,8 @@ class PgStore final : public Store {
       const std::int64_t deleted = ParseInt(result.get(), 0, 0);
       connection.Exec("clear counts", q::kClearCounts);
       connection.Exec("recount", q::kRecount);
+      connection.Exec("clear totals", q::kClearTotals);
+      connection.Exec("recount totals", q::kRetotal);
       transaction.CommitWrite();
       return deleted;
     });

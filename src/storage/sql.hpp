@@ -184,9 +184,10 @@ inline constexpr char kClearOnlySource[] =
     "UPDATE observation_series SET only_source = NULL"
     " WHERE id = ANY($1::int8[]) AND only_source IS NOT NULL";
 // xmax = 0 on the returned row version means INSERT created it; otherwise it was updated.
-// The rows it created are added to observation_counts (migration 0004) in the same statement,
-// in key order, so concurrent batches lock count rows in one order. A key two batches insert
-// at once is inserted by one; the other waits for it and updates, so it is counted once.
+// The rows it created are added to observation_counts and observation_day_totals (migration
+// 0004) in the same statement, in key order, so concurrent batches lock count rows in one order. A
+// key two batches insert at once is inserted by one; the other waits for it and updates, so it is
+// counted once.
 inline constexpr char kUpsertObservationsFromIngest[] =
     "WITH upserted AS ("
     " INSERT INTO observations (series_id, ts, source, value, quality_flag)"
@@ -194,11 +195,18 @@ inline constexpr char kUpsertObservationsFromIngest[] =
     " ON CONFLICT (series_id, ts, source) DO UPDATE SET value = EXCLUDED.value,"
     "  quality_flag = EXCLUDED.quality_flag, ingested_at = now()"
     " RETURNING series_id, ts, source, (xmax = 0) AS inserted),"
+    " grouped AS ("
+    " SELECT series_id, (ts AT TIME ZONE 'UTC')::date AS day, source, count(*) AS n"
+    "  FROM upserted WHERE inserted GROUP BY 1, 2, 3),"
     " counted AS ("
     " INSERT INTO observation_counts (series_id, day, source, n)"
-    " SELECT series_id, (ts AT TIME ZONE 'UTC')::date, source, count(*) FROM upserted"
-    "  WHERE inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-    " ON CONFLICT (series_id, day, source) DO UPDATE SET n = observation_counts.n + EXCLUDED.n)"
+    " SELECT series_id, day, source, n FROM grouped ORDER BY 1, 2, 3"
+    " ON CONFLICT (series_id, day, source) DO UPDATE SET n = observation_counts.n + EXCLUDED.n),"
+    " totalled AS ("
+    " INSERT INTO observation_day_totals (parameter, day, n)"
+    " SELECT s.parameter, g.day, sum(g.n) FROM grouped g JOIN observation_series s"
+    "  ON s.id = g.series_id GROUP BY 1, 2 ORDER BY 1, 2"
+    " ON CONFLICT (parameter, day) DO UPDATE SET n = observation_day_totals.n + EXCLUDED.n)"
     " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
     " FROM upserted";
 // Every series id with its names; the store keeps this mapping in memory (ids never change).
@@ -290,6 +298,12 @@ inline constexpr char kCountHead[] =
 inline constexpr char kCountDays[] =
     ") + (SELECT coalesce(sum(n), 0) FROM observation_counts"
     " WHERE day >= '1970-01-01'::date + ?::int4 AND day < '1970-01-01'::date + ?::int4";
+// The days of every series, or of one parameter at every location (with kTotalsParameter), in
+// any source, from observation_day_totals: in place of kCountDays and its filters.
+inline constexpr char kCountTotals[] =
+    ") + (SELECT coalesce(sum(n), 0)::int8 FROM observation_day_totals"
+    " WHERE day >= '1970-01-01'::date + ?::int4 AND day < '1970-01-01'::date + ?::int4";
+inline constexpr char kTotalsParameter[] = " AND parameter = ?";
 inline constexpr char kCountTail[] =
     ") + (SELECT count(*) FROM observations"
     " WHERE ts >= 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
@@ -366,11 +380,19 @@ inline constexpr char kDeleteObservationsBefore[] =
 // ingests already writing counts to commit and holds new ones back until the recount commits,
 // so the recount's snapshot misses no batch and no batch adds to counts it then replaces.
 inline constexpr char kLockCounts[] = "LOCK TABLE observation_counts IN SHARE ROW EXCLUSIVE MODE";
+// Every ingest writes observation_day_totals only in the statement that writes
+// observation_counts, which takes its table locks before any row, so this lock alone holds
+// them back from both (and waits for none of them to leave the totals half written).
 inline constexpr char kClearCounts[] = "DELETE FROM observation_counts";
 inline constexpr char kRecount[] =
     "INSERT INTO observation_counts (series_id, day, source, n)"
     " SELECT series_id, (ts AT TIME ZONE 'UTC')::date, source, count(*) FROM observations"
     " GROUP BY 1, 2, 3";
+inline constexpr char kClearTotals[] = "DELETE FROM observation_day_totals";
+inline constexpr char kRetotal[] =
+    "INSERT INTO observation_day_totals (parameter, day, n)"
+    " SELECT s.parameter, c.day, sum(c.n) FROM observation_counts c"
+    " JOIN observation_series s ON s.id = c.series_id GROUP BY 1, 2";
 
 inline constexpr char kInsertSourceRun[] =
     "INSERT INTO source_runs (source_id, started, finished, rows, ok, error)"

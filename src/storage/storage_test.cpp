@@ -1288,6 +1288,17 @@ TEST_F(PostgresCountsTest, ConcurrentIngestAndRetentionKeepCountsExact) {
           .get(),
       0, 0);
   EXPECT_EQ(missing, "0");
+  const std::string totals_wrong = PQgetvalue(
+      backend_.admin()
+          .Exec("SELECT count(*) FROM ((SELECT parameter, day, n FROM observation_day_totals"
+                " EXCEPT SELECT s.parameter, (o.ts AT TIME ZONE 'UTC')::date, count(*)"
+                " FROM observations o JOIN observation_series s ON s.id = o.series_id"
+                " GROUP BY 1, 2) UNION ALL (SELECT s.parameter, (o.ts AT TIME ZONE 'UTC')::date,"
+                " count(*) FROM observations o JOIN observation_series s ON s.id = o.series_id"
+                " GROUP BY 1, 2 EXCEPT SELECT parameter, day, n FROM observation_day_totals)) d")
+          .get(),
+      0, 0);
+  EXPECT_EQ(totals_wrong, "0");
   EXPECT_GT(CountAll(), 0);
   EXPECT_EQ(store_->CountObservations(Window(0, 40 * kDay)), CountAll());
 }

@@ -9,9 +9,9 @@
 -- (see PgStore::CountObservations): about a tenth of the rows.
 --
 -- Kept exact in the write's own transaction: ingest adds the rows it inserted (not the ones it
--- updated), retention subtracts the rows it deleted, so a snapshot that sees the rows also
--- sees their counts. `oceandash cleanup` also recounts the whole table daily, which repairs it
--- after observations were edited by hand.
+-- updated), so a snapshot that sees the rows also sees their counts; retention (`oceandash
+-- cleanup`, and the server daily) recounts both tables from the rows that remain, which also
+-- repairs them after observations were edited by hand.
 --
 -- n is integer: a day holds at most 86,400,000 rows of one series and source (one per
 -- millisecond), and sum(integer) is a bigint, which PostgreSQL adds without numeric arithmetic.
@@ -29,6 +29,22 @@ INSERT INTO observation_counts (series_id, day, source, n)
 SELECT series_id, (ts AT TIME ZONE 'UTC')::date, source, count(*)
 FROM observations
 GROUP BY 1, 2, 3;
+
+-- The same per parameter and day, over every location and source: the default page and a
+-- parameter's page sum a handful of rows per day however many locations there are (measured
+-- with 400 series: 1.9 ms for the days of the default page's count from observation_counts,
+-- 11,600 rows; a few hundredths of a millisecond from here).
+CREATE TABLE observation_day_totals (
+  parameter text NOT NULL,
+  day       date NOT NULL,
+  n         bigint NOT NULL,
+  PRIMARY KEY (parameter, day)
+);
+
+INSERT INTO observation_day_totals (parameter, day, n)
+SELECT s.parameter, c.day, sum(c.n)
+FROM observation_counts c JOIN observation_series s ON s.id = c.series_id
+GROUP BY 1, 2;
 
 -- Pages over every series (the default page) and over many series read observations_ts in page
 -- order; with the value and flag in it too they are index-only scans, with no heap visit per
