@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "core/api_error.hpp"
@@ -51,27 +52,58 @@ constexpr core::EpochMs kMaxPgMs = 9223372036854000;  // 294247-01-10
 
 core::EpochMs ClampToPg(core::EpochMs ms) { return std::clamp(ms, kMinPgMs, kMaxPgMs); }
 
-// A count window [start, end] (clamped) split at UTC midnights, so its whole days are read from
-// observation_counts: rows in [start, head_end) and [tail_start, end] are counted one by one,
-// the days [first_day, end_day) (days since 1970-01-01) summed. Day d holds the rows in
-// [d * 86,400,000 ms, (d + 1) * 86,400,000 ms), whatever their precision, so a day is whole
-// only when its last instant is before `end` too.
-struct DaySplit {
-  core::EpochMs head_end;
-  core::EpochMs tail_start;
-  std::int64_t first_day;
-  std::int64_t end_day;
+// A count window [start, end] (clamped) split at UTC midnights, so that whole days are read
+// from observation_counts or observation_day_totals (migration 0004) and only the rows of the
+// partial days at its ends are counted one by one. Day d holds the rows in
+// [d * 86,400,000 ms, (d + 1) * 86,400,000 ms), whatever their precision.
+//
+// Each partial day is counted from the shorter side of its midnight: the rows of the window's
+// part of it, added to the whole days, or the rows of the other part, subtracted from the day
+// counted whole. So an edge reads at most half a day of rows; the default window (the last 30
+// days, both ends at the same time of day) reads half a day in all on average, not a whole one.
+struct EdgeRange {
+  enum class Shape { kHalfOpen, kClosed, kOpen };  // [from, to), [from, to], (from, to)
+  core::EpochMs from;
+  core::EpochMs to;
+  Shape shape;
+  bool subtract;
 };
 
+struct DaySplit {
+  std::int64_t first_day;  // days since 1970-01-01 summed whole: [first_day, end_day)
+  std::int64_t end_day;
+  std::vector<EdgeRange> edges;
+};
+
+// Empty when the window holds no whole day: then its rows are counted one by one.
 std::optional<DaySplit> SplitAtDays(core::EpochMs start, core::EpochMs end) {
   constexpr core::EpochMs kDayMs = 86'400'000;
   const auto floor_div = [](std::int64_t a, std::int64_t b) {
     return a / b - static_cast<std::int64_t>(a % b != 0 && (a < 0) != (b < 0));
   };
-  const std::int64_t first_day = -floor_div(-start, kDayMs);
-  const std::int64_t end_day = floor_div(end, kDayMs);
-  if (first_day >= end_day) return std::nullopt;
-  return DaySplit{first_day * kDayMs, end_day * kDayMs, first_day, end_day};
+  const std::int64_t first_whole = -floor_div(-start, kDayMs);
+  const std::int64_t end_whole = floor_div(end, kDayMs);
+  if (first_whole >= end_whole) return std::nullopt;
+  DaySplit split{first_whole, end_whole, {}};
+  if (start < first_whole * kDayMs) {
+    // The window starts inside day first_whole - 1.
+    const core::EpochMs day_start = (first_whole - 1) * kDayMs;
+    if (start - day_start < first_whole * kDayMs - start && day_start >= kMinPgMs) {
+      split.first_day = first_whole - 1;
+      split.edges.push_back({day_start, start, EdgeRange::Shape::kHalfOpen, true});
+    } else {
+      split.edges.push_back({start, first_whole * kDayMs, EdgeRange::Shape::kHalfOpen, false});
+    }
+  }
+  // The window ends inside day end_whole (at its first instant at the earliest).
+  const core::EpochMs day_end = (end_whole + 1) * kDayMs;
+  if (day_end - end - 1 < end - end_whole * kDayMs + 1 && day_end <= kMaxPgMs) {
+    split.end_day = end_whole + 1;
+    split.edges.push_back({end, day_end, EdgeRange::Shape::kOpen, true});
+  } else {
+    split.edges.push_back({end_whole * kDayMs, end, EdgeRange::Shape::kClosed, false});
+  }
+  return split;
 }
 
 struct PgConnDeleter {
@@ -1213,23 +1245,25 @@ class PgStore final : public Store {
             int next = 1;
             std::string sql_text;
             PgParams params;
-            const auto add_range = [&](const char* range, const char* close, auto from, auto to) {
-              AppendNumbered(sql_text, range, next);
-              params.Add(from).Add(to);
-              AppendSource(query.source, sql_text, params, next);
-              sql_text += close;
-            };
+            const std::vector<EdgeRange> whole_window = {
+                {start, end, EdgeRange::Shape::kClosed, false}};
+            const std::vector<EdgeRange>& edges = split ? split->edges : whole_window;
             sql_text += q::kCountMergedOpen;
-            sql_text += split ? q::kCountMergedSumDays : q::kCountMergedSumWindow;
+            sql_text += split ? "d.n" : "0";
+            for (std::size_t i = 0; i < edges.size(); ++i) sql_text += fmt::format(" + e{}.c", i);
             AppendNumbered(sql_text, q::kCountMergedFrom, next);
             params.Add(PgInt8Array(ids));
             if (split) {
-              add_range(q::kCountMergedHead, q::kCountMergedCloseH, start, split->head_end);
-              add_range(q::kCountMergedDays, q::kCountMergedCloseD, split->first_day,
-                        split->end_day);
-              add_range(q::kCountMergedWindow, q::kCountMergedCloseT, split->tail_start, end);
-            } else {
-              add_range(q::kCountMergedWindow, q::kCountMergedCloseW, start, end);
+              AppendNumbered(sql_text, q::kCountMergedDays, next);
+              params.Add(split->first_day).Add(split->end_day);
+              AppendSource(query.source, sql_text, params, next);
+              sql_text += ") d";
+            }
+            for (std::size_t i = 0; i < edges.size(); ++i) {
+              sql_text += edges[i].subtract ? q::kCountMergedEdgeSubtract : q::kCountMergedEdgeAdd;
+              AppendRange(edges[i], sql_text, params, next);
+              AppendSource(query.source, sql_text, params, next);
+              sql_text += fmt::format(") e{}", i);
             }
             AppendNumbered(sql_text, q::kCountMergedGuard, next);
             AppendSeriesConditions(query, sql_text, params, next);
@@ -1252,31 +1286,32 @@ class PgStore final : public Store {
     int next = 1;
     std::string sql_text;
     PgParams params;
-    if (from_totals) {
-      AppendNumbered(sql_text, q::kCountHead, next);
-      params.Add(start).Add(split->head_end);
-      AppendFilters(query, sql_text, params, next);
-      AppendNumbered(sql_text, q::kCountTotals, next);
-      params.Add(split->first_day).Add(split->end_day);
-      if (query.parameter) {
-        AppendNumbered(sql_text, q::kTotalsParameter, next);
-        params.Add(*query.parameter);
+    if (split) {
+      // The whole days, then each edge added or subtracted, all under the same filters.
+      if (from_totals) {
+        AppendNumbered(sql_text, q::kCountTotals, next);
+        params.Add(split->first_day).Add(split->end_day);
+        if (query.parameter) {
+          AppendNumbered(sql_text, q::kTotalsParameter, next);
+          params.Add(*query.parameter);
+        }
+      } else {
+        AppendNumbered(sql_text, q::kCountDays, next);
+        params.Add(split->first_day).Add(split->end_day);
+        AppendFilters(query, sql_text, params, next);
       }
-      AppendNumbered(sql_text, q::kCountTail, next);
-      params.Add(split->tail_start).Add(end);
-      AppendFilters(query, sql_text, params, next);
+      for (const EdgeRange& edge : split->edges) {
+        sql_text += edge.subtract ? q::kCountEdgeSubtract : q::kCountEdgeAdd;
+        AppendRange(edge, sql_text, params, next);
+        AppendFilters(query, sql_text, params, next);
+      }
       sql_text += ')';
-    } else if (split) {
-      AppendSplitCount(*split, start, end, sql_text, params, next,
-                       [&](std::string& text, PgParams& values, int& number) {
-                         AppendFilters(query, text, values, number);
-                       });
     } else {
       AppendNumbered(sql_text, q::kCountObservations, next);
       params = FilterParams(query, sql_text, next);
     }
-    // With whole days every part reads at most a day of rows or a range of day counts, which a
-    // generic plan does as well as any.
+    // With whole days every part reads at most half a day of rows or a range of day counts,
+    // which a generic plan does as well as any.
     return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
       PgResultPtr result =
           split || HasStablePlan(query)
@@ -1286,22 +1321,20 @@ class PgStore final : public Store {
     });
   }
 
-  // The count of a window holding whole days (see sql::pg::kCountHead): its two edges from
-  // observations and its days from observation_counts, each under the same filters.
-  template <typename Filters>
-  static void AppendSplitCount(const DaySplit& split, core::EpochMs start, core::EpochMs end,
-                               std::string& sql_text, PgParams& params, int& next,
-                               const Filters& append_filters) {
-    AppendNumbered(sql_text, q::kCountHead, next);
-    params.Add(start).Add(split.head_end);
-    append_filters(sql_text, params, next);
-    AppendNumbered(sql_text, q::kCountDays, next);
-    params.Add(split.first_day).Add(split.end_day);
-    append_filters(sql_text, params, next);
-    AppendNumbered(sql_text, q::kCountTail, next);
-    params.Add(split.tail_start).Add(end);
-    append_filters(sql_text, params, next);
-    sql_text += ')';
+  static void AppendRange(const EdgeRange& range, std::string& sql_text, PgParams& params,
+                          int& next) {
+    switch (range.shape) {
+      case EdgeRange::Shape::kHalfOpen:
+        AppendNumbered(sql_text, q::kRangeHalfOpen, next);
+        break;
+      case EdgeRange::Shape::kClosed:
+        AppendNumbered(sql_text, q::kRangeClosed, next);
+        break;
+      case EdgeRange::Shape::kOpen:
+        AppendNumbered(sql_text, q::kRangeOpen, next);
+        break;
+    }
+    params.Add(range.from).Add(range.to);
   }
 
   std::vector<core::Observation> LatestObservations(

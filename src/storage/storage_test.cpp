@@ -1125,24 +1125,24 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   EXPECT_THAT(merged, ::testing::Not(HasSubstr("observations_ts"))) << merged;
   const std::string counted =
       generic("counted",
-              Numbered({sql::pg::kCountMergedOpen, sql::pg::kCountMergedSumWindow,
-                        sql::pg::kCountMergedFrom, sql::pg::kCountMergedWindow,
-                        sql::pg::kCountMergedCloseW, sql::pg::kCountMergedGuard,
-                        sql::pg::kSeriesLocations, sql::pg::kCountMergedGuardClose}),
+              Numbered({sql::pg::kCountMergedOpen, "0 + e0.c", sql::pg::kCountMergedFrom,
+                        sql::pg::kCountMergedEdgeAdd, sql::pg::kRangeClosed, ") e0",
+                        sql::pg::kCountMergedGuard, sql::pg::kSeriesLocations,
+                        sql::pg::kCountMergedGuardClose}),
               "'{1,2}', 1700000000000, 1700003600000, '{loc7}', 2");
   EXPECT_THAT(counted, HasSubstr("observations_key")) << counted;
   EXPECT_THAT(counted, ::testing::Not(HasSubstr("observations_ts"))) << counted;
   // With whole days: the same per series, and the days from observation_counts (a table of a
   // few rows here, which the planner rightly scans whole).
-  const std::string days = generic(
-      "days",
-      Numbered({sql::pg::kCountMergedOpen, sql::pg::kCountMergedSumDays, sql::pg::kCountMergedFrom,
-                sql::pg::kCountMergedHead, sql::pg::kCountMergedCloseH, sql::pg::kCountMergedDays,
-                sql::pg::kCountMergedCloseD, sql::pg::kCountMergedWindow,
-                sql::pg::kCountMergedCloseT, sql::pg::kCountMergedGuard, sql::pg::kSeriesLocations,
-                sql::pg::kCountMergedGuardClose}),
-      "'{1,2}', 1699990000000, 1700006400000, 19676, 19677, 1700092800000, 1700099000000, "
-      "'{loc7}', 2");
+  const std::string days =
+      generic("days",
+              Numbered({sql::pg::kCountMergedOpen, "d.n + e0.c + e1.c", sql::pg::kCountMergedFrom,
+                        sql::pg::kCountMergedDays, ") d", sql::pg::kCountMergedEdgeSubtract,
+                        sql::pg::kRangeHalfOpen, ") e0", sql::pg::kCountMergedEdgeAdd,
+                        sql::pg::kRangeClosed, ") e1", sql::pg::kCountMergedGuard,
+                        sql::pg::kSeriesLocations, sql::pg::kCountMergedGuardClose}),
+              "'{1,2}', 19675, 19677, 1699920000000, 1699990000000, 1700092800000, 1700099000000, "
+              "'{loc7}', 2");
   EXPECT_THAT(days, HasSubstr("observations_key")) << days;
   EXPECT_THAT(days, ::testing::Not(HasSubstr("Seq Scan on observations"))) << days;
   EXPECT_THAT(days, ::testing::Not(HasSubstr("observations_ts"))) << days;
@@ -1158,9 +1158,11 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   EXPECT_THAT(dense, HasSubstr("observations_ts")) << dense;
   EXPECT_THAT(dense, ::testing::Not(HasSubstr("Sort"))) << dense;
 
-  const std::string all_days = generic(
-      "all_days", Numbered({sql::pg::kCountHead, sql::pg::kCountDays, sql::pg::kCountTail, ")"}),
-      "1699990000000, 1700006400000, 19676, 19677, 1700092800000, 1700099000000");
+  const std::string all_days =
+      generic("all_days",
+              Numbered({sql::pg::kCountTotals, sql::pg::kCountEdgeAdd, sql::pg::kRangeHalfOpen,
+                        sql::pg::kCountEdgeSubtract, sql::pg::kRangeOpen, ")"}),
+              "19676, 19678, 1699990000000, 1700006400000, 1700099000000, 1700179200000");
   EXPECT_THAT(all_days, ::testing::Not(HasSubstr("Seq Scan on observations"))) << all_days;
   // So do one series' page and chart read.
   const std::string one_page =
