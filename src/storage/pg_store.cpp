@@ -1103,7 +1103,7 @@ class PgStore final : public Store {
       AppendAfter(query, sql_text, params, next);
       AppendNumbered(sql_text, q::kDenseGuard, next);
       AppendSeriesConditions(query, sql_text, params, next);
-      AppendNumbered(sql_text, q::kDenseGuardClose, next);
+      AppendNumbered(sql_text, q::kSeriesGuardClose, next);
       params.Add(static_cast<std::int64_t>(ids.size()));
       AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
       params.Add(query.limit);
@@ -1267,7 +1267,7 @@ class PgStore final : public Store {
             }
             AppendNumbered(sql_text, q::kCountMergedGuard, next);
             AppendSeriesConditions(query, sql_text, params, next);
-            AppendNumbered(sql_text, q::kCountMergedGuardClose, next);
+            AppendNumbered(sql_text, q::kSeriesGuardClose, next);
             params.Add(static_cast<std::int64_t>(ids.size()));
             PgResultPtr result =
                 connection.ExecBinary("count observations", sql_text.c_str(), params);

@@ -258,7 +258,7 @@ inline constexpr char kMergedPageClose[] =
 // (kFilterSource if any) and ") d"; then per edge kCountMergedEdgeAdd or ...Subtract, a kRange*,
 // kFilterSource if any and ") eI" (a window without whole days is one kRangeClosed edge);
 // then kCountMergedGuard with the kSeriesLocations and/or kSeriesParameter conditions, then
-// kCountMergedGuardClose. The guard is a HAVING, so a failed one returns no row at all rather
+// kSeriesGuardClose. The guard is a HAVING, so a failed one returns no row at all rather
 // than a count.
 // Measured against one subquery per series (and against = ANY over the ids, whose cached
 // generic plans read every series' rows in observations_ts): 110 against 300 us of PostgreSQL
@@ -274,7 +274,6 @@ inline constexpr char kCountMergedEdgeSubtract[] =
     ", LATERAL (SELECT -count(*) AS c FROM observations WHERE series_id = s.id";
 inline constexpr char kCountMergedGuard[] =
     " HAVING (SELECT count(*) FROM observation_series WHERE true";
-inline constexpr char kCountMergedGuardClose[] = ") = ?::int8";
 
 // A count over a window holding whole UTC days reads those days from observation_counts
 // (migration 0004) and counts only the rows of the partial days at either end, each from the
@@ -306,14 +305,15 @@ inline constexpr char kRangeOpen[] =
     " AND ts < 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 // A page over series that hold a good part of all rows: kSelectObservations, kFilterDenseIds,
 // kFilterSource and kFilterAfter if any, then kDenseGuard, the kSeriesLocations and/or
-// kSeriesParameter conditions, kDenseGuardClose, then kOrderByPageKeyLimit. Like the merged
+// kSeriesParameter conditions, kSeriesGuardClose, then kOrderByPageKeyLimit. Like the merged
 // page's, the guard returns nothing when the filter matches series the store did not list.
 // "+ 0" keeps observations_key out of the plan: its only other way to these rows reads every
 // row of the window and sorts them, which a generic plan (the statement is prepared, and its
 // array's size unknown to the planner) could take for cheaper.
 inline constexpr char kFilterDenseIds[] = " AND series_id + 0 = ANY(?::int8[])";
 inline constexpr char kDenseGuard[] = " AND (SELECT count(*) FROM observation_series WHERE true";
-inline constexpr char kDenseGuardClose[] = ") = ?::int8";
+// Closes kCountMergedGuard and kDenseGuard: the number of series the store listed.
+inline constexpr char kSeriesGuardClose[] = ") = ?::int8";
 
 // Pages are in (ts, series_id, source) order, a total order (it is the key's columns), which
 // observations_ts holds as it is.

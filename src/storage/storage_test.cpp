@@ -1123,13 +1123,12 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
       "'{loc7}', 2, 1000");
   EXPECT_THAT(merged, HasSubstr("observations_key")) << merged;
   EXPECT_THAT(merged, ::testing::Not(HasSubstr("observations_ts"))) << merged;
-  const std::string counted =
-      generic("counted",
-              Numbered({sql::pg::kCountMergedOpen, "0 + e0.c", sql::pg::kCountMergedFrom,
-                        sql::pg::kCountMergedEdgeAdd, sql::pg::kRangeClosed, ") e0",
-                        sql::pg::kCountMergedGuard, sql::pg::kSeriesLocations,
-                        sql::pg::kCountMergedGuardClose}),
-              "'{1,2}', 1700000000000, 1700003600000, '{loc7}', 2");
+  const std::string counted = generic(
+      "counted",
+      Numbered({sql::pg::kCountMergedOpen, "0 + e0.c", sql::pg::kCountMergedFrom,
+                sql::pg::kCountMergedEdgeAdd, sql::pg::kRangeClosed, ") e0",
+                sql::pg::kCountMergedGuard, sql::pg::kSeriesLocations, sql::pg::kSeriesGuardClose}),
+      "'{1,2}', 1700000000000, 1700003600000, '{loc7}', 2");
   EXPECT_THAT(counted, HasSubstr("observations_key")) << counted;
   EXPECT_THAT(counted, ::testing::Not(HasSubstr("observations_ts"))) << counted;
   // With whole days: the same per series, and the days from observation_counts (a table of a
@@ -1140,7 +1139,7 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
                         sql::pg::kCountMergedDays, ") d", sql::pg::kCountMergedEdgeSubtract,
                         sql::pg::kRangeHalfOpen, ") e0", sql::pg::kCountMergedEdgeAdd,
                         sql::pg::kRangeClosed, ") e1", sql::pg::kCountMergedGuard,
-                        sql::pg::kSeriesLocations, sql::pg::kCountMergedGuardClose}),
+                        sql::pg::kSeriesLocations, sql::pg::kSeriesGuardClose}),
               "'{1,2}', 19675, 19677, 1699920000000, 1699990000000, 1700092800000, 1700099000000, "
               "'{loc7}', 2");
   EXPECT_THAT(days, HasSubstr("observations_key")) << days;
@@ -1152,7 +1151,7 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   const std::string dense =
       generic("dense",
               Numbered({sql::pg::kSelectObservations, sql::pg::kFilterDenseIds,
-                        sql::pg::kDenseGuard, sql::pg::kSeriesParameter, sql::pg::kDenseGuardClose,
+                        sql::pg::kDenseGuard, sql::pg::kSeriesParameter, sql::pg::kSeriesGuardClose,
                         sql::pg::kOrderByPageKeyLimit}),
               "1700000000000, 1700003600000, '{1,2,3,4,5,6}', 'p3', 20, 1000");
   EXPECT_THAT(dense, HasSubstr("observations_ts")) << dense;
