@@ -1005,6 +1005,7 @@ class PgStore final : public Store {
         }
         const std::string copy_data = CopyData(rows, series.ids);
         PgTransaction transaction(connection);
+        connection.Exec("lock counts", q::kLockCountsForIngest);
         connection.CopyIn("copy observations", q::kCopyIngestRows, copy_data);
         PgResultPtr counts =
             connection.Exec("upsert observations", q::kUpsertObservationsFromIngest);

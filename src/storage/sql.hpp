@@ -183,11 +183,17 @@ inline constexpr char kInsertSeries[] =
 inline constexpr char kClearOnlySource[] =
     "UPDATE observation_series SET only_source = NULL"
     " WHERE id = ANY($1::int8[]) AND only_source IS NOT NULL";
+// The batch's transaction first takes the lock that retention's recount waits on (kLockCounts),
+// before it holds anything on observations: a batch queued behind a recount then holds
+// nothing a third session (a migration's DDL, say) could queue on, so the three cannot
+// deadlock.
+inline constexpr char kLockCountsForIngest[] =
+    "LOCK TABLE observation_counts IN ROW EXCLUSIVE MODE";
 // xmax = 0 on the returned row version means INSERT created it; otherwise it was updated.
 // The rows it created are added to observation_counts and observation_day_totals (migration
-// 0004) in the same statement, in key order, so concurrent batches lock count rows in one order. A
-// key two batches insert at once is inserted by one; the other waits for it and updates, so it is
-// counted once.
+// 0004) in the same statement, in key order, so concurrent batches lock count rows in one order.
+// A key two batches insert at once is inserted by one; the other waits for it and updates, so it
+// is counted once (PostgresCountsTest.ConcurrentIngestAndRetentionKeepCountsExact).
 inline constexpr char kUpsertObservationsFromIngest[] =
     "WITH upserted AS ("
     " INSERT INTO observations (series_id, ts, source, value, quality_flag)"
@@ -201,7 +207,8 @@ inline constexpr char kUpsertObservationsFromIngest[] =
     " counted AS ("
     " INSERT INTO observation_counts (series_id, day, source, n)"
     " SELECT series_id, day, source, n FROM grouped ORDER BY 1, 2, 3"
-    " ON CONFLICT (series_id, day, source) DO UPDATE SET n = observation_counts.n + EXCLUDED.n),"
+    " ON CONFLICT (series_id, day, source) DO UPDATE SET n = observation_counts.n + "
+    "EXCLUDED.n),"
     " totalled AS ("
     " INSERT INTO observation_day_totals (parameter, day, n)"
     " SELECT s.parameter, g.day, sum(g.n) FROM grouped g JOIN observation_series s"

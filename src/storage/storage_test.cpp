@@ -1163,6 +1163,25 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
                         sql::pg::kCountEdgeSubtract, sql::pg::kRangeOpen, ")"}),
               "19676, 19678, 1699990000000, 1700006400000, 1700099000000, 1700179200000");
   EXPECT_THAT(all_days, ::testing::Not(HasSubstr("Seq Scan on observations"))) << all_days;
+  // Whole-day counts of the shapes the store plans once and caches too: by source only, and by
+  // a location list (more series than it merges).
+  const std::string by_source = generic(
+      "by_source",
+      Numbered({sql::pg::kCountDays, sql::pg::kFilterSource, sql::pg::kCountEdgeAdd,
+                sql::pg::kRangeHalfOpen, sql::pg::kFilterSource, sql::pg::kCountEdgeSubtract,
+                sql::pg::kRangeOpen, sql::pg::kFilterSource, ")"}),
+      "19676, 19678, 's1', 1699990000000, 1700006400000, 's1', 1700099000000, 1700179200000, "
+      "'s1'");
+  EXPECT_THAT(by_source, ::testing::Not(HasSubstr("Seq Scan on observations"))) << by_source;
+  const std::string by_locations = generic(
+      "by_locations",
+      Numbered({sql::pg::kCountDays, sql::pg::kFilterSeriesIn, sql::pg::kSeriesLocations, ")",
+                sql::pg::kCountEdgeAdd, sql::pg::kRangeHalfOpen, sql::pg::kFilterSeriesIn,
+                sql::pg::kSeriesLocations, ")", sql::pg::kCountEdgeAdd, sql::pg::kRangeClosed,
+                sql::pg::kFilterSeriesIn, sql::pg::kSeriesLocations, ")", ")"}),
+      "19676, 19678, '{loc1,loc2,loc3}', 1699990000000, 1700006400000, '{loc1,loc2,loc3}', "
+      "1700092800000, 1700099000000, '{loc1,loc2,loc3}'");
+  EXPECT_THAT(by_locations, ::testing::Not(HasSubstr("Seq Scan on observations"))) << by_locations;
   // So do one series' page and chart read.
   const std::string one_page =
       generic("one_page",

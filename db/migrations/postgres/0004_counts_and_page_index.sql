@@ -15,6 +15,12 @@
 --
 -- n is integer: a day holds at most 86,400,000 rows of one series and source (one per
 -- millisecond), and sum(integer) is a bigint, which PostgreSQL adds without numeric arithmetic.
+-- No writes while the tables are filled below: a server or fetcher still running the old
+-- binary would otherwise commit rows the counts miss. (One still running after this migration
+-- writes rows without counting them; upgrade every writer together. Retention's daily recount
+-- repairs the counts either way.)
+LOCK TABLE observations IN SHARE MODE;
+
 CREATE TABLE observation_counts (
   series_id bigint NOT NULL,
   day       date NOT NULL,
