@@ -35,17 +35,17 @@ http::Response JsonResponse(std::string body, int status = 200) {
 
 void WriteObservation(JsonWriter& w, const core::Observation& o) {
   w.BeginObject()
-      .Key("location_id")
+      .PlainKey("location_id")
       .String(o.location_id)
-      .Key("parameter")
+      .PlainKey("parameter")
       .String(o.parameter)
-      .Key("timestamp")
+      .PlainKey("timestamp")
       .Timestamp(o.timestamp_ms)
-      .Key("value")
+      .PlainKey("value")
       .Number(o.value)
-      .Key("quality_flag")
-      .String(core::ToString(o.quality_flag))
-      .Key("source")
+      .PlainKey("quality_flag")
+      .PlainString(core::ToString(o.quality_flag))
+      .PlainKey("source")
       .String(o.source)
       .EndObject();
 }

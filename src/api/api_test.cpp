@@ -43,6 +43,17 @@ TEST(JsonWriter, WritesCompactJson) {
   EXPECT_EQ(w.Take(), R"({"a":1,"b":[14.5,0.1,null],"s":"q\"\\\n\u0001","nan":null,"t":true})");
 }
 
+// The program's own keys and names are copied without a scan; the output is the same.
+TEST(JsonWriter, PlainKeysAndStringsMatchEscapedOnes) {
+  JsonWriter plain;
+  plain.BeginObject().PlainKey("quality_flag").PlainString("not_evaluated").PlainKey("n");
+  plain.BeginArray().PlainString("good").PlainString("").EndArray().EndObject();
+  JsonWriter escaped;
+  escaped.BeginObject().Key("quality_flag").String("not_evaluated").Key("n");
+  escaped.BeginArray().String("good").String("").EndArray().EndObject();
+  EXPECT_EQ(plain.Take(), escaped.Take());
+}
+
 // The fast path for numbers with at most three decimals must print exactly what fmt prints.
 TEST(JsonWriter, MilliDecimalsMatchFmt) {
   std::mt19937_64 random(20261126);

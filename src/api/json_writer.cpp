@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -108,6 +109,33 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
   core::AppendJsonString(out_, key);
   out_ += ':';
   after_key_ = true;
+  return *this;
+}
+
+namespace {
+[[maybe_unused]] bool NeedsNoEscaping(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+  });
+}
+}  // namespace
+
+JsonWriter& JsonWriter::PlainKey(std::string_view key) {
+  assert(NeedsNoEscaping(key));
+  Separate();
+  out_ += '"';
+  out_ += key;
+  out_ += "\":";
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::PlainString(std::string_view value) {
+  assert(NeedsNoEscaping(value));
+  Separate();
+  out_ += '"';
+  out_ += value;
+  out_ += '"';
   return *this;
 }
 

@@ -28,6 +28,11 @@ class JsonWriter {
   JsonWriter& EndArray();
   JsonWriter& Key(std::string_view key);
   JsonWriter& String(std::string_view value);
+  // For text known to need no escaping (the program's own keys and enum names, checked in
+  // debug builds): copied as it is, where Key and String scan every character. A page of
+  // 1,000 observations writes 7,000 of them.
+  JsonWriter& PlainKey(std::string_view key);
+  JsonWriter& PlainString(std::string_view value);
   JsonWriter& Number(double value);  // non-finite values are written as null
   JsonWriter& Int(std::int64_t value);
   JsonWriter& Timestamp(core::EpochMs ms);  // as an RFC 3339 string (core::FormatTimestamp)
