@@ -105,11 +105,8 @@ JsonWriter& JsonWriter::EndArray() {
 }
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
-  Separate();
-  core::AppendJsonString(out_, key);
-  out_ += ':';
-  after_key_ = true;
-  return *this;
+  String(key);
+  return EndKey();
 }
 
 namespace {
@@ -121,13 +118,8 @@ namespace {
 }  // namespace
 
 JsonWriter& JsonWriter::PlainKey(std::string_view key) {
-  assert(NeedsNoEscaping(key));
-  Separate();
-  out_ += '"';
-  out_ += key;
-  out_ += "\":";
-  after_key_ = true;
-  return *this;
+  PlainString(key);
+  return EndKey();
 }
 
 JsonWriter& JsonWriter::PlainString(std::string_view value) {
@@ -136,6 +128,12 @@ JsonWriter& JsonWriter::PlainString(std::string_view value) {
   out_ += '"';
   out_ += value;
   out_ += '"';
+  return *this;
+}
+
+JsonWriter& JsonWriter::EndKey() {
+  out_ += ':';
+  after_key_ = true;
   return *this;
 }
 

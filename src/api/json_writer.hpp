@@ -54,6 +54,7 @@ class JsonWriter {
 
  private:
   void Separate();
+  JsonWriter& EndKey();  // after a key's string: the colon, and no comma before the value
 
   // The longest number either writer produces: a double's shortest form is at most 24
   // characters, an int64 at most 20.

@@ -1518,10 +1518,7 @@ class PgStore final : public Store {
       AppendSeriesConditions(query, sql_text, params, next);
       sql_text += ')';
     }
-    if (query.source) {
-      AppendNumbered(sql_text, q::kFilterSource, next);
-      params.Add(*query.source);
-    }
+    AppendSource(query.source, sql_text, params, next);
   }
 
   // Runs `operation` on a pooled connection. A broken connection is replaced and the
