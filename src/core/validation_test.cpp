@@ -98,5 +98,38 @@ TEST(Validation, DuplicateKeysKeepLast) {
   EXPECT_EQ(rows[1].source, "other");
 }
 
+// Keys differ in any one of their four parts; repeats keep the first row's place and the
+// last row's values. Names longer than a short string's inline buffer, so the key views
+// point at heap text.
+TEST(Validation, DeduplicateByKeyKeepsFirstPlaceAndLastValues) {
+  const std::string place = "gulf-stream-off-cape-hatteras";
+  const auto row = [&](std::string location, std::string parameter, EpochMs ts, std::string source,
+                       double value) {
+    return Observation{std::move(location), std::move(parameter), ts, value,
+                       QualityFlag::kGood,  std::move(source)};
+  };
+  std::vector<Observation> rows = {
+      row(place, "sea_surface_height", 1000, "copernicus-marine", 1),
+      row(place + "x", "sea_surface_height", 1000, "copernicus-marine", 2),
+      row(place, "sea_surface_height", 1000, "copernicus-marine", 3),
+      row(place, "sst", 1000, "copernicus-marine", 4),
+      row(place, "sea_surface_height", 2000, "copernicus-marine", 5),
+      row(place, "sea_surface_height", 1000, "copernicus-marine-2", 6),
+      row(place + "x", "sea_surface_height", 1000, "copernicus-marine", 7),
+      row(place, "sea_surface_height", 1000, "copernicus-marine", 8),
+  };
+  DeduplicateByKey(rows);
+  std::vector<double> values;
+  for (const auto& r : rows) values.push_back(r.value);
+  EXPECT_EQ(values, (std::vector<double>{8, 7, 4, 5, 6}));
+  EXPECT_EQ(rows[0].location_id, place);
+  EXPECT_EQ(rows[1].location_id, place + "x");
+
+  std::vector<Observation> distinct = {row(place, "sst", 1, "a", 1), row(place, "sst", 2, "a", 2)};
+  DeduplicateByKey(distinct);
+  ASSERT_EQ(distinct.size(), 2u);
+  EXPECT_EQ(distinct[1].value, 2);
+}
+
 }  // namespace
 }  // namespace ocean::core
