@@ -33,23 +33,6 @@ http::Response JsonResponse(std::string body, int status = 200) {
   return response;
 }
 
-void WriteObservation(JsonWriter& w, const core::Observation& o) {
-  w.BeginObject()
-      .PlainKey("location_id")
-      .String(o.location_id)
-      .PlainKey("parameter")
-      .String(o.parameter)
-      .PlainKey("timestamp")
-      .Timestamp(o.timestamp_ms)
-      .PlainKey("value")
-      .Number(o.value)
-      .PlainKey("quality_flag")
-      .PlainString(core::ToString(o.quality_flag))
-      .PlainKey("source")
-      .String(o.source)
-      .EndObject();
-}
-
 void WriteLocation(JsonWriter& w, const core::Location& l) {
   w.Key("id")
       .String(l.id)

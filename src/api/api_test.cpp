@@ -54,6 +54,40 @@ TEST(JsonWriter, PlainKeysAndStringsMatchEscapedOnes) {
   EXPECT_EQ(plain.Take(), escaped.Take());
 }
 
+// An observation written in one go is the same text as field by field, for plain and escaped
+// names, every flag, long names and numbers of every shape; and it is valid JSON.
+TEST(JsonWriter, ObservationInOneGoMatchesFieldByField) {
+  const std::string long_name(400, 'x');
+  const std::vector<std::string> names = {"monterey-bay", "", "q\"\\\n\x01\x1f\x7f\xc3\xa9",
+                                          long_name};
+  const std::vector<double> values = {14.5, -0.001, 0.1 + 0.2, 1e300, -2.5e-308, 0, 123456789.125};
+  const std::vector<core::QualityFlag> flags = {
+      core::QualityFlag::kGood, core::QualityFlag::kNotEvaluated, core::QualityFlag::kSuspect,
+      core::QualityFlag::kBad, core::QualityFlag::kMissing};
+  JsonWriter fast;
+  JsonWriter slow;
+  fast.BeginArray();
+  slow.BeginArray();
+  std::size_t i = 0;
+  for (const auto& location : names) {
+    for (const auto& source : names) {
+      for (const double value : values) {
+        const core::Observation o{
+            location, names[i % names.size()], 1795672800000 + static_cast<core::EpochMs>(i) * 1001,
+            value,    flags[i % flags.size()], source};
+        WriteObservation(fast, o);
+        WriteObservationByField(slow, o);
+        ++i;
+      }
+    }
+  }
+  fast.EndArray();
+  slow.EndArray();
+  const std::string text = fast.Take();
+  EXPECT_EQ(text, slow.Take());
+  EXPECT_EQ(boost::json::parse(text).as_array().size(), i);
+}
+
 // The fast path for numbers with at most three decimals must print exactly what fmt prints.
 TEST(JsonWriter, MilliDecimalsMatchFmt) {
   std::mt19937_64 random(20261126);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <vector>
+
 namespace ocean::core {
 namespace {
 
@@ -34,6 +37,28 @@ TEST(ParseTimestamp, Rejects) {
     EXPECT_FALSE(ParseTimestamp(bad)) << bad;
   }
   EXPECT_TRUE(ParseTimestamp("2024-02-29T00:00:00Z"));
+}
+
+// The date's text is kept from one call to the next on a thread: runs of one day, days in
+// turn, and days far apart all print their own date.
+TEST(FormatTimestamp, DaysInAnyOrder) {
+  constexpr EpochMs kDay = 86'400'000;
+  std::mt19937_64 random(20261126);
+  std::uniform_int_distribution<EpochMs> any(-62'135'596'800'000LL, 253'402'300'799'999LL);
+  std::vector<EpochMs> times = {0, kDay - 1, kDay, -1, 0, 1795672800000, 1795672800000 + kDay};
+  for (int i = 0; i < 20000; ++i) {
+    const EpochMs base = any(random);
+    times.push_back(base);
+    times.push_back(base + 1000);                // the same day, mostly
+    times.push_back(base + kDay * (i % 3 - 1));  // the day before, the same, the day after
+  }
+  for (const EpochMs ms : times) {
+    if (ms < -62'135'596'800'000LL || ms > 253'402'300'799'999LL) continue;
+    const std::string text = FormatTimestamp(ms);
+    ASSERT_EQ(ParseTimestamp(text), ms) << text;
+  }
+  EXPECT_EQ(FormatTimestamp(1795672800000 + kDay), "2026-11-27T06:00:00Z");
+  EXPECT_EQ(FormatTimestamp(1795672800000), "2026-11-26T06:00:00Z");
 }
 
 TEST(FormatTimestamp, RoundTrip) {

