@@ -320,10 +320,16 @@ inline constexpr char kRangeOpen[] =
 // kFilterSource and kFilterAfter if any, then kDenseGuard, the kSeriesLocations and/or
 // kSeriesParameter conditions, kSeriesGuardClose, then kOrderByPageKeyLimit. Like the merged
 // page's, the guard returns nothing when the filter matches series the store did not list.
-// "+ 0" keeps observations_key out of the plan: its only other way to these rows reads every
-// row of the window and sorts them, which a generic plan (the statement is prepared, and its
-// array's size unknown to the planner) could take for cheaper.
-inline constexpr char kFilterDenseIds[] = " AND series_id + 0 = ANY(?::int8[])";
+// The series are a bit mask over ids lo..hi (parameters lo, hi, the mask as bytea, lo again;
+// bit i of the mask, counted from the low bit of its first byte as get_bit counts, is series
+// lo + i): one test per row, where = ANY over an array parameter compares with each id in
+// turn (PostgreSQL hashes such an array only when it is a constant, never in a prepared
+// statement's generic plan); for 20 of 80 series 760 against 980 us of CPU per page. The
+// filter cannot use observations_key, whose only other way to these rows reads every row of
+// the window and sorts them.
+inline constexpr char kFilterDenseIds[] =
+    " AND CASE WHEN series_id BETWEEN ?::int8 AND ?::int8"
+    " THEN get_bit(?::bytea, series_id - ?::int8) = 1 ELSE false END";
 inline constexpr char kDenseGuard[] = " AND (SELECT count(*) FROM observation_series WHERE true";
 // Closes kCountMergedGuard and kDenseGuard: the number of series the store listed.
 inline constexpr char kSeriesGuardClose[] = ") = ?::int8";
