@@ -51,7 +51,7 @@ class JsonWriter {
   }
 
   // A value the caller has already written as JSON, copied as it is: for the rows of a page,
-  // each built in one go (see WriteObservation in api.cpp).
+  // each built in one go (see WriteObservation below).
   JsonWriter& Raw(std::string_view json);
 
   std::string Take() { return std::move(out_); }

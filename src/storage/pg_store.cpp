@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <charconv>
 #include <condition_variable>
 #include <cstdint>
@@ -707,10 +708,10 @@ std::string CopyData(std::span<const core::Observation> rows,
   return std::move(copy).Finish();
 }
 
-// An int8[] literal.
-// Ids ascending, as a bytea parameter (hex text) for sql::pg::kFilterDenseIds: bit i, counted
-// from the low bit of byte i / 8, is set when ids.front() + i is one of `ids`.
+// Ids (at least one, ascending), as a bytea parameter (hex text) for sql::pg::kFilterDenseIds:
+// bit i, counted from the low bit of byte i / 8, is set when ids.front() + i is one of `ids`.
 std::string PgIdMask(const std::vector<std::int64_t>& ids) {
+  assert(!ids.empty() && std::is_sorted(ids.begin(), ids.end()));
   static constexpr char kHex[] = "0123456789abcdef";
   const auto span = static_cast<std::size_t>(ids.back() - ids.front()) + 1;
   std::vector<unsigned char> mask((span + 7) / 8, 0);
@@ -727,6 +728,7 @@ std::string PgIdMask(const std::vector<std::int64_t>& ids) {
   return out;
 }
 
+// An int8[] literal.
 std::string PgInt8Array(const std::vector<std::int64_t>& values) {
   std::string out = "{";
   for (const std::int64_t value : values) {
