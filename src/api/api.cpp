@@ -334,7 +334,11 @@ http::Response Api::ListObservations(const http::Request& request) {
         // One row more than the page tells whether a next page exists without a second query.
         auto query = params.query;
         query.limit = params.query.limit + 1;
-        auto rows = store_.QueryObservations(query);
+        // JSON pages carry the count; CSV pages do not.
+        storage::ObservationPage page =
+            params.csv ? storage::ObservationPage{store_.QueryObservations(query), 0}
+                       : store_.QueryObservationsWithCount(query, params.query);
+        std::vector<core::StoredObservation>& rows = page.rows;
         std::optional<std::string> next_query;
         if (static_cast<std::int64_t>(rows.size()) > params.query.limit) {
           rows.pop_back();
@@ -371,9 +375,8 @@ http::Response Api::ListObservations(const http::Request& request) {
             response.headers.push_back({"Link", fmt::format("<{}>; rel=\"next\"", next_url)});
           return response;
         }
-        const auto count = store_.CountObservations(params.query);
         JsonWriter w(256 + rows.size() * 160);
-        w.BeginObject().Key("count").Int(count).Key("next");
+        w.BeginObject().Key("count").Int(page.count).Key("next");
         if (next_query) {
           w.String(next_url);
         } else {

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <charconv>
@@ -243,6 +244,63 @@ class PgConnection {
                                     nullptr, nullptr, kBinaryResults));
     Check(result.get(), what, false);
     return result;
+  }
+
+  // A statement for ExecBinaryPair: prepared on first use like Exec's, or, `per_call`, sent
+  // unnamed and planned for its values like ExecBinaryPlannedPerCall's.
+  struct Statement {
+    std::string sql_text;
+    PgParams params;
+    bool per_call = false;
+  };
+
+  // Two statements in one round trip (libpq's pipeline mode), binary results in order: a page
+  // and its count are one wait for PostgreSQL instead of two, and one wake-up fewer on each
+  // side. Statements not prepared yet on this connection are prepared first, each in its own
+  // round trip as Exec does. A failure of either throws as Exec's would; the connection is
+  // left out of pipeline mode either way.
+  std::array<PgResultPtr, 2> ExecBinaryPair(std::string_view what, const Statement& first,
+                                            const Statement& second) {
+    const std::array<const Statement*, 2> statements = {&first, &second};
+    std::array<const std::string*, 2> names = {nullptr, nullptr};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (!statements[i]->per_call) {
+        names[i] = &Prepare(what, statements[i]->sql_text.c_str(), statements[i]->params.size());
+      }
+    }
+    PGconn* conn = conn_.get();
+    if (PQenterPipelineMode(conn) != 1) Check(nullptr, what, false);
+    bool sent = true;
+    for (std::size_t i = 0; i < 2 && sent; ++i) {
+      const Statement& statement = *statements[i];
+      const std::vector<const char*> values = statement.params.Pointers();
+      sent = names[i] == nullptr
+                 ? PQsendQueryParams(conn, statement.sql_text.c_str(), statement.params.size(),
+                                     nullptr, values.data(), nullptr, nullptr, kBinaryResults) == 1
+                 : PQsendQueryPrepared(conn, names[i]->c_str(), statement.params.size(),
+                                       values.data(), nullptr, nullptr, kBinaryResults) == 1;
+    }
+    std::array<PgResultPtr, 2> results;
+    if (sent && PQpipelineSync(conn) == 1) {
+      // Each query's result, then the null that ends it; then the sync's own result.
+      for (auto& result : results) {
+        result.reset(PQgetResult(conn));
+        while (PgResultPtr extra{PQgetResult(conn)}) {
+        }
+      }
+      const PgResultPtr sync(PQgetResult(conn));
+      if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) broken_ = true;
+    } else {
+      broken_ = true;
+    }
+    if (PQexitPipelineMode(conn) != 1) broken_ = true;
+    if (broken_) {
+      throw ConnectionLost(
+          "postgresql: " + std::string(what) + ": " + OneLine(PQerrorMessage(conn)), false);
+    }
+    // The first failure names the cause; a statement after it only reports being skipped.
+    for (const auto& result : results) Check(result.get(), what, false);
+    return results;
   }
 
   // Several statements without parameters (migrations).
@@ -1054,28 +1112,45 @@ class PgStore final : public Store {
 
   std::vector<core::StoredObservation> QueryObservations(
       const core::ObservationQuery& query) override {
-    if (IsFewSeries(query)) {
+    if (std::optional<Statement> merged = MergedPageStatement(query)) {
       std::vector<core::StoredObservation> rows =
-          Run("query observations", Retry::kAlways,
-              [&](PgConnection& connection) { return QueryMergedPage(connection, query); });
+          Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
+            return ReadPage(connection, Execute(connection, "query observations", *merged).get());
+          });
       // Nothing back: an empty window, or a series the store did not know yet; the general
       // query below answers both.
       if (!rows.empty()) return rows;
     }
-    int next = 1;
-    std::string sql_text;
-    AppendNumbered(sql_text, q::kSelectObservations, next);
-    PgParams params = FilterParams(query, sql_text, next);
-    AppendAfter(query, sql_text, params, next);
-    AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
-    params.Add(query.limit);
+    const Statement general = PageStatement(query);
     return Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
-      PgResultPtr result =
-          HasStablePlan(query)
-              ? connection.ExecBinary("query observations", sql_text.c_str(), params)
-              : connection.ExecBinaryPlannedPerCall("query observations", sql_text.c_str(), params);
-      return ReadPage(connection, result.get());
+      return ReadPage(connection, Execute(connection, "query observations", general).get());
     });
+  }
+
+  // The page and its count in one round trip (see PgConnection::ExecBinaryPair); the rare
+  // fallbacks (a merged statement meeting a series the store has not listed, or an empty
+  // merged page) run on their own afterwards, as QueryObservations and CountObservations do.
+  ObservationPage QueryObservationsWithCount(const core::ObservationQuery& page_query,
+                                             const core::ObservationQuery& count_query) override {
+    std::optional<Statement> merged_page = MergedPageStatement(page_query);
+    const bool page_merged = merged_page.has_value();
+    const Statement page = page_merged ? std::move(*merged_page) : PageStatement(page_query);
+    std::optional<Statement> merged_count = MergedCountStatement(count_query);
+    const bool count_merged = merged_count.has_value();
+    const Statement count = count_merged ? std::move(*merged_count) : CountStatement(count_query);
+    std::optional<std::int64_t> counted;
+    ObservationPage result =
+        Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
+          auto [page_result, count_result] =
+              connection.ExecBinaryPair("query observations", page, count);
+          ObservationPage done{ReadPage(connection, page_result.get()), 0};
+          counted = count_merged ? MergedCount(connection, count_result.get())
+                                 : BinaryInt64(count_result.get(), 0, 0);
+          return done;
+        });
+    if (page_merged && result.rows.empty()) result.rows = QueryObservations(page_query);
+    result.count = counted ? *counted : CountObservations(count_query);
+    return result;
   }
 
   // Rows of series_id, ts, value, quality_flag, source, named.
@@ -1104,22 +1179,47 @@ class PgStore final : public Store {
     return rows;
   }
 
+  using Statement = PgConnection::Statement;
+
+  static PgResultPtr Execute(PgConnection& connection, std::string_view what,
+                             const Statement& statement) {
+    return statement.per_call
+               ? connection.ExecBinaryPlannedPerCall(what, statement.sql_text.c_str(),
+                                                     statement.params)
+               : connection.ExecBinary(what, statement.sql_text.c_str(), statement.params);
+  }
+
+  // The general page query: every filter, planned once unless its best plan depends on the
+  // values (see HasStablePlan).
+  static Statement PageStatement(const core::ObservationQuery& query) {
+    Statement statement;
+    int next = 1;
+    AppendNumbered(statement.sql_text, q::kSelectObservations, next);
+    statement.params = FilterParams(query, statement.sql_text, next);
+    AppendAfter(query, statement.sql_text, statement.params, next);
+    AppendNumbered(statement.sql_text, q::kOrderByPageKeyLimit, next);
+    statement.params.Add(query.limit);
+    statement.per_call = !HasStablePlan(query);
+    return statement;
+  }
+
   // A page over the few (up to kMaxMergedSeries) series of a location and/or parameter filter,
   // by their ids: read in page order from observations_ts when they are a good part of all
-  // series, else merged from one key range per series (see sql::pg::kMergedPageOpen). Empty
-  // when there are more, or when the store's list of series may be short, so the caller then
-  // runs the general query.
-  std::vector<core::StoredObservation> QueryMergedPage(PgConnection& connection,
-                                                       const core::ObservationQuery& query) {
+  // series, else merged from one key range per series (see sql::pg::kMergedPageOpen). None
+  // for other filters or more series; the statement returns nothing when the store's list of
+  // series is short, so the caller then runs the general query.
+  std::optional<Statement> MergedPageStatement(const core::ObservationQuery& query) const {
+    if (!IsFewSeries(query)) return std::nullopt;
     const std::vector<std::int64_t> ids = series_.Matching(query.locations, query.parameter);
     // Beyond kMaxMergedSeries the general query's hashed series filter beats = ANY's linear one.
-    if (ids.empty() || ids.size() > kMaxMergedSeries) return {};
+    if (ids.empty() || ids.size() > kMaxMergedSeries) return std::nullopt;
     // A mask of ids spread far apart would be long: those series are merged instead.
     const bool dense =
         ids.size() * kDenseFraction >= series_.Size() && ids.back() - ids.front() < kMaxDenseIdSpan;
     int next = 1;
-    std::string sql_text;
-    PgParams params;
+    Statement statement;
+    std::string& sql_text = statement.sql_text;
+    PgParams& params = statement.params;
     if (dense) {
       // Rows of these series are dense in time order: read observations_ts in page order and
       // skip the others' rows (see sql::pg::kFilterDenseIds).
@@ -1135,8 +1235,7 @@ class PgStore final : public Store {
       params.Add(static_cast<std::int64_t>(ids.size()));
       AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
       params.Add(query.limit);
-      PgResultPtr result = connection.ExecBinary("query observations", sql_text.c_str(), params);
-      return ReadPage(connection, result.get());
+      return statement;
     }
     AppendNumbered(sql_text, q::kMergedPageOpen, next);
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -1152,8 +1251,7 @@ class PgStore final : public Store {
     AppendSeriesConditions(query, sql_text, params, next);
     AppendNumbered(sql_text, q::kMergedPageClose, next);
     params.Add(static_cast<std::int64_t>(ids.size())).Add(query.limit);
-    PgResultPtr result = connection.ExecBinary("query observations", sql_text.c_str(), params);
-    return ReadPage(connection, result.get());
+    return statement;
   }
 
   static void AppendSource(const std::optional<std::string>& source, std::string& sql_text,
@@ -1257,66 +1355,92 @@ class PgStore final : public Store {
   }
 
   std::int64_t CountObservations(const core::ObservationQuery& query) override {
+    if (std::optional<Statement> merged = MergedCountStatement(query)) {
+      const std::optional<std::int64_t> count =
+          Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
+            return MergedCount(connection,
+                               Execute(connection, "count observations", *merged).get());
+          });
+      // No count: a series the store did not know yet (see MergedCount).
+      if (count) return *count;
+    }
+    const Statement general = CountStatement(query);
+    return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
+      return BinaryInt64(Execute(connection, "count observations", general).get(), 0, 0);
+    });
+  }
+
+  // The count over the few series of a location and/or parameter filter (see
+  // sql::pg::kCountMergedOpen); none for other filters, and for every series or a parameter
+  // at every location over whole days, which observation_day_totals answers.
+  std::optional<Statement> MergedCountStatement(const core::ObservationQuery& query) const {
     const core::EpochMs start = ClampToPg(query.start_ms);
     const core::EpochMs end = ClampToPg(query.end_ms);
     const std::optional<DaySplit> split = SplitAtDays(start, end);
-    // Every series, or a parameter at every location, in any source: whole days come from
-    // observation_day_totals, a few rows per day however many series there are.
-    const bool from_totals = split && query.locations.empty() && !query.source;
-    if (IsFewSeries(query) && !from_totals) {
-      const std::optional<std::int64_t> count = Run(
-          "count observations", Retry::kAlways,
-          [&](PgConnection& connection) -> std::optional<std::int64_t> {
-            const std::vector<std::int64_t> ids =
-                series_.Matching(query.locations, query.parameter);
-            if (ids.empty() || ids.size() > kMaxMergedSeries) return std::nullopt;
-            int next = 1;
-            std::string sql_text;
-            PgParams params;
-            const std::vector<EdgeRange> whole_window = {
-                {start, end, EdgeRange::Shape::kClosed, false}};
-            const std::vector<EdgeRange>& edges = split ? split->edges : whole_window;
-            sql_text += q::kCountMergedOpen;
-            sql_text += split ? "d.n" : "0";
-            for (std::size_t i = 0; i < edges.size(); ++i) sql_text += fmt::format(" + e{}.c", i);
-            AppendNumbered(sql_text, q::kCountMergedFrom, next);
-            params.Add(PgInt8Array(ids));
-            if (split) {
-              AppendNumbered(sql_text, q::kCountMergedDays, next);
-              params.Add(split->first_day).Add(split->end_day);
-              AppendSource(query.source, sql_text, params, next);
-              sql_text += ") d";
-            }
-            for (std::size_t i = 0; i < edges.size(); ++i) {
-              sql_text += edges[i].subtract ? q::kCountMergedEdgeSubtract : q::kCountMergedEdgeAdd;
-              AppendRange(edges[i], sql_text, params, next);
-              AppendSource(query.source, sql_text, params, next);
-              sql_text += fmt::format(") e{}", i);
-            }
-            AppendNumbered(sql_text, q::kCountMergedGuard, next);
-            AppendSeriesConditions(query, sql_text, params, next);
-            AppendNumbered(sql_text, q::kSeriesGuardClose, next);
-            params.Add(static_cast<std::int64_t>(ids.size()));
-            PgResultPtr result =
-                connection.ExecBinary("count observations", sql_text.c_str(), params);
-            if (PQntuples(result.get()) == 0) {
-              // The guard failed: a series the store has not seen. Read them again, so the
-              // next page and count are merged again (a page cannot tell, when its guard
-              // fails, from an empty window; the count can).
-              series_.Load(connection.Exec("list series", q::kListSeries).get());
-              return std::nullopt;
-            }
-            return BinaryInt64(result.get(), 0, 0);
-          });
-      // No count: a series the store did not know yet (see QueryMergedPage).
-      if (count) return *count;
-    }
+    if (!IsFewSeries(query) || FromTotals(query, split)) return std::nullopt;
+    const std::vector<std::int64_t> ids = series_.Matching(query.locations, query.parameter);
+    if (ids.empty() || ids.size() > kMaxMergedSeries) return std::nullopt;
     int next = 1;
-    std::string sql_text;
-    PgParams params;
+    Statement statement;
+    std::string& sql_text = statement.sql_text;
+    PgParams& params = statement.params;
+    const std::vector<EdgeRange> whole_window = {{start, end, EdgeRange::Shape::kClosed, false}};
+    const std::vector<EdgeRange>& edges = split ? split->edges : whole_window;
+    sql_text += q::kCountMergedOpen;
+    sql_text += split ? "d.n" : "0";
+    for (std::size_t i = 0; i < edges.size(); ++i) sql_text += fmt::format(" + e{}.c", i);
+    AppendNumbered(sql_text, q::kCountMergedFrom, next);
+    params.Add(PgInt8Array(ids));
+    if (split) {
+      AppendNumbered(sql_text, q::kCountMergedDays, next);
+      params.Add(split->first_day).Add(split->end_day);
+      AppendSource(query.source, sql_text, params, next);
+      sql_text += ") d";
+    }
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+      sql_text += edges[i].subtract ? q::kCountMergedEdgeSubtract : q::kCountMergedEdgeAdd;
+      AppendRange(edges[i], sql_text, params, next);
+      AppendSource(query.source, sql_text, params, next);
+      sql_text += fmt::format(") e{}", i);
+    }
+    AppendNumbered(sql_text, q::kCountMergedGuard, next);
+    AppendSeriesConditions(query, sql_text, params, next);
+    AppendNumbered(sql_text, q::kSeriesGuardClose, next);
+    params.Add(static_cast<std::int64_t>(ids.size()));
+    return statement;
+  }
+
+  // A merged count's result; none when its guard failed (a series the store has not seen),
+  // after reading the series again so the next page and count are merged again (a page cannot
+  // tell, when its guard fails, from an empty window; the count can).
+  std::optional<std::int64_t> MergedCount(PgConnection& connection, const PGresult* result) {
+    if (PQntuples(result) == 0) {
+      series_.Load(connection.Exec("list series", q::kListSeries).get());
+      return std::nullopt;
+    }
+    return BinaryInt64(result, 0, 0);
+  }
+
+  // Every series, or a parameter at every location, in any source, over a window holding
+  // whole days: those days come from observation_day_totals, a few rows per day however many
+  // series there are.
+  static bool FromTotals(const core::ObservationQuery& query,
+                         const std::optional<DaySplit>& split) {
+    return split && query.locations.empty() && !query.source;
+  }
+
+  // The general count: whole days from the count tables and the partial days at the edges
+  // from the rows, or, for a window without a whole day, the rows.
+  static Statement CountStatement(const core::ObservationQuery& query) {
+    const std::optional<DaySplit> split =
+        SplitAtDays(ClampToPg(query.start_ms), ClampToPg(query.end_ms));
+    int next = 1;
+    Statement statement;
+    std::string& sql_text = statement.sql_text;
+    PgParams& params = statement.params;
     if (split) {
       // The whole days, then each edge added or subtracted, all under the same filters.
-      if (from_totals) {
+      if (FromTotals(query, split)) {
         AppendNumbered(sql_text, q::kCountTotals, next);
         params.Add(split->first_day).Add(split->end_day);
         if (query.parameter) {
@@ -1340,13 +1464,8 @@ class PgStore final : public Store {
     }
     // With whole days every part reads at most half a day of rows or a range of day counts,
     // which a generic plan does as well as any.
-    return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
-      PgResultPtr result =
-          split || HasStablePlan(query)
-              ? connection.ExecBinary("count observations", sql_text.c_str(), params)
-              : connection.ExecBinaryPlannedPerCall("count observations", sql_text.c_str(), params);
-      return BinaryInt64(result.get(), 0, 0);
-    });
+    statement.per_call = !split && !HasStablePlan(query);
+    return statement;
   }
 
   static void AppendRange(const EdgeRange& range, std::string& sql_text, PgParams& params,

@@ -505,6 +505,11 @@ TYPED_TEST(StoreTest, SeriesWrittenThroughAnotherStoreIsRead) {
   // over the location still include the new series.
   const std::vector<Observation> more = {this->Obs("buoy-b", "later", 4000, 7.5, "s9")};
   this->store_->UpsertObservations(more);
+  // Page and count in one round trip fall back the same way.
+  const ObservationPage together = other->QueryObservationsWithCount(page, page);
+  ASSERT_EQ(together.rows.size(), 2U);
+  EXPECT_EQ(together.rows[0].observation.parameter, "later");
+  EXPECT_EQ(together.count, 2);
   const auto both = other->QueryObservations(page);
   ASSERT_EQ(both.size(), 2U);
   EXPECT_EQ(both[0].observation.parameter, "later");
@@ -736,6 +741,20 @@ TYPED_TEST(StoreTest, CountsAgreeWithRowsForEveryWindow) {
           }
           ASSERT_EQ(this->store_->CountObservations(query), want)
               << "filter " << filter << " window " << query.start_ms << ".." << query.end_ms;
+          if (checked % 5 == 0) {
+            // A page with its count in one round trip: what the two give one by one.
+            ObservationQuery page = query;
+            page.limit = 7;
+            const ObservationPage both = this->store_->QueryObservationsWithCount(page, query);
+            EXPECT_EQ(both.count, want);
+            const auto alone = this->store_->QueryObservations(page);
+            ASSERT_EQ(both.rows.size(), alone.size());
+            for (std::size_t i = 0; i < alone.size(); ++i) {
+              EXPECT_EQ(both.rows[i].id, alone[i].id);
+              EXPECT_EQ(both.rows[i].observation.timestamp_ms, alone[i].observation.timestamp_ms);
+              EXPECT_EQ(both.rows[i].observation.source, alone[i].observation.source);
+            }
+          }
           ++checked;
         }
       }
@@ -1230,6 +1249,40 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
 
 class PostgresCountsTest : public StoreTest<PgBackend> {};
 
+// A page with its count whose count fails while running (two day totals that overflow bigint
+// when summed): the error reaches the caller as such, and the connection, the only one in its
+// pool, answers the next page, the next count and the next pair.
+TEST_F(PostgresCountsTest, FailedCountInAPairLeavesTheConnectionUsable) {
+  constexpr core::EpochMs kDay = 86'400'000;
+  auto store = OpenStore(backend_.url(), 1);
+  std::vector<Observation> rows;
+  for (core::EpochMs day = 10; day < 14; ++day)
+    rows.push_back(Obs("buoy-a", "temp", day * kDay, 1));
+  store->UpsertObservations(rows);
+  const ObservationQuery whole = Window(10 * kDay, 14 * kDay - 1);
+  ASSERT_EQ(store->QueryObservationsWithCount(whole, whole).count, 4);
+
+  backend_.ExecRaw(
+      "INSERT INTO observation_day_totals (parameter, day, n) VALUES"
+      " ('far', '1970-01-12', 9000000000000000000), ('far', '1970-01-13', 9000000000000000000)");
+  try {
+    store->QueryObservationsWithCount(whole, whole);
+    FAIL() << "a count of 1.8e19 rows was answered";
+  } catch (const core::UnavailableError& e) {
+    FAIL() << "an SQL error was taken for a lost connection: " << e.what();
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("out of range")) << e.what();
+  }
+  EXPECT_EQ(store->QueryObservations(whole).size(), 4u);
+  ObservationQuery one_day = whole;
+  one_day.locations = {"buoy-a"};
+  EXPECT_EQ(store->CountObservations(one_day), 4);
+  backend_.ExecRaw("DELETE FROM observation_day_totals WHERE parameter = 'far'");
+  const ObservationPage page = store->QueryObservationsWithCount(whole, whole);
+  EXPECT_EQ(page.rows.size(), 4u);
+  EXPECT_EQ(page.count, 4);
+}
+
 // Counts of whole days come from observation_counts; rows written around the store (by hand,
 // with microseconds) are still counted where they belong once retention has recounted.
 TEST_F(PostgresCountsTest, RetentionRecountsRowsEditedByHand) {
@@ -1442,7 +1495,14 @@ TEST_F(PostgresReconnectTest, SameStoreRecoversAfterServerRestart) {
   // Several threads at once so the pool holds more than one connection when the server dies.
   {
     std::vector<std::thread> threads;
-    for (int i = 0; i < 4; ++i) threads.emplace_back([&] { store_->ListSourceStatus(); });
+    // Each also prepares a page and its count, so after the restart they are sent prepared,
+    // in one round trip, into a dead connection.
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&] {
+        store_->ListSourceStatus();
+        store_->QueryObservationsWithCount(Window(0, 10), Window(0, 10));
+      });
+    }
     for (std::thread& thread : threads) thread.join();
   }
 
@@ -1458,6 +1518,13 @@ TEST_F(PostgresReconnectTest, SameStoreRecoversAfterServerRestart) {
       std::printf("[ INFO     ] UnavailableError after restart: %s\n", e.what());
     }
   };
+  // The first call after the restart meets a dead connection: a page with its count, two
+  // prepared statements sent in one round trip. It reconnects and answers.
+  attempt([&] {
+    const ObservationPage page = store_->QueryObservationsWithCount(Window(0, 10), Window(0, 10));
+    EXPECT_EQ(page.rows.size(), 1u);
+    EXPECT_EQ(page.count, 1);
+  });
   attempt([&] { store_->Ping(); });
   EXPECT_LE(unavailable, 1);
   // Every later call succeeds, whichever pooled connection it gets.

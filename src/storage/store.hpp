@@ -59,6 +59,12 @@ struct SeriesRows {
   std::vector<std::string> sources;  // distinct, in order of first appearance
 };
 
+// A page of observations with the count of every row its filters and window match.
+struct ObservationPage {
+  std::vector<core::StoredObservation> rows;
+  std::int64_t count = 0;
+};
+
 // The grid cell (or buoy position) a source last used for one (location, parameter): the
 // latest fetched row's cell. One row per (source_id, location_id, parameter); an upsert
 // replaces it.
@@ -105,6 +111,13 @@ class Store {
 
   // Number of rows matching the query's filters and window (cursor and limit ignored).
   virtual std::int64_t CountObservations(const core::ObservationQuery& query) = 0;
+
+  // QueryObservations(page) and CountObservations(count) together, for a page of the API: in
+  // one round trip where the backend can. This default runs one after the other.
+  virtual ObservationPage QueryObservationsWithCount(const core::ObservationQuery& page,
+                                                     const core::ObservationQuery& count) {
+    return {QueryObservations(page), CountObservations(count)};
+  }
 
   // Newest observation per (location, parameter); all locations when `locations` is empty.
   // When several sources share a (location, parameter), the newest timestamp wins.
