@@ -268,19 +268,29 @@ class PgConnection {
         names[i] = &Prepare(what, statements[i]->sql_text.c_str(), statements[i]->params.size());
       }
     }
+    // Everything that allocates (and so might throw) happens before pipeline mode: between
+    // entering and leaving it there are only libpq calls, so the connection can never go back
+    // to the pool still in it.
+    const std::array<std::vector<const char*>, 2> values = {first.params.Pointers(),
+                                                            second.params.Pointers()};
+    std::array<PgResultPtr, 2> results;
     PGconn* conn = conn_.get();
-    if (PQenterPipelineMode(conn) != 1) Check(nullptr, what, false);
+    if (PQenterPipelineMode(conn) != 1) {
+      broken_ = true;  // not idle: a state no caller leaves it in
+      throw ConnectionLost("postgresql: " + std::string(what) +
+                               ": cannot enter pipeline mode: " + OneLine(PQerrorMessage(conn)),
+                           false);
+    }
     bool sent = true;
     for (std::size_t i = 0; i < 2 && sent; ++i) {
       const Statement& statement = *statements[i];
-      const std::vector<const char*> values = statement.params.Pointers();
-      sent = names[i] == nullptr
-                 ? PQsendQueryParams(conn, statement.sql_text.c_str(), statement.params.size(),
-                                     nullptr, values.data(), nullptr, nullptr, kBinaryResults) == 1
-                 : PQsendQueryPrepared(conn, names[i]->c_str(), statement.params.size(),
-                                       values.data(), nullptr, nullptr, kBinaryResults) == 1;
+      sent =
+          names[i] == nullptr
+              ? PQsendQueryParams(conn, statement.sql_text.c_str(), statement.params.size(),
+                                  nullptr, values[i].data(), nullptr, nullptr, kBinaryResults) == 1
+              : PQsendQueryPrepared(conn, names[i]->c_str(), statement.params.size(),
+                                    values[i].data(), nullptr, nullptr, kBinaryResults) == 1;
     }
-    std::array<PgResultPtr, 2> results;
     if (sent && PQpipelineSync(conn) == 1) {
       // Each query's result, then the null that ends it; then the sync's own result.
       for (auto& result : results) {
@@ -1148,7 +1158,12 @@ class PgStore final : public Store {
                                  : BinaryInt64(count_result.get(), 0, 0);
           return done;
         });
-    if (page_merged && result.rows.empty()) result.rows = QueryObservations(page_query);
+    if (page_merged && result.rows.empty()) {
+      const Statement general = PageStatement(page_query);
+      result.rows = Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
+        return ReadPage(connection, Execute(connection, "query observations", general).get());
+      });
+    }
     result.count = counted ? *counted : CountObservations(count_query);
     return result;
   }

@@ -505,16 +505,19 @@ TYPED_TEST(StoreTest, SeriesWrittenThroughAnotherStoreIsRead) {
   // over the location still include the new series.
   const std::vector<Observation> more = {this->Obs("buoy-b", "later", 4000, 7.5, "s9")};
   this->store_->UpsertObservations(more);
-  // Page and count in one round trip fall back the same way.
-  const ObservationPage together = other->QueryObservationsWithCount(page, page);
-  ASSERT_EQ(together.rows.size(), 2U);
-  EXPECT_EQ(together.rows[0].observation.parameter, "later");
-  EXPECT_EQ(together.count, 2);
   const auto both = other->QueryObservations(page);
   ASSERT_EQ(both.size(), 2U);
   EXPECT_EQ(both[0].observation.parameter, "later");
   EXPECT_EQ(both[1].observation.parameter, "late");
   EXPECT_EQ(other->CountObservations(page), 2);
+
+  // A third, and the page with its count in one round trip: both fall back the same way.
+  const std::vector<Observation> third = {this->Obs("buoy-b", "latest", 3000, 1.5, "s9")};
+  this->store_->UpsertObservations(third);
+  const ObservationPage together = other->QueryObservationsWithCount(page, page);
+  ASSERT_EQ(together.rows.size(), 3U);
+  EXPECT_EQ(together.rows[0].observation.parameter, "latest");
+  EXPECT_EQ(together.count, 3);
 }
 
 // A series read through one store while another store gives it a second source: the reader
@@ -1250,8 +1253,8 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
 class PostgresCountsTest : public StoreTest<PgBackend> {};
 
 // A page with its count whose count fails while running (two day totals that overflow bigint
-// when summed): the error reaches the caller as such, and the connection, the only one in its
-// pool, answers the next page, the next count and the next pair.
+// when summed), or whose page fails (a negative limit): the error reaches the caller as such,
+// and the connection, the only one in its pool, answers the next page, count and pair.
 TEST_F(PostgresCountsTest, FailedCountInAPairLeavesTheConnectionUsable) {
   constexpr core::EpochMs kDay = 86'400'000;
   auto store = OpenStore(backend_.url(), 1);
@@ -1274,9 +1277,21 @@ TEST_F(PostgresCountsTest, FailedCountInAPairLeavesTheConnectionUsable) {
     EXPECT_THAT(e.what(), HasSubstr("out of range")) << e.what();
   }
   EXPECT_EQ(store->QueryObservations(whole).size(), 4u);
-  ObservationQuery one_day = whole;
-  one_day.locations = {"buoy-a"};
-  EXPECT_EQ(store->CountObservations(one_day), 4);
+  ObservationQuery one_location = whole;
+  one_location.locations = {"buoy-a"};
+  EXPECT_EQ(store->CountObservations(one_location), 4);
+  // The first statement failing (a negative LIMIT) skips the second; the same holds.
+  ObservationQuery negative = whole;
+  negative.limit = -1;
+  try {
+    store->QueryObservationsWithCount(negative, one_location);
+    FAIL() << "a negative limit was answered";
+  } catch (const core::UnavailableError& e) {
+    FAIL() << "an SQL error was taken for a lost connection: " << e.what();
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("LIMIT")) << e.what();
+  }
+  EXPECT_EQ(store->CountObservations(one_location), 4);
   backend_.ExecRaw("DELETE FROM observation_day_totals WHERE parameter = 'far'");
   const ObservationPage page = store->QueryObservationsWithCount(whole, whole);
   EXPECT_EQ(page.rows.size(), 4u);
@@ -1520,11 +1535,13 @@ TEST_F(PostgresReconnectTest, SameStoreRecoversAfterServerRestart) {
   };
   // The first call after the restart meets a dead connection: a page with its count, two
   // prepared statements sent in one round trip. It reconnects and answers.
-  attempt([&] {
+  try {
     const ObservationPage page = store_->QueryObservationsWithCount(Window(0, 10), Window(0, 10));
     EXPECT_EQ(page.rows.size(), 1u);
     EXPECT_EQ(page.count, 1);
-  });
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "the page and count did not recover: " << e.what();
+  }
   attempt([&] { store_->Ping(); });
   EXPECT_LE(unavailable, 1);
   // Every later call succeeds, whichever pooled connection it gets.
