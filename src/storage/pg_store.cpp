@@ -1168,22 +1168,26 @@ class PgStore final : public Store {
     return result;
   }
 
-  // Rows of series_id, ts, value, quality_flag, source, named.
+  // Rows of (series id and flag, ts, value, source) as sql::pg::kSelectObservations selects
+  // them, named.
   std::vector<core::StoredObservation> ReadPage(PgConnection& connection, const PGresult* result) {
     const int count = PQntuples(result);
-    const BinaryColumns columns(result, {8, 8, 8, 2, 0});
+    const BinaryColumns columns(result, {8, 8, 8, 0});
     std::vector<core::StoredObservation> rows;
     rows.reserve(static_cast<std::size_t>(count));
     for (int row = 0; row < count; ++row) {
+      // series_id * 65536 + quality_flag + 32768, the flag any smallint.
+      const std::int64_t series_and_flag = columns.Int64(row, 0);
+      const int flag = static_cast<int>(series_and_flag & 0xFFFF) - 32768;
       // Built whole, not assigned into rows(count): value-initialising a vector of them
       // zero-fills every row first, a twentieth of the server's CPU for a page.
-      rows.push_back({columns.Int64(row, 0),
+      rows.push_back({series_and_flag >> 16,
                       {{},
                        {},
                        PgMicrosToMs(columns.Int64(row, 1)),
                        columns.Double(row, 2),
-                       ToQualityFlag(columns.Int16(row, 3)),
-                       std::string(TextView(result, row, 4))}});
+                       ToQualityFlag(flag),
+                       std::string(TextView(result, row, 3))}});
     }
     if (!series_.FillNames(rows)) {
       series_.Load(connection.Exec("list series", q::kListSeries).get());

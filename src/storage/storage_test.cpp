@@ -1252,6 +1252,39 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
 
 class PostgresCountsTest : public StoreTest<PgBackend> {};
 
+// Pages carry each row's series id and flag in one bigint (see sql::pg::kSelectObservations):
+// flags written around the store, at either end of smallint, neither spill into the id nor
+// read as another flag.
+TEST_F(PostgresCountsTest, PageRowsKeepSeriesAndFlagApart) {
+  std::vector<Observation> rows = {Obs("buoy-a", "temp", 1000, 1.0),
+                                   Obs("buoy-b", "temp", 1000, 2.0)};
+  rows[0].quality_flag = core::QualityFlag::kMissing;
+  rows[1].quality_flag = core::QualityFlag::kGood;
+  store_->UpsertObservations(rows);
+  backend_.ExecRaw(
+      "INSERT INTO observations (series_id, ts, source, value, quality_flag)"
+      " SELECT id, 'epoch'::timestamptz + interval '2 seconds', 'src', 3, -32768"
+      " FROM observation_series WHERE location_id = 'buoy-a'"
+      " UNION ALL SELECT id, 'epoch'::timestamptz + interval '3 seconds', 'src', 4, 32767"
+      " FROM observation_series WHERE location_id = 'buoy-b'");
+  for (const bool merged : {false, true}) {
+    ObservationQuery query = Window(0, 10'000);
+    if (merged) query.locations = {"buoy-a", "buoy-b"};
+    const auto page = store_->QueryObservations(query);
+    ASSERT_EQ(page.size(), 4u);
+    const auto expect = [&page](std::size_t i, const char* location, core::QualityFlag flag) {
+      EXPECT_EQ(page[i].observation.location_id, location) << i;
+      EXPECT_EQ(page[i].observation.parameter, "temp") << i;
+      EXPECT_EQ(page[i].observation.quality_flag, flag) << i;
+    };
+    const std::size_t a = page[0].observation.location_id == "buoy-a" ? 0 : 1;
+    expect(a, "buoy-a", core::QualityFlag::kMissing);
+    expect(1 - a, "buoy-b", core::QualityFlag::kGood);
+    expect(2, "buoy-a", core::QualityFlag::kNotEvaluated);  // -32768: not a flag
+    expect(3, "buoy-b", core::QualityFlag::kNotEvaluated);  // 32767: not a flag
+  }
+}
+
 // A page with its count whose count fails while running (two day totals that overflow bigint
 // when summed), or whose page fails (a negative limit): the error reaches the caller as such,
 // and the connection, the only one in its pool, answers the next page, count and pair.
