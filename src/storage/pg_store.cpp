@@ -1131,6 +1131,10 @@ class PgStore final : public Store {
       // query below answers both.
       if (!rows.empty()) return rows;
     }
+    return QueryGeneralPage(query);
+  }
+
+  std::vector<core::StoredObservation> QueryGeneralPage(const core::ObservationQuery& query) {
     const Statement general = PageStatement(query);
     return Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
       return ReadPage(connection, Execute(connection, "query observations", general).get());
@@ -1158,13 +1162,8 @@ class PgStore final : public Store {
                                  : BinaryInt64(count_result.get(), 0, 0);
           return done;
         });
-    if (page_merged && result.rows.empty()) {
-      const Statement general = PageStatement(page_query);
-      result.rows = Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
-        return ReadPage(connection, Execute(connection, "query observations", general).get());
-      });
-    }
-    result.count = counted ? *counted : CountObservations(count_query);
+    if (page_merged && result.rows.empty()) result.rows = QueryGeneralPage(page_query);
+    result.count = counted ? *counted : CountGeneral(count_query);
     return result;
   }
 
@@ -1383,6 +1382,10 @@ class PgStore final : public Store {
       // No count: a series the store did not know yet (see MergedCount).
       if (count) return *count;
     }
+    return CountGeneral(query);
+  }
+
+  std::int64_t CountGeneral(const core::ObservationQuery& query) {
     const Statement general = CountStatement(query);
     return Run("count observations", Retry::kAlways, [&](PgConnection& connection) {
       return BinaryInt64(Execute(connection, "count observations", general).get(), 0, 0);
