@@ -1122,10 +1122,12 @@ class PgStore final : public Store {
 
   std::vector<core::StoredObservation> QueryObservations(
       const core::ObservationQuery& query) override {
-    if (std::optional<Statement> merged = MergedPageStatement(query)) {
+    if (std::optional<FewSeriesPage> merged = MergedPageStatement(query)) {
       std::vector<core::StoredObservation> rows =
           Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
-            return ReadPage(connection, Execute(connection, "query observations", *merged).get());
+            return ReadPage(connection,
+                            Execute(connection, "query observations", merged->statement).get(),
+                            merged->time_order_only ? query.limit : kInPageOrder);
           });
       // Nothing back: an empty window, or a series the store did not know yet; the general
       // query below answers both.
@@ -1146,9 +1148,11 @@ class PgStore final : public Store {
   // merged page) run on their own afterwards, as QueryObservations and CountObservations do.
   ObservationPage QueryObservationsWithCount(const core::ObservationQuery& page_query,
                                              const core::ObservationQuery& count_query) override {
-    std::optional<Statement> merged_page = MergedPageStatement(page_query);
+    std::optional<FewSeriesPage> merged_page = MergedPageStatement(page_query);
     const bool page_merged = merged_page.has_value();
-    const Statement page = page_merged ? std::move(*merged_page) : PageStatement(page_query);
+    const bool time_order_only = page_merged && merged_page->time_order_only;
+    const Statement page =
+        page_merged ? std::move(merged_page->statement) : PageStatement(page_query);
     std::optional<Statement> merged_count = MergedCountStatement(count_query);
     const bool count_merged = merged_count.has_value();
     const Statement count = count_merged ? std::move(*merged_count) : CountStatement(count_query);
@@ -1157,7 +1161,10 @@ class PgStore final : public Store {
         Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
           auto [page_result, count_result] =
               connection.ExecBinaryPair("query observations", page, count);
-          ObservationPage done{ReadPage(connection, page_result.get()), 0};
+          ObservationPage done{
+              ReadPage(connection, page_result.get(),
+                       time_order_only ? page_query.limit : kInPageOrder),
+              0};
           counted = count_merged ? MergedCount(connection, count_result.get())
                                  : BinaryInt64(count_result.get(), 0, 0);
           return done;
@@ -1167,14 +1174,22 @@ class PgStore final : public Store {
     return result;
   }
 
+  static constexpr std::int64_t kInPageOrder = -1;
+
   // Rows of (series id and flag, ts, value, source) as sql::pg::kSelectObservations selects
-  // them, named.
-  std::vector<core::StoredObservation> ReadPage(PgConnection& connection, const PGresult* result) {
-    const int count = PQntuples(result);
+  // them, named. merged_limit: kInPageOrder, or the rows are a merged page's (time order only,
+  // see FewSeriesPage), to be put in page order and cut to this many.
+  std::vector<core::StoredObservation> ReadPage(PgConnection& connection, const PGresult* result,
+                                                std::int64_t merged_limit = kInPageOrder) {
     const BinaryColumns columns(result, {8, 8, 8, 0});
+    const std::vector<int> order = merged_limit == kInPageOrder
+                                       ? std::vector<int>{}
+                                       : MergedPageOrder(columns, PQntuples(result), merged_limit);
+    const int count = order.empty() ? PQntuples(result) : static_cast<int>(order.size());
     std::vector<core::StoredObservation> rows;
     rows.reserve(static_cast<std::size_t>(count));
-    for (int row = 0; row < count; ++row) {
+    for (int i = 0; i < count; ++i) {
+      const int row = order.empty() ? i : order[static_cast<std::size_t>(i)];
       // series_id * 65536 + quality_flag + 32768, the flag any smallint.
       const std::int64_t series_and_flag = columns.Int64(row, 0);
       const int flag = static_cast<int>(series_and_flag & 0xFFFF) - 32768;
@@ -1197,7 +1212,39 @@ class PgStore final : public Store {
     return rows;
   }
 
+  // The row numbers of a merged page's rows in page order (ts, series id, source), the first
+  // `limit` of them. Each instant's rows are ordered by series id, stably: rows of one series
+  // arrive in their source order, which is PostgreSQL's collation's and must stay so (the
+  // cursor condition compares sources in it). An instant holds a row per series and source, a
+  // handful, so an insertion sort is the cheap one.
+  static std::vector<int> MergedPageOrder(const BinaryColumns& columns, int count,
+                                          std::int64_t limit) {
+    const auto series = [&columns](int row) { return columns.Int64(row, 0) >> 16; };
+    std::vector<int> order;
+    order.reserve(static_cast<std::size_t>(count));
+    std::size_t instant = 0;  // where the current instant's rows start in `order`
+    for (int row = 0; row < count; ++row) {
+      if (row > 0 && columns.Int64(row, 1) != columns.Int64(row - 1, 1)) {
+        instant = order.size();
+      }
+      const auto place = std::upper_bound(
+          order.begin() + static_cast<std::ptrdiff_t>(instant), order.end(), series(row),
+          [&series](std::int64_t id, int other) { return id < series(other); });
+      order.insert(place, row);
+    }
+    if (std::cmp_greater(order.size(), limit)) order.resize(static_cast<std::size_t>(limit));
+    return order;
+  }
+
   using Statement = PgConnection::Statement;
+
+  // A page over a few series (see MergedPageStatement). time_order_only: a merge of one range
+  // per series, whose rows come in time order only and run past `limit` to the end of the last
+  // instant (see sql::pg::kMergedPageOpen); ReadPage puts them in page order.
+  struct FewSeriesPage {
+    Statement statement;
+    bool time_order_only = false;
+  };
 
   static PgResultPtr Execute(PgConnection& connection, std::string_view what,
                              const Statement& statement) {
@@ -1226,7 +1273,7 @@ class PgStore final : public Store {
   // series, else merged from one key range per series (see sql::pg::kMergedPageOpen). None
   // for other filters or more series; the statement returns nothing when the store's list of
   // series is short, so the caller then runs the general query.
-  std::optional<Statement> MergedPageStatement(const core::ObservationQuery& query) const {
+  std::optional<FewSeriesPage> MergedPageStatement(const core::ObservationQuery& query) const {
     if (!IsFewSeries(query)) return std::nullopt;
     const std::vector<std::int64_t> ids = series_.Matching(query.locations, query.parameter);
     // Beyond kMaxMergedSeries the general query's hashed series filter beats = ANY's linear one.
@@ -1235,9 +1282,9 @@ class PgStore final : public Store {
     const bool dense =
         ids.size() * kDenseFraction >= series_.Size() && ids.back() - ids.front() < kMaxDenseIdSpan;
     int next = 1;
-    Statement statement;
-    std::string& sql_text = statement.sql_text;
-    PgParams& params = statement.params;
+    FewSeriesPage page{{}, !dense};
+    std::string& sql_text = page.statement.sql_text;
+    PgParams& params = page.statement.params;
     if (dense) {
       // Rows of these series are dense in time order: read observations_ts in page order and
       // skip the others' rows (see sql::pg::kFilterDenseIds).
@@ -1253,7 +1300,7 @@ class PgStore final : public Store {
       params.Add(static_cast<std::int64_t>(ids.size()));
       AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
       params.Add(query.limit);
-      return statement;
+      return page;
     }
     AppendNumbered(sql_text, q::kMergedPageOpen, next);
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -1269,7 +1316,7 @@ class PgStore final : public Store {
     AppendSeriesConditions(query, sql_text, params, next);
     AppendNumbered(sql_text, q::kMergedPageClose, next);
     params.Add(static_cast<std::int64_t>(ids.size())).Add(query.limit);
-    return statement;
+    return page;
   }
 
   static void AppendSource(const std::optional<std::string>& source, std::string& sql_text,

@@ -251,6 +251,14 @@ inline constexpr char kFilterSource[] = " AND source = ?";
 // kMergedPageGuard with kSeriesLocations and/or kSeriesParameter, then kMergedPageClose. The
 // store knows the series ids; the guard makes the statement return nothing when, in its own
 // snapshot, the filter matches more series than the store listed (one created since).
+// The merged rows are in time order only, with every row of the page's last instant (WITH
+// TIES): each branch's series id is a constant, which PostgreSQL drops from the branch's
+// order, so ordering the merge by (ts, series_id, source) sorted every instant's rows again,
+// a third of the statement's CPU (4 series: 870 -> 590 us per 1,000-row page, libpq client).
+// Rows of one series come out of the merge in their branch's (ts, source) order, so the
+// store finishes the page order with a stable sort of each instant by series id (the source
+// order stays PostgreSQL's collation's, as the cursor condition compares it), then keeps
+// `limit` rows (PgStore::OrderInstants).
 inline constexpr char kMergedPageOpen[] =
     "SELECT series_id * 65536 + (quality_flag + 32768), ts, value, source FROM (";
 inline constexpr char kMergedPageBranch[] =
@@ -262,8 +270,7 @@ inline constexpr char kMergedPageBranchEnd[] = " ORDER BY ts, series_id, source 
 inline constexpr char kUnionAll[] = " UNION ALL ";
 inline constexpr char kMergedPageGuard[] =
     ") page WHERE (SELECT count(*) FROM observation_series WHERE true";
-inline constexpr char kMergedPageClose[] =
-    ") = ?::int8 ORDER BY ts, series_id, source LIMIT ?::int8";
+inline constexpr char kMergedPageClose[] = ") = ?::int8 ORDER BY ts FETCH FIRST (?::int8) ROWS WITH TIES";
 // The count over the same series: per series id (a nested loop over the array), its own key
 // ranges. kCountMergedOpen, the sum's terms ("d.n" for the whole days, then " + eI.c" for edge
 // I), kCountMergedFrom; then for a window holding whole days (see kCountDays) kCountMergedDays

@@ -1158,6 +1158,9 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
       "'{loc7}', 2, 1000");
   EXPECT_THAT(merged, HasSubstr("observations_key")) << merged;
   EXPECT_THAT(merged, ::testing::Not(HasSubstr("observations_ts"))) << merged;
+  // Merged in time order, with no sort after the merge (the store orders each instant).
+  EXPECT_THAT(merged, HasSubstr("Merge Append")) << merged;
+  EXPECT_THAT(merged, ::testing::Not(HasSubstr("Sort  ("))) << merged;
   const std::string counted = generic(
       "counted",
       Numbered({sql::pg::kCountMergedOpen, "0 + e0.c", sql::pg::kCountMergedFrom,
