@@ -807,6 +807,42 @@ std::string PgInt8Array(const std::vector<std::int64_t>& values) {
   return out;
 }
 
+// The parameters of sql::pg::kUpdateLatestFromIngest: per series of the batch, its rows at the
+// series' newest instant, as arrays of series id, epoch ms, value, flag and source.
+PgParams LatestCandidates(std::span<const core::Observation> rows,
+                          std::span<const std::int64_t> series_ids) {
+  std::unordered_map<std::int64_t, core::EpochMs> newest;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto [entry, added] = newest.try_emplace(series_ids[i], rows[i].timestamp_ms);
+    if (!added) entry->second = std::max(entry->second, rows[i].timestamp_ms);
+  }
+  std::vector<std::int64_t> ids;
+  std::vector<std::int64_t> timestamps;
+  std::string values = "{";
+  std::string flags = "{";
+  std::vector<std::string> sources;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].timestamp_ms != newest.at(series_ids[i])) continue;
+    if (!ids.empty()) {
+      values += ',';
+      flags += ',';
+    }
+    ids.push_back(series_ids[i]);
+    timestamps.push_back(rows[i].timestamp_ms);
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, rows[i].value);  // exact
+    values.append(buffer, end);
+    flags += std::to_string(static_cast<int>(rows[i].quality_flag));
+    sources.push_back(rows[i].source);
+  }
+  values += '}';
+  flags += '}';
+  PgParams params;
+  params.Add(PgInt8Array(ids)).Add(PgInt8Array(timestamps)).Add(std::move(values));
+  params.Add(std::move(flags)).Add(PgTextArray(sources));
+  return params;
+}
+
 // Appends a fragment written with '?' placeholders, numbering them $next, $next+1, ...
 void AppendNumbered(std::string& sql_text, std::string_view fragment, int& next) {
   for (char c : fragment) {
@@ -1105,7 +1141,8 @@ class PgStore final : public Store {
           connection.Exec("clear only_source", q::kClearOnlySource,
                           PgParams().Add(PgInt8Array(series.losing_only_source)));
         }
-        connection.Exec("update latest", q::kUpdateLatestFromIngest);
+        connection.Exec("update latest", q::kUpdateLatestFromIngest,
+                        LatestCandidates(rows, series.ids));
         transaction.CommitWrite();
         core::IngestResult done = result;
         done.inserted = ParseInt(counts.get(), 0, 0);

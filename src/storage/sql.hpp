@@ -383,11 +383,19 @@ inline constexpr char kLatestObservations[] =
 // After the upsert, in the same transaction: a batch row becomes its series' latest when it is
 // at least as new (then as great a source) as the current one. Concurrent batches serialise
 // on the series row, and the re-checked condition keeps the newest.
+// The store sends only the candidates, per series the batch's rows at its newest instant (one,
+// unless several sources share it), as parallel arrays of series id, epoch ms, value, flag and
+// source: a handful of rows where reading the staging table meant scanning and sorting the
+// whole batch (1.4 ms per 5,000 rows). DISTINCT ON picks among sources by the database's
+// collation, as the comparison with the current latest does.
 inline constexpr char kUpdateLatestFromIngest[] =
     "UPDATE observation_series s SET latest_ts = t.ts, latest_value = t.value,"
     " latest_quality_flag = t.quality_flag, latest_source = t.source"
-    " FROM (SELECT DISTINCT ON (series_id) series_id, ts, value, quality_flag, source"
-    "  FROM pg_temp.ingest_rows ORDER BY series_id, ts DESC, source DESC) t"
+    " FROM (SELECT DISTINCT ON (series_id) series_id,"
+    "  'epoch'::timestamptz + ms * interval '1 millisecond' AS ts, value, quality_flag, source"
+    "  FROM unnest($1::int8[], $2::int8[], $3::float8[], $4::int2[], $5::text[])"
+    "   AS b(series_id, ms, value, quality_flag, source)"
+    "  ORDER BY series_id, ms DESC, source DESC) t"
     " WHERE s.id = t.series_id"
     " AND (s.latest_ts IS NULL OR (t.ts, t.source) >= (s.latest_ts, s.latest_source))";
 

@@ -390,6 +390,15 @@ TYPED_TEST(StoreTest, RoundTripsValuesTimestampsAndTextExactly) {
     EXPECT_EQ(row.observation.source, rows[0].source);
     EXPECT_EQ(row.observation.quality_flag, QualityFlag::kMissing);
   }
+  // The newest row (the fourth) is the series' latest, just as exact.
+  const std::vector<std::string> odd = {odd_location};
+  const auto latest = this->store_->LatestObservations(odd);
+  ASSERT_EQ(latest.size(), 1u);
+  EXPECT_EQ(latest[0].timestamp_ms, timestamps[3]);
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(latest[0].value), std::bit_cast<std::uint64_t>(values[3]));
+  EXPECT_EQ(latest[0].parameter, "weird\\param\n");
+  EXPECT_EQ(latest[0].source, rows[0].source);
+  EXPECT_EQ(latest[0].quality_flag, QualityFlag::kMissing);
   // The window is inclusive at both ends, to the millisecond.
   EXPECT_EQ(this->store_->CountObservations(this->Window(1699999999999, 1700000000123)), 2);
   EXPECT_EQ(this->store_->CountObservations(this->Window(1700000000000, 1700000000122)), 0);
