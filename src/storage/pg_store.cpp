@@ -924,6 +924,29 @@ class SeriesIds {
     return names_.size();
   }
 
+  // `ids` (every known series when null), ascending, each with its one source; nullopt when
+  // the list has none, or any of them has several sources or is not known.
+  std::optional<std::pair<std::vector<std::int64_t>, std::vector<std::string>>> OnlySources(
+      const std::vector<std::int64_t>* ids) const {
+    std::pair<std::vector<std::int64_t>, std::vector<std::string>> listed;
+    std::shared_lock lock(mutex_);
+    if (ids != nullptr) {
+      listed.first = *ids;
+    } else {
+      for (const auto& [id, names] : names_) listed.first.push_back(id);
+    }
+    if (listed.first.empty()) return std::nullopt;
+    std::sort(listed.first.begin(), listed.first.end());
+    for (const std::int64_t id : listed.first) {
+      const auto names = names_.find(id);
+      if (names == names_.end()) return std::nullopt;
+      const auto series = ids_.find(Key(names->second.location_id, names->second.parameter));
+      if (series == ids_.end() || series->second.only_source.empty()) return std::nullopt;
+      listed.second.push_back(series->second.only_source);
+    }
+    return listed;
+  }
+
   std::optional<Series> Find(std::string_view location, std::string_view parameter) const {
     const std::string key = Key(location, parameter);
     std::shared_lock lock(mutex_);
@@ -1157,26 +1180,102 @@ class PgStore final : public Store {
     });
   }
 
-  std::vector<core::StoredObservation> QueryObservations(
-      const core::ObservationQuery& query) override {
-    if (std::optional<FewSeriesPage> merged = MergedPageStatement(query)) {
-      std::vector<core::StoredObservation> rows =
-          Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
-            return ReadPage(connection,
-                            Execute(connection, "query observations", merged->statement).get(),
-                            merged->time_order_only ? query.limit : kInPageOrder);
-          });
-      // Nothing back: an empty window, or a series the store did not know yet; the general
-      // query below answers both.
-      if (!rows.empty()) return rows;
+ private:
+  using Statement = PgConnection::Statement;
+
+  // Every row's source, when the store knows them before a page is read, so the statement
+  // leaves the column out (see sql::pg::kPageColumns): a source filter's, or per series the
+  // one source the store's list gives each.
+  struct KnownSources {
+    std::optional<std::string> every_row;
+    std::vector<std::int64_t> ids;     // ascending
+    std::vector<std::string> sources;  // sources[i] is the one source of ids[i]
+
+    bool Known() const { return every_row.has_value() || !ids.empty(); }
+    const std::string& Of(std::int64_t series) const {
+      if (every_row) return *every_row;
+      const auto found = std::lower_bound(ids.begin(), ids.end(), series);
+      // The statement's guard (sql::pg::kOneSourceGuard) admits only rows of these series.
+      if (found == ids.end() || *found != series) {
+        throw std::runtime_error("postgresql: a page row is of a series the page did not list");
+      }
+      return sources[static_cast<std::size_t>(found - ids.begin())];
     }
-    return QueryGeneralPage(query);
+  };
+
+  // A page statement and how to read its rows. time_order_only: a merge of one range per
+  // series, whose rows come in time order only and run past `limit` to the end of the last
+  // instant (see sql::pg::kMergedPageOrder); ReadPage puts them in page order. guarded: the
+  // statement returns nothing when the store's list of series is out of date, and the caller
+  // reads the page again another way.
+  struct PageRead {
+    Statement statement;
+    bool time_order_only = false;
+    bool guarded = false;
+    KnownSources sources;
+  };
+
+  // The sources a page over `ids` (every series when null) can know before reading: see
+  // KnownSources. Per series only when the store lists one source for each.
+  KnownSources SourcesOf(const core::ObservationQuery& query,
+                         const std::vector<std::int64_t>* ids) const {
+    KnownSources known;
+    if (query.source) {
+      known.every_row = *query.source;
+    } else if (auto listed = series_.OnlySources(ids)) {
+      known.ids = std::move(listed->first);
+      known.sources = std::move(listed->second);
+    }
+    return known;
   }
 
-  std::vector<core::StoredObservation> QueryGeneralPage(const core::ObservationQuery& query) {
-    const Statement general = PageStatement(query);
+  // kPageColumns, and kPageSource unless the sources are known.
+  static void AppendPageColumns(const KnownSources& sources, std::string& sql_text) {
+    sql_text += q::kPageColumns;
+    if (!sources.Known()) sql_text += q::kPageSource;
+  }
+
+  // The guard of a page whose sources come from the store's list of series (see
+  // sql::pg::kOneSourceGuard); every_series: the page reads every series, not only ids.
+  static void AppendOneSourceGuard(const KnownSources& sources, bool every_series,
+                                   std::string& sql_text, PgParams& params, int& next) {
+    if (sources.ids.empty()) return;
+    AppendNumbered(sql_text, q::kOneSourceGuard, next);
+    params.Add(static_cast<std::int64_t>(sources.ids.size()));
+    if (!every_series) {
+      AppendNumbered(sql_text, q::kSeriesIdsIn, next);
+      params.Add(PgInt8Array(sources.ids));
+    }
+    sql_text += ')';
+  }
+
+ public:
+  std::vector<core::StoredObservation> QueryObservations(
+      const core::ObservationQuery& query) override {
+    if (std::optional<PageRead> merged = MergedPageStatement(query)) {
+      std::vector<core::StoredObservation> rows = ReadPageOnce(query, *merged);
+      // Nothing back: an empty window, or a series the store did not know yet (or no longer
+      // with one source); the general query below answers all of them.
+      if (!rows.empty()) return rows;
+    }
+    return QueryGeneralPage(query, true);
+  }
+
+  // may_leave_out_source: see PageStatement; when its guard fails, the page is read again with
+  // the source column.
+  std::vector<core::StoredObservation> QueryGeneralPage(const core::ObservationQuery& query,
+                                                        bool may_leave_out_source) {
+    const PageRead general = PageStatement(query, may_leave_out_source);
+    std::vector<core::StoredObservation> rows = ReadPageOnce(query, general);
+    if (rows.empty() && general.guarded) rows = ReadPageOnce(query, PageStatement(query, false));
+    return rows;
+  }
+
+  std::vector<core::StoredObservation> ReadPageOnce(const core::ObservationQuery& query,
+                                                    const PageRead& page) {
     return Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
-      return ReadPage(connection, Execute(connection, "query observations", general).get());
+      return ReadPage(connection, Execute(connection, "query observations", page.statement).get(),
+                      page, query.limit);
     });
   }
 
@@ -1185,11 +1284,9 @@ class PgStore final : public Store {
   // merged page) run on their own afterwards, as QueryObservations and CountObservations do.
   ObservationPage QueryObservationsWithCount(const core::ObservationQuery& page_query,
                                              const core::ObservationQuery& count_query) override {
-    std::optional<FewSeriesPage> merged_page = MergedPageStatement(page_query);
+    std::optional<PageRead> merged_page = MergedPageStatement(page_query);
     const bool page_merged = merged_page.has_value();
-    const bool time_order_only = page_merged && merged_page->time_order_only;
-    const Statement page =
-        page_merged ? std::move(merged_page->statement) : PageStatement(page_query);
+    const PageRead page = page_merged ? std::move(*merged_page) : PageStatement(page_query, true);
     std::optional<Statement> merged_count = MergedCountStatement(count_query);
     const bool count_merged = merged_count.has_value();
     const Statement count = count_merged ? std::move(*merged_count) : CountStatement(count_query);
@@ -1197,31 +1294,31 @@ class PgStore final : public Store {
     ObservationPage result =
         Run("query observations", Retry::kAlways, [&](PgConnection& connection) {
           auto [page_result, count_result] =
-              connection.ExecBinaryPair("query observations", page, count);
-          ObservationPage done{
-              ReadPage(connection, page_result.get(),
-                       time_order_only ? page_query.limit : kInPageOrder),
-              0};
+              connection.ExecBinaryPair("query observations", page.statement, count);
+          ObservationPage done{ReadPage(connection, page_result.get(), page, page_query.limit), 0};
           counted = count_merged ? MergedCount(connection, count_result.get())
                                  : BinaryInt64(count_result.get(), 0, 0);
           return done;
         });
-    if (page_merged && result.rows.empty()) result.rows = QueryGeneralPage(page_query);
+    if ((page_merged || page.guarded) && result.rows.empty()) {
+      // A guarded general page came back empty: read it again with the source column.
+      result.rows = QueryGeneralPage(page_query, page_merged);
+    }
     result.count = counted ? *counted : CountGeneral(count_query);
     return result;
   }
 
-  static constexpr std::int64_t kInPageOrder = -1;
-
-  // Rows of (series id and flag, ts, value, source) as sql::pg::kSelectObservations selects
-  // them, named. merged_limit: kInPageOrder, or the rows are a merged page's (time order only,
-  // see FewSeriesPage), to be put in page order and cut to this many.
+  // Rows of (series id and flag, ts, value, source) as sql::pg::kPageColumns selects them
+  // (the source from page.sources when the statement leaves it out), named and in page order,
+  // at most `limit` of them.
   std::vector<core::StoredObservation> ReadPage(PgConnection& connection, const PGresult* result,
-                                                std::int64_t merged_limit = kInPageOrder) {
-    const BinaryColumns columns(result, {8, 8, 8, 0});
-    const std::vector<int> order = merged_limit == kInPageOrder
-                                       ? std::vector<int>{}
-                                       : MergedPageOrder(columns, PQntuples(result), merged_limit);
+                                                const PageRead& page, std::int64_t limit) {
+    const bool source_column = !page.sources.Known();
+    const BinaryColumns columns =
+        source_column ? BinaryColumns(result, {8, 8, 8, 0}) : BinaryColumns(result, {8, 8, 8});
+    const std::vector<int> order = page.time_order_only
+                                       ? MergedPageOrder(columns, PQntuples(result), limit)
+                                       : std::vector<int>{};
     const int count = order.empty() ? PQntuples(result) : static_cast<int>(order.size());
     std::vector<core::StoredObservation> rows;
     rows.reserve(static_cast<std::size_t>(count));
@@ -1238,7 +1335,8 @@ class PgStore final : public Store {
                        PgMicrosToMs(columns.Int64(row, 1)),
                        columns.Double(row, 2),
                        ToQualityFlag(flag),
-                       std::string(TextView(result, row, 3))}});
+                       source_column ? std::string(TextView(result, row, 3))
+                                     : page.sources.Of(series_and_flag >> 16)}});
     }
     if (!series_.FillNames(rows)) {
       series_.Load(connection.Exec("list series", q::kListSeries).get());
@@ -1273,16 +1371,6 @@ class PgStore final : public Store {
     return order;
   }
 
-  using Statement = PgConnection::Statement;
-
-  // A page over a few series (see MergedPageStatement). time_order_only: a merge of one range
-  // per series, whose rows come in time order only and run past `limit` to the end of the last
-  // instant (see sql::pg::kMergedPageOpen); ReadPage puts them in page order.
-  struct FewSeriesPage {
-    Statement statement;
-    bool time_order_only = false;
-  };
-
   static PgResultPtr Execute(PgConnection& connection, std::string_view what,
                              const Statement& statement) {
     return statement.per_call
@@ -1292,25 +1380,34 @@ class PgStore final : public Store {
   }
 
   // The general page query: every filter, planned once unless its best plan depends on the
-  // values (see HasStablePlan).
-  static Statement PageStatement(const core::ObservationQuery& query) {
-    Statement statement;
+  // values (see HasStablePlan). may_leave_out_source: a page over every series may read its
+  // sources from the store's list (guarded); a source filter's page always leaves them out.
+  PageRead PageStatement(const core::ObservationQuery& query, bool may_leave_out_source) const {
+    const bool every_series = query.locations.empty() && !query.parameter;
+    PageRead page;
+    if (query.source || (may_leave_out_source && every_series)) {
+      page.sources = SourcesOf(query, nullptr);
+    }
+    page.guarded = !page.sources.ids.empty();
+    Statement& statement = page.statement;
     int next = 1;
-    AppendNumbered(statement.sql_text, q::kSelectObservations, next);
+    AppendPageColumns(page.sources, statement.sql_text);
+    AppendNumbered(statement.sql_text, q::kPageFromWindow, next);
     statement.params = FilterParams(query, statement.sql_text, next);
     AppendAfter(query, statement.sql_text, statement.params, next);
+    AppendOneSourceGuard(page.sources, true, statement.sql_text, statement.params, next);
     AppendNumbered(statement.sql_text, q::kOrderByPageKeyLimit, next);
     statement.params.Add(query.limit);
     statement.per_call = !HasStablePlan(query);
-    return statement;
+    return page;
   }
 
   // A page over the few (up to kMaxMergedSeries) series of a location and/or parameter filter,
   // by their ids: read in page order from observations_ts when they are a good part of all
-  // series, else merged from one key range per series (see sql::pg::kMergedPageOpen). None
+  // series, else merged from one key range per series (see sql::pg::kMergedPageFrom). None
   // for other filters or more series; the statement returns nothing when the store's list of
   // series is short, so the caller then runs the general query.
-  std::optional<FewSeriesPage> MergedPageStatement(const core::ObservationQuery& query) const {
+  std::optional<PageRead> MergedPageStatement(const core::ObservationQuery& query) const {
     if (!IsFewSeries(query)) return std::nullopt;
     const std::vector<std::int64_t> ids = series_.Matching(query.locations, query.parameter);
     // Beyond kMaxMergedSeries the general query's hashed series filter beats = ANY's linear one.
@@ -1319,13 +1416,14 @@ class PgStore final : public Store {
     const bool dense =
         ids.size() * kDenseFraction >= series_.Size() && ids.back() - ids.front() < kMaxDenseIdSpan;
     int next = 1;
-    FewSeriesPage page{{}, !dense};
+    PageRead page{{}, !dense, true, SourcesOf(query, &ids)};
     std::string& sql_text = page.statement.sql_text;
     PgParams& params = page.statement.params;
     if (dense) {
       // Rows of these series are dense in time order: read observations_ts in page order and
       // skip the others' rows (see sql::pg::kFilterDenseIds).
-      AppendNumbered(sql_text, q::kSelectObservations, next);
+      AppendPageColumns(page.sources, sql_text);
+      AppendNumbered(sql_text, q::kPageFromWindow, next);
       params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
       AppendNumbered(sql_text, q::kFilterDenseIds, next);
       params.Add(ids.front()).Add(ids.back()).Add(PgIdMask(ids)).Add(ids.front());
@@ -1335,11 +1433,13 @@ class PgStore final : public Store {
       AppendSeriesConditions(query, sql_text, params, next);
       AppendNumbered(sql_text, q::kSeriesGuardClose, next);
       params.Add(static_cast<std::int64_t>(ids.size()));
+      AppendOneSourceGuard(page.sources, false, sql_text, params, next);
       AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
       params.Add(query.limit);
       return page;
     }
-    AppendNumbered(sql_text, q::kMergedPageOpen, next);
+    AppendPageColumns(page.sources, sql_text);
+    sql_text += q::kMergedPageFrom;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (i > 0) sql_text += q::kUnionAll;
       AppendNumbered(sql_text, q::kMergedPageBranch, next);
@@ -1351,8 +1451,11 @@ class PgStore final : public Store {
     }
     AppendNumbered(sql_text, q::kMergedPageGuard, next);
     AppendSeriesConditions(query, sql_text, params, next);
-    AppendNumbered(sql_text, q::kMergedPageClose, next);
-    params.Add(static_cast<std::int64_t>(ids.size())).Add(query.limit);
+    AppendNumbered(sql_text, q::kSeriesGuardClose, next);
+    params.Add(static_cast<std::int64_t>(ids.size()));
+    AppendOneSourceGuard(page.sources, false, sql_text, params, next);
+    AppendNumbered(sql_text, q::kMergedPageOrder, next);
+    params.Add(query.limit);
     return page;
   }
 

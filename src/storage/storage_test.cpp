@@ -570,6 +570,65 @@ TYPED_TEST(StoreTest, SeriesGainingASecondSourceIsReadCorrectly) {
   EXPECT_THAT(rows.sources, ElementsAre("s1", "s2"));
 }
 
+// Pages read through one store while another gives a series a second source: the reader may
+// have listed every series as having one source and left the column out of its statements
+// (PostgreSQL); each statement's guard then sends it back for the column, so every row keeps
+// its own source. Covers the default page, a merged page (a parameter at two locations of
+// twelve series) and a dense one (a location's six), alone and with their counts.
+TYPED_TEST(StoreTest, PagesOfSeriesGainingASecondSourceAreLabelledCorrectly) {
+  auto reader = OpenStore(this->backend_.url(), 2);
+  std::vector<Observation> written;
+  for (const char* location : {"buoy-a", "buoy-b"}) {
+    for (int p = 0; p < 6; ++p) {
+      for (const core::EpochMs ts : {1000, 3000}) {
+        written.push_back(this->Obs(location, "q" + std::to_string(p), ts, p + ts / 1000.0, "s1"));
+      }
+    }
+  }
+  this->store_->UpsertObservations(written);
+  ObservationQuery every = this->Window(0, 10'000);
+  ObservationQuery parameter = every;
+  parameter.parameter = "q0";
+  ObservationQuery location = every;
+  location.locations = {"buoy-a"};
+  const auto check = [&](const ObservationQuery& query) {
+    using Key = std::tuple<std::string, std::string, core::EpochMs, std::string, double>;
+    std::multiset<Key> expected;
+    for (const Observation& o : written) {
+      if ((query.locations.empty() || o.location_id == query.locations[0]) &&
+          (!query.parameter || o.parameter == *query.parameter)) {
+        expected.insert({o.location_id, o.parameter, o.timestamp_ms, o.source, o.value});
+      }
+    }
+    const auto keys = [](const std::vector<core::StoredObservation>& rows) {
+      std::multiset<Key> out;
+      for (const auto& row : rows) {
+        const Observation& o = row.observation;
+        out.insert({o.location_id, o.parameter, o.timestamp_ms, o.source, o.value});
+      }
+      return out;
+    };
+    EXPECT_EQ(keys(reader->QueryObservations(query)), expected);
+    const ObservationPage together = reader->QueryObservationsWithCount(query, query);
+    EXPECT_EQ(keys(together.rows), expected);
+    EXPECT_EQ(together.count, static_cast<std::int64_t>(expected.size()));
+  };
+  for (const auto* query : {&every, &parameter, &location}) check(*query);
+
+  const std::vector<Observation> second = {this->Obs("buoy-a", "q0", 2000, 2.0, "s2"),
+                                           this->Obs("buoy-a", "q0", 3000, 3.5, "s2")};
+  this->store_->UpsertObservations(second);
+  written.insert(written.end(), second.begin(), second.end());
+  for (const auto* query : {&every, &parameter, &location}) check(*query);
+  // A source filter's page knows its rows' source without reading it.
+  ObservationQuery by_source = every;
+  by_source.source = "s2";
+  const auto only_s2 = reader->QueryObservations(by_source);
+  ASSERT_EQ(only_s2.size(), 2U);
+  EXPECT_EQ(only_s2[0].observation.source, "s2");
+  EXPECT_EQ(only_s2[1].observation.value, 3.5);
+}
+
 // The data version one store reads changes once another store (another process) has
 // committed a write, and not without one.
 TYPED_TEST(StoreTest, DataVersionChangesAfterAnotherStoresWrite) {
@@ -1118,8 +1177,8 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
 
   // One series: a range of observations_key.
   const std::string window =
-      Explain(Numbered({sql::pg::kSelectObservations, sql::pg::kFilterOneSeries,
-                        sql::pg::kOrderByPageKeyLimit}),
+      Explain(Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
+                        sql::pg::kFilterOneSeries, sql::pg::kOrderByPageKeyLimit}),
               {"1700000000000", "1700003600000", "loc7", "p3", "1000"});
   EXPECT_THAT(window, HasSubstr("observations_key")) << window;
   EXPECT_THAT(window, ::testing::Not(HasSubstr("Seq Scan on observations"))) << window;
@@ -1133,8 +1192,9 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   EXPECT_THAT(series, HasSubstr("observations_key")) << series;
   EXPECT_THAT(series, ::testing::Not(HasSubstr("Seq Scan on observations"))) << series;
   const std::string some =
-      Explain(Numbered({sql::pg::kSelectObservations, sql::pg::kFilterSeriesIn,
-                        sql::pg::kSeriesLocations, ")", sql::pg::kOrderByPageKeyLimit}),
+      Explain(Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
+                        sql::pg::kFilterSeriesIn, sql::pg::kSeriesLocations, ")",
+                        sql::pg::kOrderByPageKeyLimit}),
               {"1700000000000", "1700003600000", "{loc7,loc8}", "1000"});
   EXPECT_THAT(some, ::testing::Not(HasSubstr("Seq Scan on observations"))) << some;
 
@@ -1160,9 +1220,11 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   };
   const std::string merged = generic(
       "merged",
-      Numbered({sql::pg::kMergedPageOpen, sql::pg::kMergedPageBranch, sql::pg::kMergedPageBranchEnd,
-                sql::pg::kUnionAll, sql::pg::kMergedPageBranch, sql::pg::kMergedPageBranchEnd,
-                sql::pg::kMergedPageGuard, sql::pg::kSeriesLocations, sql::pg::kMergedPageClose}),
+      Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kMergedPageFrom,
+                sql::pg::kMergedPageBranch, sql::pg::kMergedPageBranchEnd, sql::pg::kUnionAll,
+                sql::pg::kMergedPageBranch, sql::pg::kMergedPageBranchEnd,
+                sql::pg::kMergedPageGuard, sql::pg::kSeriesLocations, sql::pg::kSeriesGuardClose,
+                sql::pg::kMergedPageOrder}),
       "1, 1700000000000, 1700003600000, 1000, 2, 1700000000000, 1700003600000, 1000, "
       "'{loc7}', 2, 1000");
   EXPECT_THAT(merged, HasSubstr("observations_key")) << merged;
@@ -1197,9 +1259,9 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   // never the whole table.
   const std::string dense =
       generic("dense",
-              Numbered({sql::pg::kSelectObservations, sql::pg::kFilterDenseIds,
-                        sql::pg::kDenseGuard, sql::pg::kSeriesParameter, sql::pg::kSeriesGuardClose,
-                        sql::pg::kOrderByPageKeyLimit}),
+              Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
+                        sql::pg::kFilterDenseIds, sql::pg::kDenseGuard, sql::pg::kSeriesParameter,
+                        sql::pg::kSeriesGuardClose, sql::pg::kOrderByPageKeyLimit}),
               "1700000000000, 1700003600000, 1, 6, '\\x3f', 1, 'p3', 20, 1000");
   EXPECT_THAT(dense, HasSubstr("observations_ts")) << dense;
   EXPECT_THAT(dense, ::testing::Not(HasSubstr("Sort"))) << dense;
@@ -1232,8 +1294,8 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   // So do one series' page and chart read.
   const std::string one_page =
       generic("one_page",
-              Numbered({sql::pg::kSelectObservations, sql::pg::kFilterOneSeries,
-                        sql::pg::kOrderByPageKeyLimit}),
+              Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
+                        sql::pg::kFilterOneSeries, sql::pg::kOrderByPageKeyLimit}),
               "1700000000000, 1700003600000, 'loc7', 'p3', 1000");
   EXPECT_THAT(one_page, HasSubstr("observations_key")) << one_page;
   EXPECT_THAT(one_page, ::testing::Not(HasSubstr("observations_ts"))) << one_page;
@@ -1249,11 +1311,21 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   EXPECT_THAT(one_source, ::testing::Not(HasSubstr("observations_ts"))) << one_source;
   // Every series, after a cursor: an ordered scan of observations_ts that starts at the cursor.
   const std::string page =
-      Explain(Numbered({sql::pg::kSelectObservations, sql::pg::kFilterAfter,
-                        sql::pg::kOrderByPageKeyLimit}),
+      Explain(Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
+                        sql::pg::kFilterAfter, sql::pg::kOrderByPageKeyLimit}),
               {"1700000000000", "1700003600000", "1700000600000", "5", "s1", "1000"});
   EXPECT_THAT(page, HasSubstr("observations_ts")) << page;
   EXPECT_THAT(page, ::testing::Not(HasSubstr("Sort"))) << page;
+  // The same without the source column, guarded by the store's list of one-source series: the
+  // guard is evaluated once, the scan is unchanged.
+  const std::string known_sources =
+      generic("known_sources",
+              Numbered({sql::pg::kPageColumns, sql::pg::kPageFromWindow, sql::pg::kFilterAfter,
+                        sql::pg::kOneSourceGuard, ")", sql::pg::kOrderByPageKeyLimit}),
+              "1700000000000, 1700003600000, 1700000600000, 5, 's1', 200, 1000");
+  EXPECT_THAT(known_sources, HasSubstr("observations_ts")) << known_sources;
+  EXPECT_THAT(known_sources, HasSubstr("InitPlan")) << known_sources;
+  EXPECT_THAT(known_sources, ::testing::Not(HasSubstr("Sort"))) << known_sources;
   const std::string count =
       Explain(Numbered({sql::pg::kCountObservations, sql::pg::kFilterOneSeries}),
               {"1700000000000", "1700003600000", "loc7", "p3"});
@@ -1264,7 +1336,7 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
 
 class PostgresCountsTest : public StoreTest<PgBackend> {};
 
-// Pages carry each row's series id and flag in one bigint (see sql::pg::kSelectObservations):
+// Pages carry each row's series id and flag in one bigint (see sql::pg::kPageColumns):
 // flags written around the store, at either end of smallint, neither spill into the id nor
 // read as another flag.
 TEST_F(PostgresCountsTest, PageRowsKeepSeriesAndFlagApart) {
