@@ -1430,12 +1430,8 @@ class PgStore final : public Store {
       AppendSource(query.source, sql_text, params, next);
       AppendAfter(query, sql_text, params, next);
       AppendNumbered(sql_text, q::kDenseGuard, next);
-      AppendSeriesConditions(query, sql_text, params, next);
-      AppendNumbered(sql_text, q::kSeriesGuardClose, next);
-      params.Add(static_cast<std::int64_t>(ids.size()));
-      AppendOneSourceGuard(page.sources, false, sql_text, params, next);
-      AppendNumbered(sql_text, q::kOrderByPageKeyLimit, next);
-      params.Add(query.limit);
+      AppendGuardsAndOrder(query, page.sources, ids.size(), q::kOrderByPageKeyLimit, sql_text,
+                           params, next);
       return page;
     }
     AppendPageColumns(page.sources, sql_text);
@@ -1450,13 +1446,23 @@ class PgStore final : public Store {
       params.Add(query.limit);
     }
     AppendNumbered(sql_text, q::kMergedPageGuard, next);
+    AppendGuardsAndOrder(query, page.sources, ids.size(), q::kMergedPageOrder, sql_text, params,
+                         next);
+    return page;
+  }
+
+  // The end of a few-series page, after kDenseGuard or kMergedPageGuard: the filter's
+  // conditions and the number of series the store listed, the one-source guard if any, then
+  // `order`, whose parameter is the limit.
+  static void AppendGuardsAndOrder(const core::ObservationQuery& query, const KnownSources& sources,
+                                   std::size_t series, const char* order, std::string& sql_text,
+                                   PgParams& params, int& next) {
     AppendSeriesConditions(query, sql_text, params, next);
     AppendNumbered(sql_text, q::kSeriesGuardClose, next);
-    params.Add(static_cast<std::int64_t>(ids.size()));
-    AppendOneSourceGuard(page.sources, false, sql_text, params, next);
-    AppendNumbered(sql_text, q::kMergedPageOrder, next);
+    params.Add(static_cast<std::int64_t>(series));
+    AppendOneSourceGuard(sources, false, sql_text, params, next);
+    AppendNumbered(sql_text, order, next);
     params.Add(query.limit);
-    return page;
   }
 
   static void AppendSource(const std::optional<std::string>& source, std::string& sql_text,
