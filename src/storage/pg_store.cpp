@@ -924,6 +924,18 @@ class SeriesIds {
     return names_.size();
   }
 
+  // After a committed write gave these series a second source (only_source is then NULL).
+  void ForgetOnlySources(const std::vector<std::int64_t>& ids) {
+    if (ids.empty()) return;
+    std::unique_lock lock(mutex_);
+    for (const std::int64_t id : ids) {
+      const auto names = names_.find(id);
+      if (names == names_.end()) continue;
+      const auto series = ids_.find(Key(names->second.location_id, names->second.parameter));
+      if (series != ids_.end()) series->second.only_source.clear();
+    }
+  }
+
   // `ids` (every known series when null), ascending, each with its one source; nullopt when
   // the list has none, or any of them has several sources or is not known.
   std::optional<std::pair<std::vector<std::int64_t>, std::vector<std::string>>> OnlySources(
@@ -1167,6 +1179,9 @@ class PgStore final : public Store {
         connection.Exec("update latest", q::kUpdateLatestFromIngest,
                         LatestCandidates(rows, series.ids));
         transaction.CommitWrite();
+        // Committed: those series have several sources now, so pages read them with the
+        // column (instead of a guarded statement that would find out every time).
+        series_.ForgetOnlySources(series.losing_only_source);
         core::IngestResult done = result;
         done.inserted = ParseInt(counts.get(), 0, 0);
         done.updated = ParseInt(counts.get(), 0, 1);
@@ -1257,6 +1272,9 @@ class PgStore final : public Store {
       // Nothing back: an empty window, or a series the store did not know yet (or no longer
       // with one source); the general query below answers all of them.
       if (!rows.empty()) return rows;
+      rows = QueryGeneralPage(query, true);
+      if (!rows.empty()) ReloadSeries();
+      return rows;
     }
     return QueryGeneralPage(query, true);
   }
@@ -1267,8 +1285,21 @@ class PgStore final : public Store {
                                                         bool may_leave_out_source) {
     const PageRead general = PageStatement(query, may_leave_out_source);
     std::vector<core::StoredObservation> rows = ReadPageOnce(query, general);
-    if (rows.empty() && general.guarded) rows = ReadPageOnce(query, PageStatement(query, false));
+    if (rows.empty() && general.guarded) {
+      rows = ReadPageOnce(query, PageStatement(query, false));
+      if (!rows.empty()) ReloadSeries();
+    }
     return rows;
+  }
+
+  // After a guarded page came back empty though the page has rows: the store's list of series
+  // is out of date (another process added a series or a source), so read it again, or every
+  // later page would run its statement twice.
+  void ReloadSeries() {
+    Run("list series", Retry::kAlways, [&](PgConnection& connection) {
+      series_.Load(connection.Exec("list series", q::kListSeries).get());
+      return 0;
+    });
   }
 
   std::vector<core::StoredObservation> ReadPageOnce(const core::ObservationQuery& query,
@@ -1301,8 +1332,10 @@ class PgStore final : public Store {
           return done;
         });
     if ((page_merged || page.guarded) && result.rows.empty()) {
-      // A guarded general page came back empty: read it again with the source column.
+      // A guarded page came back empty: read it again another way (a guarded general page,
+      // with the source column).
       result.rows = QueryGeneralPage(page_query, page_merged);
+      if (!result.rows.empty()) ReloadSeries();
     }
     result.count = counted ? *counted : CountGeneral(count_query);
     return result;

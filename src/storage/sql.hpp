@@ -405,12 +405,15 @@ inline constexpr char kLatestObservations[] =
 // unless several sources share it), as parallel arrays of series id, epoch ms, value, flag and
 // source: a handful of rows where reading the staging table meant scanning and sorting the
 // whole batch (1.4 ms per 5,000 rows). DISTINCT ON picks among sources by the database's
-// collation, as the comparison with the current latest does.
+// collation, as the comparison with the current latest does. The time is built from whole
+// seconds and the milliseconds left, so that it is the row's exactly: PostgreSQL multiplies an
+// interval by a double, and ms * 1000 microseconds is exact only up to the year 2255.
 inline constexpr char kUpdateLatestFromIngest[] =
     "UPDATE observation_series s SET latest_ts = t.ts, latest_value = t.value,"
     " latest_quality_flag = t.quality_flag, latest_source = t.source"
     " FROM (SELECT DISTINCT ON (series_id) series_id,"
-    "  'epoch'::timestamptz + ms * interval '1 millisecond' AS ts, value, quality_flag, source"
+    "  'epoch'::timestamptz + (ms / 1000) * interval '1 second'"
+    "   + (ms % 1000) * interval '1 millisecond' AS ts, value, quality_flag, source"
     "  FROM unnest($1::int8[], $2::int8[], $3::float8[], $4::int2[], $5::text[])"
     "   AS b(series_id, ms, value, quality_flag, source)"
     "  ORDER BY series_id, ms DESC, source DESC) t"

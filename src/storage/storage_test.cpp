@@ -1229,9 +1229,22 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
       "'{loc7}', 2, 1000");
   EXPECT_THAT(merged, HasSubstr("observations_key")) << merged;
   EXPECT_THAT(merged, ::testing::Not(HasSubstr("observations_ts"))) << merged;
-  // Merged in time order, with no sort after the merge (the store orders each instant).
+  // Merged in time order, with no sort after the merge (the store orders each instant). The
+  // store relies on the merge: it emits one branch's rows of an instant in the branch's
+  // source order, which a sort on ts alone need not keep. So also the plans made for the
+  // values (a prepared statement's first five calls), for a small limit and a large one.
   EXPECT_THAT(merged, HasSubstr("Merge Append")) << merged;
   EXPECT_THAT(merged, ::testing::Not(HasSubstr("Sort  ("))) << merged;
+  backend_.ExecRaw("SET plan_cache_mode = force_custom_plan");
+  for (const char* limit : {"2", "1000"}) {
+    const std::string custom =
+        Explain(std::string("EXECUTE merged(1, 1700000000000, 1700003600000, ") + limit +
+                    ", 2, 1700000000000, 1700003600000, " + limit + ", '{loc7}', 2, " + limit + ")",
+                {});
+    EXPECT_THAT(custom, HasSubstr("Merge Append")) << custom;
+    EXPECT_THAT(custom, ::testing::Not(HasSubstr("Sort  ("))) << custom;
+  }
+  backend_.ExecRaw("RESET plan_cache_mode");
   const std::string counted = generic(
       "counted",
       Numbered({sql::pg::kCountMergedOpen, "0 + e0.c", sql::pg::kCountMergedFrom,
@@ -1367,6 +1380,20 @@ TEST_F(PostgresCountsTest, PageRowsKeepSeriesAndFlagApart) {
     expect(2, "buoy-a", core::QualityFlag::kNotEvaluated);  // -32768: not a flag
     expect(3, "buoy-b", core::QualityFlag::kNotEvaluated);  // 32767: not a flag
   }
+}
+
+// Each series' latest is its newest row's time to the microsecond, also far from 1970, where
+// multiplying an interval by a count of milliseconds (a double in PostgreSQL) is not exact.
+TEST_F(PostgresCountsTest, LatestTimeIsTheRowsExactly) {
+  const std::vector<Observation> rows = {Obs("buoy-a", "temp", 253402300799999, 1.0),
+                                         Obs("buoy-b", "temp", -62135596799999, 2.0),
+                                         Obs("buoy-b", "salt", 1700000000123, 3.0)};
+  store_->UpsertObservations(rows);
+  PgResultPtr exact = backend_.admin().Exec(
+      "SELECT count(*) FILTER (WHERE s.latest_ts = (SELECT max(ts) FROM observations o"
+      " WHERE o.series_id = s.id)), count(*) FROM observation_series s");
+  EXPECT_STREQ(PQgetvalue(exact.get(), 0, 0), "3");
+  EXPECT_STREQ(PQgetvalue(exact.get(), 0, 1), "3");
 }
 
 // A page with its count whose count fails while running (two day totals that overflow bigint
