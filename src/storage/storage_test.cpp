@@ -608,7 +608,15 @@ TYPED_TEST(StoreTest, PagesOfSeriesGainingASecondSourceAreLabelledCorrectly) {
       }
       return out;
     };
-    EXPECT_EQ(keys(reader->QueryObservations(query)), expected);
+    const auto page = reader->QueryObservations(query);
+    EXPECT_EQ(keys(page), expected);
+    // In page order: (ts, series id, source) strictly ascending.
+    for (std::size_t i = 1; i < page.size(); ++i) {
+      EXPECT_LT(std::make_tuple(page[i - 1].observation.timestamp_ms, page[i - 1].id,
+                                page[i - 1].observation.source),
+                std::make_tuple(page[i].observation.timestamp_ms, page[i].id,
+                                page[i].observation.source));
+    }
     const ObservationPage together = reader->QueryObservationsWithCount(query, query);
     EXPECT_EQ(keys(together.rows), expected);
     EXPECT_EQ(together.count, static_cast<std::int64_t>(expected.size()));
