@@ -150,6 +150,13 @@ void ForwardNotice(void* /*context*/, const char* message) {
   spdlog::debug("postgresql: {}", OneLine(message));
 }
 
+// The shortest text that reads back as exactly `value`.
+void AppendDouble(std::string& out, double value) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, end);
+}
+
 // Text-format parameters; a null entry is SQL NULL.
 class PgParams {
  public:
@@ -164,9 +171,9 @@ class PgParams {
   PgParams& Add(int value) { return Add(std::to_string(value)); }
   PgParams& Add(bool value) { return Add(std::string(value ? "true" : "false")); }
   PgParams& Add(double value) {
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);  // shortest exact
-    return Add(std::string(buffer, end));
+    std::string text;
+    AppendDouble(text, value);
+    return Add(std::move(text));
   }
   PgParams& AddNull() {
     values_.emplace_back();
@@ -807,6 +814,17 @@ std::string PgInt8Array(const std::vector<std::int64_t>& values) {
   return out;
 }
 
+// A float8[] literal, each element exact.
+std::string PgFloat8Array(const std::vector<double>& values) {
+  std::string out = "{";
+  for (const double value : values) {
+    if (out.size() > 1) out += ',';
+    AppendDouble(out, value);
+  }
+  out += '}';
+  return out;
+}
+
 // The parameters of sql::pg::kUpdateLatestFromIngest: per series of the batch, its rows at the
 // series' newest instant, as arrays of series id, epoch ms, value, flag and source.
 PgParams LatestCandidates(std::span<const core::Observation> rows,
@@ -818,28 +836,20 @@ PgParams LatestCandidates(std::span<const core::Observation> rows,
   }
   std::vector<std::int64_t> ids;
   std::vector<std::int64_t> timestamps;
-  std::string values = "{";
-  std::string flags = "{";
+  std::vector<double> values;
+  std::vector<std::int64_t> flags;
   std::vector<std::string> sources;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].timestamp_ms != newest.at(series_ids[i])) continue;
-    if (!ids.empty()) {
-      values += ',';
-      flags += ',';
-    }
     ids.push_back(series_ids[i]);
     timestamps.push_back(rows[i].timestamp_ms);
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, rows[i].value);  // exact
-    values.append(buffer, end);
-    flags += std::to_string(static_cast<int>(rows[i].quality_flag));
+    values.push_back(rows[i].value);
+    flags.push_back(static_cast<std::int64_t>(rows[i].quality_flag));
     sources.push_back(rows[i].source);
   }
-  values += '}';
-  flags += '}';
   PgParams params;
-  params.Add(PgInt8Array(ids)).Add(PgInt8Array(timestamps)).Add(std::move(values));
-  params.Add(std::move(flags)).Add(PgTextArray(sources));
+  params.Add(PgInt8Array(ids)).Add(PgInt8Array(timestamps)).Add(PgFloat8Array(values));
+  params.Add(PgInt8Array(flags)).Add(PgTextArray(sources));
   return params;
 }
 
@@ -877,8 +887,9 @@ class SeriesIds {
       std::string location = Text(result, row, 1);
       std::string parameter = Text(result, row, 2);
       std::string only_source = PQgetisnull(result, row, 3) ? "" : Text(result, row, 3);
-      names_.try_emplace(id, location, parameter);
-      ids_.insert_or_assign(Key(location, parameter), Series{id, std::move(only_source)});
+      ids_.insert_or_assign(Key(location, parameter), id);
+      names_.insert_or_assign(
+          id, Names{std::move(location), std::move(parameter), std::move(only_source)});
     }
   }
 
@@ -930,9 +941,7 @@ class SeriesIds {
     std::unique_lock lock(mutex_);
     for (const std::int64_t id : ids) {
       const auto names = names_.find(id);
-      if (names == names_.end()) continue;
-      const auto series = ids_.find(Key(names->second.location_id, names->second.parameter));
-      if (series != ids_.end()) series->second.only_source.clear();
+      if (names != names_.end()) names->second.only_source.clear();
     }
   }
 
@@ -951,10 +960,8 @@ class SeriesIds {
     std::sort(listed.first.begin(), listed.first.end());
     for (const std::int64_t id : listed.first) {
       const auto names = names_.find(id);
-      if (names == names_.end()) return std::nullopt;
-      const auto series = ids_.find(Key(names->second.location_id, names->second.parameter));
-      if (series == ids_.end() || series->second.only_source.empty()) return std::nullopt;
-      listed.second.push_back(series->second.only_source);
+      if (names == names_.end() || names->second.only_source.empty()) return std::nullopt;
+      listed.second.push_back(names->second.only_source);
     }
     return listed;
   }
@@ -964,7 +971,7 @@ class SeriesIds {
     std::shared_lock lock(mutex_);
     const auto found = ids_.find(key);
     if (found == ids_.end()) return std::nullopt;
-    return found->second;
+    return Series{found->second, names_.at(found->second).only_source};
   }
 
   // What a batch needs: the series id of each row and the source the batch writes to each
@@ -1000,7 +1007,7 @@ class SeriesIds {
         const auto found = ids_.find(Key(row.location_id, row.parameter));
         for (Seen& s : seen) {
           const bool same = found != ids_.end()
-                                ? s.id == found->second.id
+                                ? s.id == found->second
                                 : s.id < 0 &&
                                       resolved.missing_locations[s.missing] == row.location_id &&
                                       resolved.missing_parameters[s.missing] == row.parameter;
@@ -1008,7 +1015,7 @@ class SeriesIds {
         }
         if (current == nullptr) {
           if (found != ids_.end()) {
-            seen.push_back({found->second.id, 0, row.source, found->second.only_source});
+            seen.push_back({found->second, 0, row.source, names_.at(found->second).only_source});
           } else {
             seen.push_back({-1, resolved.missing_locations.size(), row.source, ""});
             resolved.missing_locations.push_back(row.location_id);
@@ -1033,9 +1040,9 @@ class SeriesIds {
 
  private:
   struct Names {
-    Names(std::string l, std::string p) : location_id(std::move(l)), parameter(std::move(p)) {}
     std::string location_id;
     std::string parameter;
+    std::string only_source;  // empty: NULL (or not known)
   };
 
   // PostgreSQL text never holds NUL, so it separates the two parts unambiguously.
@@ -1049,7 +1056,7 @@ class SeriesIds {
 
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::int64_t, Names> names_;
-  std::unordered_map<std::string, Series> ids_;
+  std::unordered_map<std::string, std::int64_t> ids_;
 };
 
 class PgStore final : public Store {
@@ -1272,9 +1279,7 @@ class PgStore final : public Store {
       // Nothing back: an empty window, or a series the store did not know yet (or no longer
       // with one source); the general query below answers all of them.
       if (!rows.empty()) return rows;
-      rows = QueryGeneralPage(query, true);
-      if (!rows.empty()) ReloadSeries();
-      return rows;
+      return ReadAfterMiss(query, true);
     }
     return QueryGeneralPage(query, true);
   }
@@ -1285,21 +1290,24 @@ class PgStore final : public Store {
                                                         bool may_leave_out_source) {
     const PageRead general = PageStatement(query, may_leave_out_source);
     std::vector<core::StoredObservation> rows = ReadPageOnce(query, general);
-    if (rows.empty() && general.guarded) {
-      rows = ReadPageOnce(query, PageStatement(query, false));
-      if (!rows.empty()) ReloadSeries();
-    }
+    if (rows.empty() && general.guarded) return ReadAfterMiss(query, false);
     return rows;
   }
 
-  // After a guarded page came back empty though the page has rows: the store's list of series
-  // is out of date (another process added a series or a source), so read it again, or every
-  // later page would run its statement twice.
-  void ReloadSeries() {
-    Run("list series", Retry::kAlways, [&](PgConnection& connection) {
-      series_.Load(connection.Exec("list series", q::kListSeries).get());
-      return 0;
-    });
+  // After a guarded page (merged, or without the source column) came back empty: the general
+  // page, which may_leave_out_source allows to leave the column out. Rows now mean the store's
+  // list of series was out of date (another process added a series or a source), so it is read
+  // again, or every later page would run its statement twice.
+  std::vector<core::StoredObservation> ReadAfterMiss(const core::ObservationQuery& query,
+                                                     bool may_leave_out_source) {
+    std::vector<core::StoredObservation> rows = QueryGeneralPage(query, may_leave_out_source);
+    if (!rows.empty()) {
+      Run("list series", Retry::kAlways, [&](PgConnection& connection) {
+        series_.Load(connection.Exec("list series", q::kListSeries).get());
+        return 0;
+      });
+    }
+    return rows;
   }
 
   std::vector<core::StoredObservation> ReadPageOnce(const core::ObservationQuery& query,
@@ -1332,10 +1340,9 @@ class PgStore final : public Store {
           return done;
         });
     if ((page_merged || page.guarded) && result.rows.empty()) {
-      // A guarded page came back empty: read it again another way (a guarded general page,
-      // with the source column).
-      result.rows = QueryGeneralPage(page_query, page_merged);
-      if (!result.rows.empty()) ReloadSeries();
+      // After a merged page the general one may still leave out the column; after a general
+      // page whose guard failed, it carries it.
+      result.rows = ReadAfterMiss(page_query, page_merged);
     }
     result.count = counted ? *counted : CountGeneral(count_query);
     return result;
