@@ -783,8 +783,9 @@ std::string CopyData(std::span<const core::Observation> rows,
   return std::move(copy).Finish();
 }
 
-// Ids (at least one, ascending), as a bytea parameter (hex text) for sql::pg::kFilterDenseIds:
-// bit i, counted from the low bit of byte i / 8, is set when ids.front() + i is one of `ids`.
+// Ids or numbers (at least one, ascending), as a bytea parameter (hex text) for
+// sql::pg::kFilterDenseIds and kFilterDenseNumbers: bit i, counted from the low bit of byte
+// i / 8, is set when ids.front() + i is one of `ids`.
 std::string PgIdMask(const std::vector<std::int64_t>& ids) {
   assert(!ids.empty() && std::is_sorted(ids.begin(), ids.end()));
   static constexpr char kHex[] = "0123456789abcdef";
@@ -866,8 +867,9 @@ void AppendNumbered(std::string& sql_text, std::string_view fragment, int& next)
 }
 
 // Both directions of series id <-> (location, parameter), and each series' only_source, read
-// from observation_series. Ids are never reused or renamed (see migration 0003) and only
-// committed rows are ever read in, so an id never goes stale: an id or pair not found only
+// from observation_series. Ids are never reused or renamed while servers run (see migration
+// 0003; 0005 renumbered them once, with every writer stopped) and only committed rows are
+// ever read in, so an id never goes stale: an id or pair not found only
 // means a re-read. only_source only ever changes from a source to NULL (migration 0003), so a
 // cached source is either still right or has become NULL, which the reads that rely on it
 // detect in their own snapshot.
@@ -1159,6 +1161,8 @@ class PgStore final : public Store {
           // map. Should the batch then fail, the new series just stay empty, as series emptied
           // by retention do (their only_source then names a source with no rows, which is
           // still true of every row). An unknown location fails here on the foreign key.
+          connection.Exec("record parameters", q::kInsertSeriesBlocks,
+                          PgParams().Add(PgTextArray(series.missing_parameters)));
           connection.Exec("record series", q::kInsertSeries,
                           PgParams()
                               .Add(PgTextArray(series.missing_locations))
@@ -1452,9 +1456,19 @@ class PgStore final : public Store {
     const std::vector<std::int64_t> ids = series_.Matching(query.locations, query.parameter);
     // Beyond kMaxMergedSeries the general query's hashed series filter beats = ANY's linear one.
     if (ids.empty() || ids.size() > kMaxMergedSeries) return std::nullopt;
+    // Series of one parameter share a block (migration 0005): their mask is over ids. Over
+    // several blocks it is over the ids' numbers, which are as distinct as the ids.
+    const bool one_block = BlockOf(ids.front()) == BlockOf(ids.back());
+    std::vector<std::int64_t> numbers;
+    if (!one_block) {
+      numbers.reserve(ids.size());
+      for (const std::int64_t id : ids) numbers.push_back(NumberOf(id));
+      std::sort(numbers.begin(), numbers.end());
+    }
+    const std::vector<std::int64_t>& masked = one_block ? ids : numbers;
     // A mask of ids spread far apart would be long: those series are merged instead.
-    const bool dense =
-        ids.size() * kDenseFraction >= series_.Size() && ids.back() - ids.front() < kMaxDenseIdSpan;
+    const bool dense = ids.size() * kDenseFraction >= series_.Size() &&
+                       masked.back() - masked.front() < kMaxDenseIdSpan;
     int next = 1;
     PageRead page{{}, !dense, true, SourcesOf(query, &ids)};
     std::string& sql_text = page.statement.sql_text;
@@ -1465,8 +1479,15 @@ class PgStore final : public Store {
       AppendPageColumns(page.sources, sql_text);
       AppendNumbered(sql_text, q::kPageFromWindow, next);
       params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
-      AppendNumbered(sql_text, q::kFilterDenseIds, next);
-      params.Add(ids.front()).Add(ids.back()).Add(PgIdMask(ids)).Add(ids.front());
+      if (query.locations.empty()) {
+        // Every series of the parameter, the whole of its block (see kFilterSeriesRange).
+        AppendNumbered(sql_text, q::kFilterSeriesRange, next);
+        params.Add(ids.front()).Add(ids.back());
+      } else {
+        AppendNumbered(sql_text, one_block ? q::kFilterDenseIds : q::kFilterDenseNumbers, next);
+        params.Add(ids.front()).Add(ids.back()).Add(masked.front()).Add(masked.back());
+        params.Add(PgIdMask(masked)).Add(masked.front());
+      }
       AppendSource(query.source, sql_text, params, next);
       AppendAfter(query, sql_text, params, next);
       AppendNumbered(sql_text, q::kDenseGuard, next);
@@ -1883,6 +1904,9 @@ class PgStore final : public Store {
   static constexpr std::size_t kDenseFraction = 5;
   // The widest id range a dense page's mask covers (8 KiB of mask).
   static constexpr std::int64_t kMaxDenseIdSpan = 65536;
+  // A series id is its parameter's block times 2^32 plus its number (migration 0005).
+  static constexpr std::int64_t BlockOf(std::int64_t id) { return id >> 32; }
+  static constexpr std::int64_t NumberOf(std::int64_t id) { return id & 0xFFFFFFFF; }
 
   // Filtered by location and/or parameter, but not to exactly one series.
   static bool IsFewSeries(const core::ObservationQuery& query) {

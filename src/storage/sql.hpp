@@ -173,11 +173,20 @@ inline constexpr char kCopyIngestRows[] =
 // parameter and the batch's only source for it ('' when the batch has several). Also the
 // only check that every location exists (observations has no foreign key; see the
 // migrations): a batch naming an unknown location fails here, before any observation is
-// written. Only unknown series are offered, so the identity sequence advances by new series,
-// not by every series of every batch (ON CONFLICT draws a number for each row it is offered).
+// written. Only unknown series are offered, so the sequence advances by new series, not by
+// every series of every batch (ON CONFLICT draws a number for each row it is offered).
+// The id is the parameter's block and a number (migration 0005): kInsertSeriesBlocks first
+// gives a parameter without a block the next free one, with the parameters as $1.
+inline constexpr char kInsertSeriesBlocks[] =
+    "INSERT INTO series_blocks (parameter)"
+    " SELECT DISTINCT p FROM unnest($1::text[]) AS b(p)"
+    " WHERE NOT EXISTS (SELECT 1 FROM series_blocks k WHERE k.parameter = b.p)"
+    " ON CONFLICT DO NOTHING";
 inline constexpr char kInsertSeries[] =
-    "INSERT INTO observation_series (location_id, parameter, only_source)"
-    " SELECT l, p, NULLIF(s, '') FROM unnest($1::text[], $2::text[], $3::text[]) AS b(l, p, s)"
+    "INSERT INTO observation_series (id, location_id, parameter, only_source)"
+    " SELECT k.block::int8 * 4294967296 + nextval('observation_series_n'), b.l, b.p,"
+    " NULLIF(b.s, '') FROM unnest($1::text[], $2::text[], $3::text[]) AS b(l, p, s)"
+    " JOIN series_blocks k ON k.parameter = b.p"
     " ON CONFLICT DO NOTHING";
 // In a batch's transaction, for the series it writes a second source to.
 inline constexpr char kClearOnlySource[] =
@@ -346,20 +355,36 @@ inline constexpr char kRangeOpen[] =
     " AND ts > 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts < 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 // A page over series that hold a good part of all rows: kPageColumns (kPageSource)
-// kPageFromWindow, kFilterDenseIds, kFilterSource and kFilterAfter if any, then kDenseGuard, the
-// kSeriesLocations and/or kSeriesParameter conditions, kSeriesGuardClose, the kOneSourceGuard
-// if any, then kOrderByPageKeyLimit. Like the merged
-// page's, the guard returns nothing when the filter matches series the store did not list.
-// The series are a bit mask over ids lo..hi (parameters lo, hi, the mask as bytea, lo again;
-// bit i of the mask, counted from the low bit of its first byte as get_bit counts, is series
-// lo + i): one test per row, where = ANY over an array parameter compares with each id in
-// turn (PostgreSQL hashes such an array only when it is a constant, never in a prepared
-// statement's generic plan); for 20 of 80 series 760 against 980 us of CPU per page. The
-// filter cannot use observations_key, whose only other way to these rows reads every row of
-// the window and sorts them.
+// kPageFromWindow, kFilterDenseIds (or kFilterDenseNumbers, kFilterSeriesRange), kFilterSource
+// and kFilterAfter if any, then kDenseGuard, the kSeriesLocations and/or kSeriesParameter
+// conditions, kSeriesGuardClose, the kOneSourceGuard if any, then kOrderByPageKeyLimit. Like
+// the merged page's, the guard returns nothing when the filter matches series the store did
+// not list.
+// The ids' range lo..hi bounds the index scan: for series of one parameter, one block
+// (migration 0005), the scan steps over the other parameters' entries inside the index page.
+// Within it the series are a bit mask over ids lo..hi (parameters lo, hi twice, the mask as
+// bytea, lo again; bit i of the mask, counted from the low bit of its first byte as get_bit
+// counts, is series lo + i): one test per row, where = ANY over an array parameter compares
+// with each id in turn (PostgreSQL hashes such an array only when it is a constant, never in a
+// prepared statement's generic plan); for 20 of 80 series 760 against 980 us of CPU per page.
+// The CASE keeps get_bit inside the mask whatever order PostgreSQL tests the conditions in.
+// The filter cannot use observations_key, whose only other way to these rows reads every row
+// of the window and sorts them.
 inline constexpr char kFilterDenseIds[] =
+    " AND series_id >= ?::int8 AND series_id <= ?::int8"
     " AND CASE WHEN series_id BETWEEN ?::int8 AND ?::int8"
     " THEN get_bit(?::bytea, series_id - ?::int8) = 1 ELSE false END";
+// Every series of one parameter: its block holds exactly these series (the guard after it
+// makes sure the store listed every one), so the ids' range alone selects the rows, with no
+// mask to test per row. Parameters lo, hi.
+inline constexpr char kFilterSeriesRange[] = " AND series_id >= ?::int8 AND series_id <= ?::int8";
+// The same for series of several parameters (several blocks): the index conditions as above,
+// and the mask over the numbers n (the id's low 32 bits; migration 0005), which tell series
+// apart as the ids do: parameters lo, hi (ids), n lo, n hi, the mask, n lo again.
+inline constexpr char kFilterDenseNumbers[] =
+    " AND series_id >= ?::int8 AND series_id <= ?::int8"
+    " AND CASE WHEN series_id & 4294967295 BETWEEN ?::int8 AND ?::int8"
+    " THEN get_bit(?::bytea, (series_id & 4294967295) - ?::int8) = 1 ELSE false END";
 inline constexpr char kDenseGuard[] = " AND (SELECT count(*) FROM observation_series WHERE true";
 // Closes kCountMergedGuard and kDenseGuard: the number of series the store listed.
 inline constexpr char kSeriesGuardClose[] = ") = ?::int8";

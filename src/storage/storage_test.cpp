@@ -637,6 +637,79 @@ TYPED_TEST(StoreTest, PagesOfSeriesGainingASecondSourceAreLabelledCorrectly) {
   EXPECT_EQ(only_s2[1].observation.value, 3.5);
 }
 
+// Pages over one parameter at most of its locations, which PostgreSQL reads from
+// observations_ts bounded by the parameter's block of ids (migration 0005): with and without
+// a location filter (the block whole, or a mask within it), and over several parameters (a
+// mask over the ids' numbers). A series another store adds afterwards, which the reader does
+// not list yet, is on the reader's next page all the same, in page order and counted.
+TYPED_TEST(StoreTest, PagesOfManySeriesSeeSeriesAddedByAnotherStore) {
+  auto reader = OpenStore(this->backend_.url(), 2);
+  std::vector<Observation> written;
+  const auto write = [&](const std::string& location, const std::string& parameter, int shift) {
+    std::vector<Observation> rows;
+    for (int i = 0; i < 6; ++i) {
+      rows.push_back(this->Obs(location, parameter, 1000 * i + shift, i + shift / 1000.0, "s1"));
+    }
+    this->store_->UpsertObservations(rows);
+    written.insert(written.end(), rows.begin(), rows.end());
+  };
+  const std::string& a = this->kLocations[0].id;
+  const std::string& b = this->kLocations[1].id;
+  const std::string& c = this->kLocations[2].id;
+  for (const std::string* location : {&a, &b, &c}) write(*location, "w", 0);
+  write(a, "x", 500);
+
+  ObservationQuery whole = this->Window(0, 10'000);
+  whole.parameter = "w";
+  ObservationQuery some = whole;
+  some.locations = {a, "buoy-d"};
+  ObservationQuery mixed = this->Window(0, 10'000);
+  mixed.locations = {a, "buoy-d"};
+  const auto check = [&](const ObservationQuery& query) {
+    SCOPED_TRACE(query.locations.size());
+    using Key = std::tuple<std::string, std::string, core::EpochMs, double>;
+    std::multiset<Key> expected;
+    for (const Observation& o : written) {
+      if ((query.locations.empty() || std::find(query.locations.begin(), query.locations.end(),
+                                                o.location_id) != query.locations.end()) &&
+          (!query.parameter || o.parameter == *query.parameter)) {
+        expected.insert({o.location_id, o.parameter, o.timestamp_ms, o.value});
+      }
+    }
+    for (const std::int64_t page_size : {2, 1000}) {
+      ObservationQuery paged = query;
+      paged.limit = page_size;
+      std::vector<core::StoredObservation> rows;
+      for (int pages = 0; pages < 100; ++pages) {
+        const auto page = reader->QueryObservations(paged);
+        rows.insert(rows.end(), page.begin(), page.end());
+        if (static_cast<std::int64_t>(page.size()) < page_size) break;
+        paged.after = core::CursorPosition{page.back().observation.timestamp_ms, page.back().id,
+                                           page.back().observation.source};
+      }
+      std::multiset<Key> got;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Observation& o = rows[i].observation;
+        got.insert({o.location_id, o.parameter, o.timestamp_ms, o.value});
+        if (i > 0) {
+          EXPECT_LT(std::make_tuple(rows[i - 1].observation.timestamp_ms, rows[i - 1].id),
+                    std::make_tuple(o.timestamp_ms, rows[i].id));
+        }
+      }
+      EXPECT_EQ(got, expected) << "page size " << page_size;
+    }
+    EXPECT_EQ(reader->QueryObservationsWithCount(query, query).count,
+              static_cast<std::int64_t>(expected.size()));
+  };
+  for (const auto* query : {&whole, &some, &mixed}) check(*query);
+
+  const std::vector<Location> fourth = {{"buoy-d", "Buoy D", 1, 2, "", ""}};
+  this->store_->UpsertLocations(fourth);
+  write("buoy-d", "w", 250);
+  write("buoy-d", "x", 750);
+  for (const auto* query : {&whole, &some, &mixed}) check(*query);
+}
+
 // The data version one store reads changes once another store (another process) has
 // committed a write, and not without one.
 TYPED_TEST(StoreTest, DataVersionChangesAfterAnotherStoresWrite) {
@@ -1283,9 +1356,22 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
               Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
                         sql::pg::kFilterDenseIds, sql::pg::kDenseGuard, sql::pg::kSeriesParameter,
                         sql::pg::kSeriesGuardClose, sql::pg::kOrderByPageKeyLimit}),
-              "1700000000000, 1700003600000, 1, 6, '\\x3f', 1, 'p3', 20, 1000");
+              "1700000000000, 1700003600000, 1, 6, 1, 6, '\\x3f', 1, 'p3', 20, 1000");
   EXPECT_THAT(dense, HasSubstr("observations_ts")) << dense;
   EXPECT_THAT(dense, ::testing::Not(HasSubstr("Sort"))) << dense;
+  // The ids' range is a condition of the index scan, not a filter on the rows it returns.
+  EXPECT_THAT(dense, ::testing::ContainsRegex("Index Cond: .*series_id >=")) << dense;
+  const std::string dense_numbers = generic(
+      "dense_numbers",
+      Numbered({sql::pg::kPageColumns, sql::pg::kPageFromWindow, sql::pg::kFilterDenseNumbers,
+                sql::pg::kDenseGuard, sql::pg::kSeriesLocations, sql::pg::kSeriesGuardClose,
+                sql::pg::kOrderByPageKeyLimit}),
+      "1700000000000, 1700003600000, 4294967297, 17179869190, 1, 6, '\\x3f', 1, "
+      "'{loc1,loc2}', 8, 1000");
+  EXPECT_THAT(dense_numbers, HasSubstr("observations_ts")) << dense_numbers;
+  EXPECT_THAT(dense_numbers, ::testing::Not(HasSubstr("Sort"))) << dense_numbers;
+  EXPECT_THAT(dense_numbers, ::testing::ContainsRegex("Index Cond: .*series_id >="))
+      << dense_numbers;
 
   const std::string all_days =
       generic("all_days",
@@ -1636,6 +1722,16 @@ TEST_F(PostgresUpgradeTest, SeriesIdMigrationKeepsEveryRow) {
                      .get(),
                  0, 0);
   EXPECT_EQ(only, "a/sst=- b/chlorophyll_a=s1 b/sst=s1");
+  // Ids are grouped by parameter (migration 0005): the parameter's block times 2^32 plus a
+  // number, the old id, distinct over every series.
+  const std::string blocks =
+      PQgetvalue(backend_.admin()
+                     .Exec("SELECT string_agg(location_id || '/' || parameter || '=' ||"
+                           " (id >> 32) || ':' || (id & 4294967295), ' '"
+                           " ORDER BY location_id, parameter) FROM observation_series")
+                     .get(),
+                 0, 0);
+  EXPECT_EQ(blocks, "a/sst=1:1 b/chlorophyll_a=2:3 b/sst=1:2");
   const auto latest = store->LatestObservations({});
   ASSERT_EQ(latest.size(), 2U);  // series rows written before 3 keep their latest
   EXPECT_EQ(latest[0].location_id, "a");
@@ -1648,6 +1744,25 @@ TEST_F(PostgresUpgradeTest, SeriesIdMigrationKeepsEveryRow) {
   EXPECT_EQ(result.inserted, 1);
   EXPECT_EQ(result.updated, 1);
   EXPECT_THAT(store->QuerySeries(series).v, ElementsAre(1.75, 2.5, 3.5, 4.5));
+
+  // New series take their parameter's block, a parameter without one the next free block, and
+  // the next number.
+  const std::vector<Observation> new_series = {
+      {"b", "salinity", 1000, 35, QualityFlag::kGood, "s1"},
+      {"a", "p9", 1000, 1, QualityFlag::kGood, "s1"}};
+  EXPECT_EQ(store->UpsertObservations(new_series).inserted, 2);
+  const std::string added =
+      PQgetvalue(backend_.admin()
+                     .Exec("SELECT string_agg(location_id || '/' || parameter || '=' ||"
+                           " (id >> 32) || ':' || (id & 4294967295), ' '"
+                           " ORDER BY location_id, parameter) FROM observation_series"
+                           " WHERE parameter IN ('salinity', 'p9')")
+                     .get(),
+                 0, 0);
+  EXPECT_EQ(added, "a/p9=8:5 b/salinity=3:4");
+  all.parameter = "p9";
+  ASSERT_EQ(store->QueryObservations(all).size(), 1U);
+  EXPECT_EQ(store->QueryObservations(all)[0].observation.location_id, "a");
 }
 
 class PostgresReconnectTest : public StoreTest<PgBackend> {};
