@@ -937,6 +937,16 @@ class SeriesIds {
     return names_.size();
   }
 
+  // Whether the store knows a series of each of `parameters`.
+  bool KnowsParameters(const std::vector<std::string>& parameters) const {
+    std::shared_lock lock(mutex_);
+    return std::all_of(parameters.begin(), parameters.end(), [this](const std::string& parameter) {
+      return std::any_of(names_.begin(), names_.end(), [&parameter](const auto& entry) {
+        return entry.second.parameter == parameter;
+      });
+    });
+  }
+
   // After a committed write gave these series a second source (only_source is then NULL).
   void ForgetOnlySources(const std::vector<std::int64_t>& ids) {
     if (ids.empty()) return;
@@ -1161,15 +1171,24 @@ class PgStore final : public Store {
           // map. Should the batch then fail, the new series just stay empty, as series emptied
           // by retention do (their only_source then names a source with no rows, which is
           // still true of every row). An unknown location fails here on the foreign key.
-          connection.Exec("record parameters", q::kInsertSeriesBlocks,
-                          PgParams().Add(PgTextArray(series.missing_parameters)));
-          connection.Exec("record series", q::kInsertSeries,
-                          PgParams()
-                              .Add(PgTextArray(series.missing_locations))
-                              .Add(PgTextArray(series.missing_parameters))
-                              .Add(PgTextArray(series.missing_sources)));
-          series_.Load(connection.Exec("list series", q::kListSeries).get());
+          // A parameter the store knows a series of has its block already.
+          if (!series_.KnowsParameters(series.missing_parameters)) {
+            connection.Exec("record parameters", q::kInsertSeriesBlocks,
+                            PgParams().Add(PgTextArray(series.missing_parameters)));
+          }
+          series_.Load(connection
+                           .Exec("record series", q::kInsertSeries,
+                                 PgParams()
+                                     .Add(PgTextArray(series.missing_locations))
+                                     .Add(PgTextArray(series.missing_parameters))
+                                     .Add(PgTextArray(series.missing_sources)))
+                           .get());
           series = series_.ResolveIds(rows);
+          if (!series.missing_locations.empty()) {
+            // Recorded meanwhile by another process, so not returned above.
+            series_.Load(connection.Exec("list series", q::kListSeries).get());
+            series = series_.ResolveIds(rows);
+          }
           if (!series.missing_locations.empty()) {
             throw std::runtime_error("postgresql: a series was not recorded");
           }

@@ -176,7 +176,8 @@ inline constexpr char kCopyIngestRows[] =
 // written. Only unknown series are offered, so the sequence advances by new series, not by
 // every series of every batch (ON CONFLICT draws a number for each row it is offered).
 // The id is the parameter's block and a number (migration 0005): kInsertSeriesBlocks first
-// gives a parameter without a block the next free one, with the parameters as $1.
+// gives a parameter without a block the next free one, with the parameters as $1. Returns
+// the series it recorded, as kListSeries does (not those another process recorded meanwhile).
 inline constexpr char kInsertSeriesBlocks[] =
     "INSERT INTO series_blocks (parameter)"
     " SELECT DISTINCT p FROM unnest($1::text[]) AS b(p)"
@@ -187,7 +188,7 @@ inline constexpr char kInsertSeries[] =
     " SELECT k.block::int8 * 4294967296 + nextval('observation_series_n'), b.l, b.p,"
     " NULLIF(b.s, '') FROM unnest($1::text[], $2::text[], $3::text[]) AS b(l, p, s)"
     " JOIN series_blocks k ON k.parameter = b.p"
-    " ON CONFLICT DO NOTHING";
+    " ON CONFLICT DO NOTHING RETURNING id, location_id, parameter, only_source";
 // In a batch's transaction, for the series it writes a second source to.
 inline constexpr char kClearOnlySource[] =
     "UPDATE observation_series SET only_source = NULL"
