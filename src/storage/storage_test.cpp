@@ -529,6 +529,31 @@ TYPED_TEST(StoreTest, SeriesWrittenThroughAnotherStoreIsRead) {
   EXPECT_EQ(together.count, 3);
 }
 
+// A store writing to a series another store recorded after it last listed series (another
+// server, or a fetcher): it finds the series instead of recording it twice, and the rows land.
+TYPED_TEST(StoreTest, WritesToSeriesAnotherStoreRecorded) {
+  auto other = OpenStore(this->backend_.url(), 2);
+  // Each store lists the series once it has written or read some.
+  this->store_->UpsertObservations(std::vector<Observation>{this->Obs("buoy-a", "w", 1000, 1)});
+  EXPECT_EQ(other->UpsertObservations(std::vector<Observation>{this->Obs("buoy-a", "w", 2000, 2)})
+                .inserted,
+            1);
+  EXPECT_EQ(other->UpsertObservations(std::vector<Observation>{this->Obs("buoy-b", "v", 1000, 3)})
+                .inserted,
+            1);
+  const core::IngestResult result = this->store_->UpsertObservations(std::vector<Observation>{
+      this->Obs("buoy-b", "v", 2000, 4), this->Obs("buoy-b", "v", 1000, 5)});
+  EXPECT_EQ(result.inserted, 1);
+  EXPECT_EQ(result.updated, 1);
+  SeriesQuery series;
+  series.location = "buoy-b";
+  series.parameter = "v";
+  series.start_ms = 0;
+  series.end_ms = 10'000;
+  EXPECT_THAT(other->QuerySeries(series).v, ElementsAre(5, 4));
+  EXPECT_THAT(this->store_->QuerySeries(series).v, ElementsAre(5, 4));
+}
+
 // A series read through one store while another store gives it a second source: the reader
 // (which may have cached that the series had one source) labels every point correctly.
 TYPED_TEST(StoreTest, SeriesGainingASecondSourceIsReadCorrectly) {
