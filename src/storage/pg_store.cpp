@@ -1250,7 +1250,7 @@ class PgStore final : public Store {
 
   // A page statement and how to read its rows. time_order_only: a merge of one range per
   // series, whose rows come in time order only and run past `limit` to the end of the last
-  // instant (see sql::pg::kMergedPageOrder); ReadPage puts them in page order. guarded: the
+  // instant (see sql::pg::kMergedPageGuard); ReadPage puts them in page order. guarded: the
   // statement returns nothing when the store's list of series is out of date, and the caller
   // reads the page again another way.
   struct PageRead {
@@ -1458,8 +1458,13 @@ class PgStore final : public Store {
     AppendNumbered(statement.sql_text, q::kPageFromWindow, next);
     statement.params = FilterParams(query, statement.sql_text, next);
     AppendAfter(query, statement.sql_text, statement.params, next);
-    AppendOneSourceGuard(page.sources, true, statement.sql_text, statement.params, next);
-    AppendNumbered(statement.sql_text, q::kOrderByPageKeyLimit, next);
+    if (page.guarded) {
+      AppendNumbered(statement.sql_text, q::kPageKeyGuardedLimit, next);
+      AppendOneSourceGuard(page.sources, true, statement.sql_text, statement.params, next);
+      AppendNumbered(statement.sql_text, q::kGuardedLimit, next);
+    } else {
+      AppendNumbered(statement.sql_text, q::kOrderByPageKeyLimit, next);
+    }
     statement.params.Add(query.limit);
     statement.per_call = !HasStablePlan(query);
     return page;
@@ -1510,8 +1515,8 @@ class PgStore final : public Store {
       AppendSource(query.source, sql_text, params, next);
       AppendAfter(query, sql_text, params, next);
       AppendNumbered(sql_text, q::kDenseGuard, next);
-      AppendGuardsAndOrder(query, page.sources, ids.size(), q::kOrderByPageKeyLimit, sql_text,
-                           params, next);
+      AppendGuardsAndOrder(query, page.sources, ids.size(), q::kGuardedLimit, sql_text, params,
+                           next);
       return page;
     }
     AppendPageColumns(page.sources, sql_text);
@@ -1526,22 +1531,22 @@ class PgStore final : public Store {
       params.Add(query.limit);
     }
     AppendNumbered(sql_text, q::kMergedPageGuard, next);
-    AppendGuardsAndOrder(query, page.sources, ids.size(), q::kMergedPageOrder, sql_text, params,
-                         next);
+    AppendGuardsAndOrder(query, page.sources, ids.size(), q::kGuardedFetch, sql_text, params, next);
     return page;
   }
 
-  // The end of a few-series page, after kDenseGuard or kMergedPageGuard: the filter's
-  // conditions and the number of series the store listed, the one-source guard if any, then
-  // `order`, whose parameter is the limit.
+  // The end of a few-series page, after kDenseGuard or kMergedPageGuard (which open its order
+  // and guarded limit): the filter's conditions and the number of series the store listed,
+  // the one-source guard if any, then `limit` (kGuardedLimit or kGuardedFetch), whose
+  // parameter is the limit.
   static void AppendGuardsAndOrder(const core::ObservationQuery& query, const KnownSources& sources,
-                                   std::size_t series, const char* order, std::string& sql_text,
+                                   std::size_t series, const char* limit, std::string& sql_text,
                                    PgParams& params, int& next) {
     AppendSeriesConditions(query, sql_text, params, next);
     AppendNumbered(sql_text, q::kSeriesGuardClose, next);
     params.Add(static_cast<std::int64_t>(series));
     AppendOneSourceGuard(sources, false, sql_text, params, next);
-    AppendNumbered(sql_text, order, next);
+    AppendNumbered(sql_text, limit, next);
     params.Add(query.limit);
   }
 

@@ -1330,7 +1330,7 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
                 sql::pg::kMergedPageBranch, sql::pg::kMergedPageBranchEnd, sql::pg::kUnionAll,
                 sql::pg::kMergedPageBranch, sql::pg::kMergedPageBranchEnd,
                 sql::pg::kMergedPageGuard, sql::pg::kSeriesLocations, sql::pg::kSeriesGuardClose,
-                sql::pg::kMergedPageOrder}),
+                sql::pg::kGuardedFetch}),
       "1, 1700000000000, 1700003600000, 1000, 2, 1700000000000, 1700003600000, 1000, "
       "'{loc7}', 2, 1000");
   EXPECT_THAT(merged, HasSubstr("observations_key")) << merged;
@@ -1341,6 +1341,8 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   // values (a prepared statement's first five calls), for a small limit and a large one.
   EXPECT_THAT(merged, HasSubstr("Merge Append")) << merged;
   EXPECT_THAT(merged, ::testing::Not(HasSubstr("Sort  ("))) << merged;
+  // The guards are in the limit, evaluated once, not a filter each branch's rows pass through.
+  EXPECT_THAT(merged, ::testing::Not(HasSubstr("One-Time Filter"))) << merged;
   backend_.ExecRaw("SET plan_cache_mode = force_custom_plan");
   for (const char* limit : {"2", "1000"}) {
     const std::string custom =
@@ -1380,17 +1382,18 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
       generic("dense",
               Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
                         sql::pg::kFilterDenseIds, sql::pg::kDenseGuard, sql::pg::kSeriesParameter,
-                        sql::pg::kSeriesGuardClose, sql::pg::kOrderByPageKeyLimit}),
+                        sql::pg::kSeriesGuardClose, sql::pg::kGuardedLimit}),
               "1700000000000, 1700003600000, 1, 6, 1, 6, '\\x3f', 1, 'p3', 20, 1000");
   EXPECT_THAT(dense, HasSubstr("observations_ts")) << dense;
   EXPECT_THAT(dense, ::testing::Not(HasSubstr("Sort"))) << dense;
   // The ids' range is a condition of the index scan, not a filter on the rows it returns.
   EXPECT_THAT(dense, ::testing::ContainsRegex("Index Cond: .*series_id >=")) << dense;
+  EXPECT_THAT(dense, ::testing::Not(HasSubstr("One-Time Filter"))) << dense;
   const std::string dense_numbers = generic(
       "dense_numbers",
       Numbered({sql::pg::kPageColumns, sql::pg::kPageFromWindow, sql::pg::kFilterDenseNumbers,
                 sql::pg::kDenseGuard, sql::pg::kSeriesLocations, sql::pg::kSeriesGuardClose,
-                sql::pg::kOrderByPageKeyLimit}),
+                sql::pg::kGuardedLimit}),
       "1700000000000, 1700003600000, 4294967297, 17179869190, 1, 6, '\\x3f', 1, "
       "'{loc1,loc2}', 8, 1000");
   EXPECT_THAT(dense_numbers, HasSubstr("observations_ts")) << dense_numbers;
@@ -1453,11 +1456,13 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   const std::string known_sources =
       generic("known_sources",
               Numbered({sql::pg::kPageColumns, sql::pg::kPageFromWindow, sql::pg::kFilterAfter,
-                        sql::pg::kOneSourceGuard, ")", sql::pg::kOrderByPageKeyLimit}),
+                        sql::pg::kPageKeyGuardedLimit, sql::pg::kOneSourceGuard, ")",
+                        sql::pg::kGuardedLimit}),
               "1700000000000, 1700003600000, 1700000600000, 5, 's1', 200, 1000");
   EXPECT_THAT(known_sources, HasSubstr("observations_ts")) << known_sources;
   EXPECT_THAT(known_sources, HasSubstr("InitPlan")) << known_sources;
   EXPECT_THAT(known_sources, ::testing::Not(HasSubstr("Sort"))) << known_sources;
+  EXPECT_THAT(known_sources, ::testing::Not(HasSubstr("One-Time Filter"))) << known_sources;
   const std::string count =
       Explain(Numbered({sql::pg::kCountObservations, sql::pg::kFilterOneSeries}),
               {"1700000000000", "1700003600000", "loc7", "p3"});
