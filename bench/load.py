@@ -45,12 +45,15 @@ def main():
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--batch", type=int, default=5000)
     ap.add_argument("--write-locations")
+    # Rows this many days later than the default window (which ends at the current hour): on a
+    # database already loaded, new rows of existing series, as fetches add them.
+    ap.add_argument("--shift-days", type=int, default=0)
     args = ap.parse_args()
     if args.write_locations:
         with open(args.write_locations, "w") as f:
             json.dump(locations(args.locations), f)
         return
-    end_ms = int(time.time() // 3600 * 3600 * 1000)
+    end_ms = int(time.time() // 3600 * 3600 * 1000) + args.shift_days * 86_400_000
     data = rows(args.locations, args.days, end_ms)
     bodies = [json.dumps(data[i:i + args.batch]).encode() for i in range(0, len(data), args.batch)]
     conn = http.client.HTTPConnection("127.0.0.1", args.port)
