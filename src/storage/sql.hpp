@@ -385,7 +385,8 @@ inline constexpr char kFilterDenseIds[] =
     " THEN get_bit(?::bytea, series_id - ?::int8) = 1 ELSE false END";
 // Every series of one parameter: its block holds exactly these series (the guard after it
 // makes sure the store listed every one), so the ids' range alone selects the rows, with no
-// mask to test per row. Parameters lo, hi.
+// mask to test per row. Parameters lo, hi. Also the filter of a parameter's count edges, with
+// the whole block's bounds (see PgStore::CountStatement).
 inline constexpr char kFilterSeriesRange[] = " AND series_id >= ?::int8 AND series_id <= ?::int8";
 // The same for series of several parameters (several blocks): the index conditions as above,
 // and the mask over the numbers n (the id's low 32 bits; migration 0005), which tell series

@@ -690,6 +690,9 @@ TYPED_TEST(StoreTest, PagesOfManySeriesSeeSeriesAddedByAnotherStore) {
   some.locations = {a, "buoy-d"};
   ObservationQuery mixed = this->Window(0, 10'000);
   mixed.locations = {a, "buoy-d"};
+  // Over whole days, the parameter's count reads its block of ids (PgStore::CountStatement).
+  ObservationQuery whole_days = this->Window(-2 * 86'400'000, 2 * 86'400'000 + 5);
+  whole_days.parameter = "w";
   const auto check = [&](const ObservationQuery& query) {
     SCOPED_TRACE(query.locations.size());
     using Key = std::tuple<std::string, std::string, core::EpochMs, double>;
@@ -726,13 +729,13 @@ TYPED_TEST(StoreTest, PagesOfManySeriesSeeSeriesAddedByAnotherStore) {
     EXPECT_EQ(reader->QueryObservationsWithCount(query, query).count,
               static_cast<std::int64_t>(expected.size()));
   };
-  for (const auto* query : {&whole, &some, &mixed}) check(*query);
+  for (const auto* query : {&whole, &some, &mixed, &whole_days}) check(*query);
 
   const std::vector<Location> fourth = {{"buoy-d", "Buoy D", 1, 2, "", ""}};
   this->store_->UpsertLocations(fourth);
   write("buoy-d", "w", 250);
   write("buoy-d", "x", 750);
-  for (const auto* query : {&whole, &some, &mixed}) check(*query);
+  for (const auto* query : {&whole, &some, &mixed, &whole_days}) check(*query);
 }
 
 // The data version one store reads changes once another store (another process) has
@@ -1407,6 +1410,18 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
                         sql::pg::kCountEdgeSubtract, sql::pg::kRangeOpen, ")"}),
               "19676, 19678, 1699990000000, 1700006400000, 1700099000000, 1700179200000");
   EXPECT_THAT(all_days, ::testing::Not(HasSubstr("Seq Scan on observations"))) << all_days;
+  // A parameter's count: the edges read the parameter's block of ids within the edge's hours
+  // of observations_ts, not the block's every row in observations_key.
+  const std::string block_days = generic(
+      "block_days",
+      Numbered({sql::pg::kCountTotals, sql::pg::kTotalsParameter, sql::pg::kCountEdgeAdd,
+                sql::pg::kRangeHalfOpen, sql::pg::kFilterSeriesRange, sql::pg::kCountEdgeSubtract,
+                sql::pg::kRangeOpen, sql::pg::kFilterSeriesRange, ")"}),
+      "19676, 19678, 'p3', 1699990000000, 1700006400000, 34359738368, 38654705663, "
+      "1700099000000, 1700179200000, 34359738368, 38654705663");
+  EXPECT_THAT(block_days, HasSubstr("observations_ts")) << block_days;
+  EXPECT_THAT(block_days, ::testing::Not(HasSubstr("observations_key"))) << block_days;
+  EXPECT_THAT(block_days, ::testing::Not(HasSubstr("Seq Scan on observations"))) << block_days;
   // Whole-day counts of the shapes the store plans once and caches too: by source only, and by
   // a location list (more series than it merges).
   const std::string by_source = generic(
