@@ -10,9 +10,11 @@ namespace {
 
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-// v2 added the source (PostgreSQL orders pages by timestamp, series, source); a v1 cursor is
-// rejected rather than read with another meaning.
-constexpr std::string_view kVersion = "v2";
+// v2 added the source (PostgreSQL orders pages by timestamp, series, source); v3 came with
+// PostgreSQL's series ids grouped by parameter (migration 0005), under which a v2 cursor's id
+// would return its instant's rows again. An older cursor is rejected rather than read with
+// another meaning.
+constexpr std::string_view kVersion = "v3";
 
 std::string Base64UrlEncode(std::string_view in) {
   std::string out;

@@ -1500,9 +1500,11 @@ class PgStore final : public Store {
       std::sort(numbers.begin(), numbers.end());
     }
     const std::vector<std::int64_t>& masked = one_block ? ids : numbers;
-    // A mask of ids spread far apart would be long: those series are merged instead.
-    const bool dense = ids.size() * kDenseFraction >= series_.Size() &&
-                       masked.back() - masked.front() < kMaxDenseIdSpan;
+    // A mask of ids spread far apart would be long: those series are merged instead. A
+    // parameter at every location needs no mask.
+    const bool dense =
+        ids.size() * kDenseFraction >= series_.Size() &&
+        (query.locations.empty() || masked.back() - masked.front() < kMaxDenseIdSpan);
     int next = 1;
     PageRead page{{}, !dense, true, SourcesOf(query, &ids)};
     std::string& sql_text = page.statement.sql_text;
@@ -1514,7 +1516,7 @@ class PgStore final : public Store {
       AppendNumbered(sql_text, q::kPageFromWindow, next);
       params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
       if (query.locations.empty()) {
-        // Every series of the parameter, the whole of its block (see kFilterSeriesRange).
+        // Every series of the parameter: the ids' range holds only them (kFilterSeriesRange).
         AppendNumbered(sql_text, q::kFilterSeriesRange, next);
         params.Add(ids.front()).Add(ids.back());
       } else {

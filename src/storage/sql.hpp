@@ -175,19 +175,21 @@ inline constexpr char kCopyIngestRows[] =
 // migrations): a batch naming an unknown location fails here, before any observation is
 // written. Only unknown series are offered, so the sequence advances by new series, not by
 // every series of every batch (ON CONFLICT draws a number for each row it is offered).
+// Both insert in key order, so two processes recording overlapping sets wait on each other in
+// one order instead of deadlocking.
 // The id is the parameter's block and a number (migration 0005): kInsertSeriesBlocks first
 // gives a parameter without a block the next free one, with the parameters as $1. Returns
 // the series it recorded, as kListSeries does (not those another process recorded meanwhile).
 inline constexpr char kInsertSeriesBlocks[] =
     "INSERT INTO series_blocks (parameter)"
     " SELECT DISTINCT p FROM unnest($1::text[]) AS b(p)"
-    " WHERE NOT EXISTS (SELECT 1 FROM series_blocks k WHERE k.parameter = b.p)"
+    " WHERE NOT EXISTS (SELECT 1 FROM series_blocks k WHERE k.parameter = b.p) ORDER BY p"
     " ON CONFLICT DO NOTHING";
 inline constexpr char kInsertSeries[] =
     "INSERT INTO observation_series (id, location_id, parameter, only_source)"
     " SELECT k.block::int8 * 4294967296 + nextval('observation_series_n'), b.l, b.p,"
     " NULLIF(b.s, '') FROM unnest($1::text[], $2::text[], $3::text[]) AS b(l, p, s)"
-    " JOIN series_blocks k ON k.parameter = b.p"
+    " JOIN series_blocks k ON k.parameter = b.p ORDER BY b.l, b.p"
     " ON CONFLICT DO NOTHING RETURNING id, location_id, parameter, only_source";
 // In a batch's transaction, for the series it writes a second source to.
 inline constexpr char kClearOnlySource[] =

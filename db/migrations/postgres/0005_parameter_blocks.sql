@@ -60,5 +60,9 @@ ALTER TABLE observation_series ALTER COLUMN id SET NOT NULL;
 UPDATE observation_series s SET id = b.block::int8 * 4294967296 + s.id
 FROM series_blocks b WHERE b.parameter = s.parameter;
 
--- Caches of other server processes hold cursors with the old ids.
+-- Caches of other server processes hold pages with the old ids in their cursors (which the
+-- new binary rejects: cursor version v3).
 UPDATE data_version SET version = version + 1;
+
+-- The planner's statistics on series ids describe the old ones until analysed.
+ANALYZE observation_series, observations, observation_counts;
