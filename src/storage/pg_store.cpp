@@ -866,6 +866,11 @@ void AppendNumbered(std::string& sql_text, std::string_view fragment, int& next)
   }
 }
 
+// A series id is its parameter's block times 2^32 plus its number (migration 0005).
+constexpr std::int64_t SeriesBlock(std::int64_t id) { return id >> 32; }
+constexpr std::int64_t SeriesNumber(std::int64_t id) { return id & 0xFFFFFFFF; }
+constexpr std::int64_t FirstIdOfBlock(std::int64_t block) { return block << 32; }
+
 // Both directions of series id <-> (location, parameter), and each series' only_source, read
 // from observation_series. Ids are never reused or renamed while servers run (see migration
 // 0003; 0005 renumbered them once, with every writer stopped) and only committed rows are
@@ -941,19 +946,14 @@ class SeriesIds {
   // parameter's block never changes.
   std::optional<std::int64_t> BlockOf(const std::string& parameter) const {
     std::shared_lock lock(mutex_);
-    for (const auto& [id, names] : names_) {
-      if (names.parameter == parameter) return id >> 32;
-    }
-    return std::nullopt;
+    return BlockOfLocked(parameter);
   }
 
   // Whether the store knows a series of each of `parameters`.
   bool KnowsParameters(const std::vector<std::string>& parameters) const {
     std::shared_lock lock(mutex_);
     return std::all_of(parameters.begin(), parameters.end(), [this](const std::string& parameter) {
-      return std::any_of(names_.begin(), names_.end(), [&parameter](const auto& entry) {
-        return entry.second.parameter == parameter;
-      });
+      return BlockOfLocked(parameter).has_value();
     });
   }
 
@@ -1066,6 +1066,14 @@ class SeriesIds {
     std::string parameter;
     std::string only_source;  // empty: NULL (or not known)
   };
+
+  // BlockOf, with mutex_ held.
+  std::optional<std::int64_t> BlockOfLocked(const std::string& parameter) const {
+    for (const auto& [id, names] : names_) {
+      if (names.parameter == parameter) return SeriesBlock(id);
+    }
+    return std::nullopt;
+  }
 
   // PostgreSQL text never holds NUL, so it separates the two parts unambiguously.
   static std::string Key(std::string_view location, std::string_view parameter) {
@@ -1492,11 +1500,11 @@ class PgStore final : public Store {
     if (ids.empty() || ids.size() > kMaxMergedSeries) return std::nullopt;
     // Series of one parameter share a block (migration 0005): their mask is over ids. Over
     // several blocks it is over the ids' numbers, which are as distinct as the ids.
-    const bool one_block = BlockOf(ids.front()) == BlockOf(ids.back());
+    const bool one_block = SeriesBlock(ids.front()) == SeriesBlock(ids.back());
     std::vector<std::int64_t> numbers;
     if (!one_block) {
       numbers.reserve(ids.size());
-      for (const std::int64_t id : ids) numbers.push_back(NumberOf(id));
+      for (const std::int64_t id : ids) numbers.push_back(SeriesNumber(id));
       std::sort(numbers.begin(), numbers.end());
     }
     const std::vector<std::int64_t>& masked = one_block ? ids : numbers;
@@ -1515,14 +1523,12 @@ class PgStore final : public Store {
       AppendPageColumns(page.sources, sql_text);
       AppendNumbered(sql_text, q::kPageFromWindow, next);
       params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
-      if (query.locations.empty()) {
-        // Every series of the parameter: the ids' range holds only them (kFilterSeriesRange).
-        AppendNumbered(sql_text, q::kFilterSeriesRange, next);
-        params.Add(ids.front()).Add(ids.back());
-      } else {
+      AppendNumbered(sql_text, q::kFilterSeriesRange, next);
+      params.Add(ids.front()).Add(ids.back());
+      // Every series of a parameter: the range holds only them (see kFilterSeriesRange).
+      if (!query.locations.empty()) {
         AppendNumbered(sql_text, one_block ? q::kFilterDenseIds : q::kFilterDenseNumbers, next);
-        params.Add(ids.front()).Add(ids.back()).Add(masked.front()).Add(masked.back());
-        params.Add(PgIdMask(masked)).Add(masked.front());
+        params.Add(masked.front()).Add(masked.back()).Add(PgIdMask(masked)).Add(masked.front());
       }
       AppendSource(query.source, sql_text, params, next);
       AppendAfter(query, sql_text, params, next);
@@ -1775,7 +1781,7 @@ class PgStore final : public Store {
         AppendRange(edge, sql_text, params, next);
         if (block) {
           AppendNumbered(sql_text, q::kFilterSeriesRange, next);
-          params.Add(*block << 32).Add((*block << 32) | 0xFFFFFFFF);
+          params.Add(FirstIdOfBlock(*block)).Add(FirstIdOfBlock(*block + 1) - 1);
         } else {
           AppendFilters(query, sql_text, params, next);
         }
@@ -1951,9 +1957,6 @@ class PgStore final : public Store {
   static constexpr std::size_t kDenseFraction = 5;
   // The widest id range a dense page's mask covers (8 KiB of mask).
   static constexpr std::int64_t kMaxDenseIdSpan = 65536;
-  // A series id is its parameter's block times 2^32 plus its number (migration 0005).
-  static constexpr std::int64_t BlockOf(std::int64_t id) { return id >> 32; }
-  static constexpr std::int64_t NumberOf(std::int64_t id) { return id & 0xFFFFFFFF; }
 
   // Filtered by location and/or parameter, but not to exactly one series.
   static bool IsFewSeries(const core::ObservationQuery& query) {

@@ -366,14 +366,19 @@ inline constexpr char kRangeOpen[] =
     " AND ts > 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'"
     " AND ts < 'epoch'::timestamptz + ?::int8 * interval '1 millisecond'";
 // A page over series that hold a good part of all rows: kPageColumns (kPageSource)
-// kPageFromWindow, kFilterDenseIds (or kFilterDenseNumbers, kFilterSeriesRange), kFilterSource
-// and kFilterAfter if any, then kDenseGuard, the kSeriesLocations and/or kSeriesParameter
-// conditions, kSeriesGuardClose, the kOneSourceGuard if any, then kGuardedLimit. Like
-// the merged page's, the guard returns nothing when the filter matches series the store did
-// not list.
-// The ids' range lo..hi bounds the index scan: for series of one parameter, one block
-// (migration 0005), the scan steps over the other parameters' entries inside the index page.
-// Within it the series are a bit mask over ids lo..hi (parameters lo, hi twice, the mask as
+// kPageFromWindow, kFilterSeriesRange and, unless the page is a parameter at every location,
+// kFilterDenseIds or kFilterDenseNumbers; kFilterSource and kFilterAfter if any, then
+// kDenseGuard, the kSeriesLocations and/or kSeriesParameter conditions, kSeriesGuardClose, the
+// kOneSourceGuard if any, then kGuardedLimit. Like the merged page's, the guard returns nothing
+// when the filter matches series the store did not list.
+// kFilterSeriesRange, the ids' range (parameters lo, hi), bounds the index scan: for series of
+// one parameter, one block (migration 0005), the scan steps over the other parameters' entries
+// inside the index page. A parameter's block holds exactly its series (the guard makes sure
+// the store listed every one), so for a parameter at every location the range alone selects
+// the rows. It is also the filter of a parameter's count edges, with the whole block's bounds
+// (see PgStore::CountStatement).
+inline constexpr char kFilterSeriesRange[] = " AND series_id >= ?::int8 AND series_id <= ?::int8";
+// Within the range the series are a bit mask over ids lo..hi (parameters lo, hi, the mask as
 // bytea, lo again; bit i of the mask, counted from the low bit of its first byte as get_bit
 // counts, is series lo + i): one test per row, where = ANY over an array parameter compares
 // with each id in turn (PostgreSQL hashes such an array only when it is a constant, never in a
@@ -382,19 +387,12 @@ inline constexpr char kRangeOpen[] =
 // The filter cannot use observations_key, whose only other way to these rows reads every row
 // of the window and sorts them.
 inline constexpr char kFilterDenseIds[] =
-    " AND series_id >= ?::int8 AND series_id <= ?::int8"
     " AND CASE WHEN series_id BETWEEN ?::int8 AND ?::int8"
     " THEN get_bit(?::bytea, series_id - ?::int8) = 1 ELSE false END";
-// Every series of one parameter: its block holds exactly these series (the guard after it
-// makes sure the store listed every one), so the ids' range alone selects the rows, with no
-// mask to test per row. Parameters lo, hi. Also the filter of a parameter's count edges, with
-// the whole block's bounds (see PgStore::CountStatement).
-inline constexpr char kFilterSeriesRange[] = " AND series_id >= ?::int8 AND series_id <= ?::int8";
-// The same for series of several parameters (several blocks): the index conditions as above,
-// and the mask over the numbers n (the id's low 32 bits; migration 0005), which tell series
-// apart as the ids do: parameters lo, hi (ids), n lo, n hi, the mask, n lo again.
+// The same for series of several parameters (several blocks): the mask is over the numbers n
+// (the id's low 32 bits; migration 0005), which tell series apart as the ids do: parameters
+// n lo, n hi, the mask, n lo again.
 inline constexpr char kFilterDenseNumbers[] =
-    " AND series_id >= ?::int8 AND series_id <= ?::int8"
     " AND CASE WHEN series_id & 4294967295 BETWEEN ?::int8 AND ?::int8"
     " THEN get_bit(?::bytea, (series_id & 4294967295) - ?::int8) = 1 ELSE false END";
 inline constexpr char kDenseGuard[] =

@@ -1383,12 +1383,12 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   // A page over a good part of all series reads observations_ts in page order, whatever the
   // planner guesses of the array; and a count of every series over whole days reads ranges,
   // never the whole table.
-  const std::string dense =
-      generic("dense",
-              Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
-                        sql::pg::kFilterDenseIds, sql::pg::kDenseGuard, sql::pg::kSeriesParameter,
-                        sql::pg::kSeriesGuardClose, sql::pg::kGuardedLimit}),
-              "1700000000000, 1700003600000, 1, 6, 1, 6, '\\x3f', 1, 'p3', 20, 1000");
+  const std::string dense = generic(
+      "dense",
+      Numbered({sql::pg::kPageColumns, sql::pg::kPageSource, sql::pg::kPageFromWindow,
+                sql::pg::kFilterSeriesRange, sql::pg::kFilterDenseIds, sql::pg::kDenseGuard,
+                sql::pg::kSeriesParameter, sql::pg::kSeriesGuardClose, sql::pg::kGuardedLimit}),
+      "1700000000000, 1700003600000, 1, 6, 1, 6, '\\x3f', 1, 'p3', 20, 1000");
   EXPECT_THAT(dense, HasSubstr("observations_ts")) << dense;
   EXPECT_THAT(dense, ::testing::Not(HasSubstr("Sort"))) << dense;
   // The ids' range is a condition of the index scan, not a filter on the rows it returns.
@@ -1396,9 +1396,9 @@ TEST_F(PostgresPlanTest, LatestAndWindowQueriesUseIndexes) {
   EXPECT_THAT(dense, ::testing::Not(HasSubstr("One-Time Filter"))) << dense;
   const std::string dense_numbers = generic(
       "dense_numbers",
-      Numbered({sql::pg::kPageColumns, sql::pg::kPageFromWindow, sql::pg::kFilterDenseNumbers,
-                sql::pg::kDenseGuard, sql::pg::kSeriesLocations, sql::pg::kSeriesGuardClose,
-                sql::pg::kGuardedLimit}),
+      Numbered({sql::pg::kPageColumns, sql::pg::kPageFromWindow, sql::pg::kFilterSeriesRange,
+                sql::pg::kFilterDenseNumbers, sql::pg::kDenseGuard, sql::pg::kSeriesLocations,
+                sql::pg::kSeriesGuardClose, sql::pg::kGuardedLimit}),
       "1700000000000, 1700003600000, 4294967297, 17179869190, 1, 6, '\\x3f', 1, "
       "'{loc1,loc2}', 8, 1000");
   EXPECT_THAT(dense_numbers, HasSubstr("observations_ts")) << dense_numbers;
