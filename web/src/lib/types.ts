@@ -60,6 +60,7 @@ export interface SourceRun {
   finished?: string;
   ok?: boolean;
   rows?: number;
+  error?: string;
 }
 
 export interface SourceError {
@@ -69,6 +70,8 @@ export interface SourceError {
 
 export interface Source {
   id: string;
+  /** false for a source known only from stored rows (manual ingest). */
+  configured?: boolean;
   rows?: number;
   last_run?: SourceRun | null;
   last_success?: string | null;

@@ -1,17 +1,19 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { apiUrl } from '@/lib/api';
 import { niceDomain } from '@/lib/colour';
 import { useTempUnit } from '@/lib/prefs';
+import { dataState, showOfflineNotice, sourcesRefreshMs } from '@/lib/offline';
 import { useQueryState } from '@/lib/query';
 import { ageText, parseTime } from '@/lib/time';
-import type { Location, Observation, Parameter } from '@/lib/types';
+import type { Location, Observation, Parameter, Source } from '@/lib/types';
 import { displayUnit, toDisplay } from '@/lib/units';
 import { useApi } from '@/lib/useApi';
 import { useNow } from '@/lib/useNow';
 import { ErrorState, Skeleton } from '../ErrorState';
 import { LatestCards } from '../LatestCards';
+import { OfflineNotice } from '../OfflineNotice';
 import { WorldMap, type MarkerDatum } from '../WorldMap';
 
 export function HomeView() {
@@ -21,6 +23,18 @@ export function HomeView() {
   const locations = useApi<Location[]>(apiUrl('/locations/'));
   const parameters = useApi<Parameter[]>(apiUrl('/parameters/'));
   const latest = useApi<Observation[]>(apiUrl('/observations/latest/'), 5 * 60_000);
+  // Only for the first-start notice: its failures are not this page's errors.
+  const [sourcesRefresh, setSourcesRefresh] = useState(sourcesRefreshMs('unknown', 5 * 60_000));
+  const sources = useApi<Source[]>(apiUrl('/sources/'), sourcesRefresh);
+  const state = latest.data ? dataState(sources.data, latest.data) : 'unknown';
+  const previousState = useRef(state);
+  useEffect(() => {
+    setSourcesRefresh(sourcesRefreshMs(state, 5 * 60_000));
+    // The first fetch just stored rows: show them now rather than at the next refresh.
+    if (previousState.current === 'waiting' && state === 'data') latest.retryNow();
+    previousState.current = state;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- retryNow is stable
+  }, [state]);
 
   const withData = useMemo(() => new Set((latest.data ?? []).map((o) => o.parameter)), [latest.data]);
   const params = parameters.data ?? [];
@@ -92,6 +106,8 @@ export function HomeView() {
           onRetry={() => [locations, parameters, latest].forEach((s) => s.error && s.retryNow())}
         />
       )}
+
+      {showOfflineNotice(state) && <OfflineNotice linkSources />}
 
       <section aria-labelledby="map-heading" className="section" style={{ marginTop: 16 }}>
         <h2 id="map-heading" className="visually-hidden">

@@ -1,12 +1,15 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import { apiUrl } from '@/lib/api';
 import { describeSchedule } from '@/lib/cron';
+import { dataState, showOfflineNotice, sourcesRefreshMs } from '@/lib/offline';
 import { ageText, formatLocal, formatUtc, parseTime } from '@/lib/time';
 import type { Source, SourceError } from '@/lib/types';
 import { useApi } from '@/lib/useApi';
 import { useNow } from '@/lib/useNow';
 import { ErrorState, Skeleton } from '../ErrorState';
+import { OfflineNotice } from '../OfflineNotice';
 
 function When({ iso, now, future = false }: { iso: string | null | undefined; now: number; future?: boolean }) {
   if (!iso) return <span style={{ color: 'var(--faint)' }}>—</span>;
@@ -43,7 +46,10 @@ function status(s: Source): 'ok' | 'error' | 'unknown' {
 const STATUS_TEXT = { ok: 'Healthy', error: 'Failing', unknown: 'No scheduled runs yet' };
 
 export function SourcesView() {
-  const sources = useApi<Source[]>(apiUrl('/sources/'), 60_000);
+  const [refreshMs, setRefreshMs] = useState(sourcesRefreshMs('unknown', 60_000));
+  const sources = useApi<Source[]>(apiUrl('/sources/'), refreshMs);
+  const state = dataState(sources.data);
+  useEffect(() => setRefreshMs(sourcesRefreshMs(state, 60_000)), [state]);
   const now = useNow();
   return (
     <>
@@ -56,6 +62,7 @@ export function SourcesView() {
           </p>
         </div>
       </div>
+      {showOfflineNotice(state) && <OfflineNotice />}
       {sources.error && <ErrorState error={sources.error} retryIn={sources.retryIn} onRetry={sources.retryNow} />}
       {!sources.data ? (
         !sources.error && (
