@@ -1,0 +1,156 @@
+// Starts the REAL oceandash for the contract tests: `serve` on 127.0.0.1, port 0, a temporary
+// SQLite database (or a PostgreSQL URL), no scheduler. Also: a raw HTTP client (the tests send
+// requests that fetch() would refuse or rewrite), a loopback TCP proxy that can be cut to make
+// a database disappear under a running server, and a sqlite3 CLI runner.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import net from 'node:net';
+import http from 'node:http';
+
+export const REPO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const API_KEY = 'openapi-test-key-0123456789abcdef';
+export const BINARY = process.env.OCEANDASH_BIN || join(REPO_DIR, 'build/oceandash');
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * Starts `oceandash serve`; resolves once its start line names the port.
+ * database: a URL; default a fresh SQLite file in a temporary folder (its path is `dbPath`).
+ * apiKey: the bearer key, or null for a server whose writes are disabled.
+ * args: extra command-line arguments.
+ */
+export async function startServer({ database, apiKey = API_KEY, args = [] } = {}) {
+  if (!existsSync(BINARY)) {
+    throw new Error(`${BINARY} not found: build it with scripts/build.sh --target oceandash`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'oceandash-openapi-'));
+  const dbPath = join(dir, 'openapi.db');
+  const env = { ...process.env };
+  delete env.OCEAN_API_KEY;
+  delete env.OCEAN_API_KEY_FILE;
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  if (apiKey) env.OCEAN_API_KEY = apiKey;
+  const child = spawn(
+    BINARY,
+    [
+      'serve',
+      '--port', '0',
+      '--host', '127.0.0.1',
+      '--database', database || `sqlite:${dbPath}`,
+      '--no-scheduler',
+      '--log-level', 'warn',
+      ...args,
+    ],
+    { cwd: REPO_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const port = await new Promise((resolvePort, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`oceandash did not start in ${START_TIMEOUT_MS / 1000} s: ${stderr}`)),
+      START_TIMEOUT_MS,
+    );
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        const start = JSON.parse(line);
+        if (start.event !== 'start' || !start.port) throw new Error(`unexpected first line: ${line}`);
+        resolvePort(start.port);
+      } catch (e) {
+        reject(e);
+      }
+      // Keep draining the access log so the pipe never fills.
+      lines.on('line', () => {});
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`oceandash exited with ${code}: ${stderr}`));
+    });
+  });
+  return {
+    port,
+    dbPath,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode == null && child.signalCode == null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
+        if (child.exitCode == null && child.signalCode == null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One HTTP/1.1 request to 127.0.0.1:port, target sent exactly as given (no normalisation).
+ * Resolves {status, headers (lower-case names), body (string)}.
+ */
+export function request(port, { method = 'GET', target, headers = {}, body } = {}) {
+  return new Promise((resolveResponse, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path: target, headers, agent: false },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolveResponse({
+            status: res.statusCode,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 to `target` (host:port). cut() closes the listener and every
+ * connection, so the service behind it looks dead (connection refused) to the client.
+ */
+export async function startProxy(targetHost, targetPort) {
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, targetHost);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise((r, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', r);
+  });
+  return {
+    port: server.address().port,
+    async cut() {
+      const closed = new Promise((r) => server.close(r));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
+
+/** Runs SQL on a SQLite file with Debian's sqlite3 CLI (scripts/install-deps.sh installs it). */
+export function sqlite(dbPath, sql) {
+  return execFileSync('sqlite3', ['-bail', '-cmd', '.timeout 10000', dbPath, sql], {
+    encoding: 'utf8',
+  });
+}
