@@ -23,9 +23,12 @@ namespace ocean::sources {
 FetchResult FetchCopernicus(const SourceConfig& source, std::span<const core::Location> locations,
                             const FetchWindow& window, HttpClient& http);
 
-// The CDN root first, then the bucket the toolbox's client config also names.
+// The catalogue roots the Copernicus Marine Toolbox 2.4 uses: its client configuration
+// (clientsConfigV1.json) lists the "primary" catalogue on the waw4-1 bucket and the "secondary"
+// on waw3-1, in that order. config/sources.json names the same two; these serve a source that
+// names none.
 inline constexpr std::string_view kDefaultCopernicusStacRoots[] = {
-    "https://stac.marine.copernicus.eu/metadata",
+    "https://s3.waw4-1.cloudferro.com/mdl-metadata/metadata",
     "https://s3.waw3-1.cloudferro.com/mdl-metadata/metadata",
 };
 

@@ -16,6 +16,7 @@
 #include "sources/blosc.hpp"
 #include "sources/copernicus.hpp"
 #include "sources/http_client.hpp"
+#include "sources/source_config.hpp"
 #include "sources/testing/fake_upstream.hpp"
 #include "sources/zarr.hpp"
 
@@ -377,6 +378,30 @@ TEST(CopernicusStacTest, NormalisesServerUrlsToTheCatalogueRoot) {
             "https://s3.waw3-1.cloudferro.com/mdl-metadata/metadata");
   EXPECT_EQ(CopernicusStacRoot("https://s3.waw3-1.cloudferro.com/mdl-metadata/metadata/"),
             "https://s3.waw3-1.cloudferro.com/mdl-metadata/metadata");
+}
+
+// The Copernicus Marine Toolbox 2.4 reads its catalogue roots from its client configuration:
+// the primary catalogue on the waw4-1 bucket, then the secondary on waw3-1. The shipped sources
+// and the defaults name the same two, in that order.
+TEST(CopernicusStacTest, ShippedSourcesUseTheToolboxCatalogueRoots) {
+  const std::vector<std::string> toolbox_roots = {
+      "https://s3.waw4-1.cloudferro.com/mdl-metadata/metadata",
+      "https://s3.waw3-1.cloudferro.com/mdl-metadata/metadata"};
+  EXPECT_EQ(std::vector<std::string>(std::begin(kDefaultCopernicusStacRoots),
+                                     std::end(kDefaultCopernicusStacRoots)),
+            toolbox_roots);
+
+  const auto sources =
+      LoadSourcesFile(std::string(OCEAN_FIXTURES_DIR) + "/../../config/sources.json");
+  int copernicus = 0;
+  for (const auto& source : sources) {
+    if (source.kind != SourceKind::kCopernicusArco) continue;
+    ++copernicus;
+    std::vector<std::string> roots;
+    for (const auto& server : source.servers) roots.push_back(CopernicusStacRoot(server.url));
+    EXPECT_EQ(roots, toolbox_roots) << source.id;
+  }
+  EXPECT_EQ(copernicus, 7);
 }
 
 TEST(CopernicusStacTest, SplitsItemIdsLikeTheToolbox) {
