@@ -14,7 +14,9 @@
 #include "api/query.hpp"
 #include "api/routes.hpp"
 #include "core/api_error.hpp"
+#include "core/catalogue.hpp"
 #include "core/cursor.hpp"
+#include "http/errors.hpp"
 
 namespace ocean::api {
 namespace {
@@ -236,10 +238,18 @@ TEST(Auth, KeysEqual) {
   EXPECT_FALSE(KeysEqual("", ""));
 }
 
+// The OpenAPI document as compiled into the binary. tests/openapi/ validates it with a real
+// OpenAPI validator and checks live answers against it; these checks keep ctest alone from
+// missing the cheap kinds of drift.
+const boost::json::value& Document() {
+  static const boost::json::value document = boost::json::parse(OpenApiDocument());
+  return document;
+}
+
 // Every route the server has is in the OpenAPI document, and every documented path and
 // method is a route.
 TEST(OpenApi, MatchesRouteTable) {
-  const auto doc = boost::json::parse(OpenApiDocument());
+  const auto& doc = Document();
   std::set<std::pair<std::string, std::string>> documented;
   for (const auto& [path, item] : doc.at("paths").as_object()) {
     for (const auto& [method, operation] : item.as_object()) {
@@ -263,6 +273,115 @@ TEST(OpenApi, MatchesRouteTable) {
   EXPECT_EQ(documented, routed);
   store.reset();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+void CollectRefs(const boost::json::value& value, std::vector<std::string>& refs) {
+  if (const auto* object = value.if_object()) {
+    for (const auto& [key, member] : *object) {
+      if (key == "$ref" && member.is_string()) refs.emplace_back(member.as_string());
+      CollectRefs(member, refs);
+    }
+  } else if (const auto* array = value.if_array()) {
+    for (const auto& element : *array) CollectRefs(element, refs);
+  }
+}
+
+// A dangling $ref makes every standard tool reject the whole document.
+TEST(OpenApi, EveryRefResolves) {
+  std::vector<std::string> refs;
+  CollectRefs(Document(), refs);
+  ASSERT_FALSE(refs.empty());
+  for (const auto& ref : refs) {
+    ASSERT_TRUE(ref.starts_with("#/")) << ref << ": only local references are used";
+    boost::system::error_code ec;
+    EXPECT_NE(Document().find_pointer(std::string_view(ref).substr(1), ec), nullptr) << ref;
+  }
+}
+
+// Every operation documents a success, and no "default" answer that would accept any status.
+TEST(OpenApi, EveryOperationHasASuccess) {
+  for (const auto& [path, item] : Document().at("paths").as_object()) {
+    for (const auto& [method, operation] : item.as_object()) {
+      const auto& responses = operation.at("responses").as_object();
+      const bool success = std::any_of(responses.begin(), responses.end(), [](const auto& r) {
+        return r.key().size() == 3 && r.key().starts_with('2');
+      });
+      EXPECT_TRUE(success) << method << " " << path;
+      EXPECT_FALSE(responses.contains("default")) << method << " " << path;
+    }
+  }
+}
+
+TEST(OpenApi, ParameterIdsAreTheCatalogue) {
+  std::vector<std::string> documented;
+  for (const auto& id : Document().at_pointer("/components/schemas/ParameterId/enum").as_array()) {
+    documented.emplace_back(id.as_string());
+  }
+  std::vector<std::string> catalogue;
+  for (const auto& parameter : core::Parameters()) catalogue.emplace_back(parameter.id);
+  EXPECT_EQ(documented, catalogue);
+}
+
+// The (status, code) pairs the document gives an error answer, from every response that lists
+// x-error-codes.
+std::set<std::pair<int, std::string>> DocumentedErrors() {
+  std::set<std::pair<int, std::string>> pairs;
+  const auto add = [&pairs](int status, const boost::json::value& response) {
+    if (const auto* codes = response.as_object().if_contains("x-error-codes")) {
+      for (const auto& code : codes->as_array()) pairs.emplace(status, code.as_string());
+    }
+  };
+  const auto& doc = Document();
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, operation] : item.as_object()) {
+      for (const auto& [status, response] : operation.at("responses").as_object()) {
+        const auto* target = &response;
+        if (const auto* ref = response.as_object().if_contains("$ref")) {
+          target = &doc.at_pointer(std::string_view(ref->as_string()).substr(1));
+        }
+        add(std::stoi(std::string(status)), *target);
+      }
+    }
+  }
+  // Answers for a path or method the document does not list.
+  add(404, doc.at_pointer("/components/responses/NotFound"));
+  add(405, doc.at_pointer("/components/responses/MethodNotAllowed"));
+  return pairs;
+}
+
+// Every error code the server can send is documented at the status it is sent with, and the
+// Error schema's code enum is exactly the server's codes.
+TEST(OpenApi, DocumentsEveryErrorCode) {
+  std::set<std::pair<int, std::string>> served;
+  // Walks the ErrorCode values in order: the mapping answers an out-of-range value with the
+  // fallback 500 internal_error, which marks the end (a scoped enum holds any int).
+  for (int i = 0;; ++i) {
+    const auto code = static_cast<core::ErrorCode>(i);
+    const auto response = http::ErrorResponse(core::ApiError(code, "m"));
+    const auto body = boost::json::parse(response.body);
+    std::string name(body.at_pointer("/error/code").as_string());
+    if (name == "internal_error" && code != core::ErrorCode::kInternal) break;
+    served.emplace(response.status, std::move(name));
+  }
+  ASSERT_GE(served.size(), 10u);
+  const auto documented = DocumentedErrors();
+  std::set<std::string> codes;
+  for (const auto& [status, code] : served) {
+    codes.insert(code);
+    EXPECT_TRUE(documented.contains({status, code}))
+        << status << " " << code << " is not documented";
+  }
+  for (const auto& pair : documented) {
+    EXPECT_TRUE(served.contains(pair)) << pair.first << " " << pair.second << " is never sent";
+  }
+  std::set<std::string> enumerated;
+  for (const auto& code :
+       Document()
+           .at_pointer("/components/schemas/Error/properties/error/properties/code/enum")
+           .as_array()) {
+    enumerated.emplace(code.as_string());
+  }
+  EXPECT_EQ(enumerated, codes);
 }
 
 TEST(LocationDetail, ListsTheCellEachSourceUsed) {

@@ -14,7 +14,7 @@ import http from 'node:http';
 
 export const REPO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const API_KEY = 'openapi-test-key-0123456789abcdef';
-export const BINARY = process.env.OCEANDASH_BIN || join(REPO_DIR, 'build/oceandash');
+export const BINARY = resolve(process.env.OCEANDASH_BIN || join(REPO_DIR, 'build/oceandash'));
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -73,6 +73,10 @@ export async function startServer({ database, apiKey = API_KEY, args = [] } = {}
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`oceandash exited with ${code}: ${stderr}`));
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
     });
   });
   return {
