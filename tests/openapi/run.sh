@@ -10,6 +10,8 @@
 # scripts/services.sh in a temporary folder for the run. Needs Node 18.19 or newer with npm,
 # and the sqlite3 and psql command-line tools.
 set -euo pipefail
+bin=${OCEANDASH_BIN:-}
+if [ -n "$bin" ] && [ "${bin#/}" = "$bin" ]; then bin=$PWD/$bin; fi
 cd "$(dirname "$0")"
 HERE=$PWD
 ROOT=$(cd ../.. && pwd)
@@ -31,7 +33,7 @@ if [ ! -d "$HERE/node_modules" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != 
   echo "$want" >"$stamp"
 fi
 
-bin=${OCEANDASH_BIN:-$ROOT/build/oceandash}
+bin=${bin:-$ROOT/build/oceandash}
 if [ ! -x "$bin" ]; then
   echo "tests/openapi/run.sh: $bin is missing: run scripts/build.sh --target oceandash first" >&2
   exit 1
