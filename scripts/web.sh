@@ -10,7 +10,8 @@
 #   scripts/web.sh screenshots  the end-to-end run, writing docs/screenshots/*.png
 #   scripts/web.sh bench        first-load benchmark (web/bench/first-load.mjs)
 #
-# Needs Node >= 20 with npm. Installs chromium with apt-get when missing (never downloads a
+# Needs Node >= 18.18 with npm (Debian 12's nodejs 18.19 will do: Next.js 15 and the pinned
+# test tools run on it). Installs chromium with apt-get when missing (never downloads a
 # browser of its own). `test`, `screenshots` and `bench` need build/oceandash
 # (scripts/build.sh --target oceandash), or OCEANDASH_BIN.
 set -euo pipefail
@@ -21,15 +22,20 @@ export NEXT_TELEMETRY_DISABLED=1
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# Next.js 15 needs 18.18; the pinned vitest 3, vite 6 and playwright-core 1.61 accept Node 18.
+MIN_NODE=18.18
+
 need_node() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    echo "web.sh: node and npm are required (Node 20 or newer)" >&2
+    echo "web.sh: node and npm are required (Node $MIN_NODE or newer): scripts/install-deps.sh" >&2
     exit 1
   fi
-  local major
-  major=$(node -p 'process.versions.node.split(".")[0]')
-  if [ "$major" -lt 20 ]; then
-    echo "web.sh: Node $(node --version) is too old; Node 20 or newer is required" >&2
+  if ! node -e '
+    const [major, minor] = process.versions.node.split(".").map(Number);
+    const [want_major, want_minor] = process.argv[1].split(".").map(Number);
+    process.exit(major > want_major || (major === want_major && minor >= want_minor) ? 0 : 1);
+  ' "$MIN_NODE"; then
+    echo "web.sh: Node $(node --version) ($(command -v node)) is too old; Node $MIN_NODE or newer is required" >&2
     exit 1
   fi
 }
