@@ -7,9 +7,11 @@
 #   scripts/docker.sh base-images  engine, then debian:12 and debian:12-slim: pulled when a
 #                                  registry answers, otherwise made with debootstrap from the
 #                                  machine's Debian mirror and loaded with `docker import`
-#   scripts/docker.sh test-images  base-images, then PostgreSQL 15 and Redis 7 images built from
-#                                  debian:12-slim with Debian's packages (for POSTGRES_IMAGE and
-#                                  REDIS_IMAGE when the official images cannot be pulled)
+#   scripts/docker.sh test-images  base-images, then PostgreSQL 15, Redis 7 and Caddy 2.6 images
+#                                  built from debian:12-slim with Debian's packages (for
+#                                  POSTGRES_IMAGE, REDIS_IMAGE and CADDY_IMAGE when the official
+#                                  images cannot be pulled), and the backup image on that
+#                                  PostgreSQL (BACKUP_IMAGE)
 #   scripts/docker.sh env          print DOCKER=... and the image variables to eval
 #
 # Images are kept between runs; a fresh machine makes them once (about two minutes).
@@ -21,6 +23,8 @@ cd "$(dirname "$0")/.."
 DOCKER=${DOCKER:-/usr/bin/docker}
 TEST_POSTGRES_IMAGE=oceandash-test/postgres:15
 TEST_REDIS_IMAGE=oceandash-test/redis:7
+TEST_CADDY_IMAGE=oceandash-test/caddy:2.6
+TEST_BACKUP_IMAGE=oceandash-test/backup:15
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -104,6 +108,14 @@ test_images() {
     "$DOCKER" build -q -t "$TEST_REDIS_IMAGE" -f infra/docker/test/Dockerfile.redis \
       infra/docker/test >/dev/null
   fi
+  if ! have_image "$TEST_CADDY_IMAGE"; then
+    echo "docker.sh: building $TEST_CADDY_IMAGE" >&2
+    "$DOCKER" build -q -t "$TEST_CADDY_IMAGE" -f infra/docker/test/Dockerfile.caddy \
+      infra/docker/test >/dev/null
+  fi
+  # Rebuilt on every call (from cache when nothing changed): it carries the backup script.
+  "$DOCKER" build -q -t "$TEST_BACKUP_IMAGE" --build-arg POSTGRES_IMAGE="$TEST_POSTGRES_IMAGE" \
+    infra/docker/backup >/dev/null
 }
 
 case "${1:-}" in
@@ -114,6 +126,8 @@ case "${1:-}" in
     echo "DOCKER=$DOCKER"
     echo "POSTGRES_IMAGE=$TEST_POSTGRES_IMAGE"
     echo "REDIS_IMAGE=$TEST_REDIS_IMAGE"
+    echo "CADDY_IMAGE=$TEST_CADDY_IMAGE"
+    echo "BACKUP_IMAGE=$TEST_BACKUP_IMAGE"
     ;;
   *)
     echo "usage: scripts/docker.sh engine|base-images|test-images|env" >&2
