@@ -19,6 +19,16 @@ export const BINARY = resolve(process.env.OCEANDASH_BIN || join(REPO_DIR, 'build
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
+/** The caller's environment without the settings that would point oceandash elsewhere. */
+export function cleanEnv() {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('OCEAN_') && !name.startsWith('OCEAN_TEST_')) delete env[name];
+  }
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'CORS_ALLOWED_ORIGINS']) delete env[name];
+  return env;
+}
+
 /**
  * Starts `oceandash serve`; resolves once its start line names the port.
  * database: a URL; default a fresh SQLite file in a temporary folder (its path is `dbPath`).
@@ -31,11 +41,7 @@ export async function startServer({ database, apiKey = API_KEY, args = [] } = {}
   }
   const dir = mkdtempSync(join(tmpdir(), 'oceandash-openapi-'));
   const dbPath = join(dir, 'openapi.db');
-  const env = { ...process.env };
-  delete env.OCEAN_API_KEY;
-  delete env.OCEAN_API_KEY_FILE;
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
+  const env = cleanEnv();
   if (apiKey) env.OCEAN_API_KEY = apiKey;
   const child = spawn(
     BINARY,
