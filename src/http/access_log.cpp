@@ -2,10 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <boost/json.hpp>
 #include <cmath>
 #include <ctime>
 #include <iterator>
+
+#include "core/json_escape.hpp"
 
 namespace ocean::http {
 namespace {
@@ -29,9 +30,12 @@ std::string FormatRfc3339Millis(std::chrono::system_clock::time_point time) {
 
 std::string FormatAccessLogLine(const AccessLogEntry& entry) {
   // Written by hand rather than through boost::json::object, whose doubles come out as
-  // 2.84272E-1; Boost.JSON still quotes and escapes every string.
+  // 2.84272E-1; core::AppendJsonString quotes every string, so a path or query holding
+  // ill-formed UTF-8 still makes a valid JSON line.
   const auto quoted = [](std::string_view text) {
-    return boost::json::serialize(boost::json::string_view(text.data(), text.size()));
+    std::string out;
+    core::AppendJsonString(out, text);
+    return out;
   };
   // A non-finite number would make the line invalid JSON; a steady-clock duration never is.
   const double duration_ms = std::isfinite(entry.duration_ms) ? entry.duration_ms : 0.0;
