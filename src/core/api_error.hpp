@@ -20,6 +20,7 @@ enum class ErrorCode {
   kWritesDisabled,    // 503 writes_disabled (no API key configured)
   kUnavailable,       // 503 service_unavailable (a dependency is down)
   kInternal,          // 500 internal_error
+  kNotImplemented,    // 501 not_implemented (a transfer coding the server does not decode)
 };
 
 struct ErrorDetail {

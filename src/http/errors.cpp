@@ -1,7 +1,10 @@
 #include "http/errors.hpp"
 
-#include <boost/json.hpp>
+#include <fmt/format.h>
 
+#include <iterator>
+
+#include "core/json_escape.hpp"
 #include "http/header_names.hpp"
 
 namespace ocean::http {
@@ -35,6 +38,8 @@ ErrorMapping MapErrorCode(core::ErrorCode code) {
       return {503, "service_unavailable"};
     case ErrorCode::kInternal:
       return {500, "internal_error"};
+    case ErrorCode::kNotImplemented:
+      return {501, "not_implemented"};
   }
   // Unreachable for a valid enum value; an out-of-range cast still gets a well-formed 500.
   return {500, "internal_error"};
@@ -45,28 +50,31 @@ ErrorMapping MapErrorCode(core::ErrorCode code) {
 Response ErrorResponse(const core::ApiError& error) {
   const ErrorMapping mapping = MapErrorCode(error.code());
 
-  boost::json::array details;
-  details.reserve(error.details().size());
+  // Written with core::AppendJsonString, the one JSON string writer, so client text quoted in
+  // a message or a field name (a decoded path, a query parameter) always leaves as valid
+  // UTF-8.
+  std::string body = R"({"error":{"code":)";
+  core::AppendJsonString(body, mapping.code);
+  body += R"(,"message":)";
+  core::AppendJsonString(body, error.what());
+  body += R"(,"details":[)";
+  bool first = true;
   for (const auto& detail : error.details()) {
-    boost::json::object item;
-    if (detail.index) item["index"] = *detail.index;
-    item["field"] = detail.field;
-    item["message"] = detail.message;
-    details.push_back(std::move(item));
+    body += first ? "{" : ",{";
+    first = false;
+    if (detail.index) fmt::format_to(std::back_inserter(body), R"("index":{},)", *detail.index);
+    body += R"("field":)";
+    core::AppendJsonString(body, detail.field);
+    body += R"(,"message":)";
+    core::AppendJsonString(body, detail.message);
+    body += '}';
   }
-  boost::json::object body{
-      {"error",
-       boost::json::object{
-           {"code", mapping.code},
-           {"message", error.what()},
-           {"details", std::move(details)},
-       }},
-  };
+  body += "]}}";
 
   Response response;
   response.status = mapping.status;
   response.content_type = std::string(kContentTypeJson);
-  response.body = boost::json::serialize(body);
+  response.body = std::move(body);
   if (error.code() == core::ErrorCode::kMethodNotAllowed && !error.allow.empty()) {
     response.headers.push_back({std::string(kHeaderAllow), error.allow});
   }

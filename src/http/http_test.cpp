@@ -258,6 +258,7 @@ TEST(ErrorResponseTest, MapsEveryCode) {
       {ErrorCode::kPayloadTooLarge, 413, "payload_too_large"},
       {ErrorCode::kUnsupportedMedia, 415, "unsupported_media_type"},
       {ErrorCode::kWritesDisabled, 503, "writes_disabled"},
+      {ErrorCode::kNotImplemented, 501, "not_implemented"},
       {ErrorCode::kUnavailable, 503, "service_unavailable"},
       {ErrorCode::kInternal, 500, "internal_error"},
   };

@@ -6,12 +6,20 @@
 #include <stdexcept>
 
 #include "core/api_error.hpp"
+#include "core/json_escape.hpp"
 #include "http/errors.hpp"
 
 namespace ocean::http {
 namespace {
 
 constexpr std::string_view kApiPrefix = "/api/";
+// The most bytes of a request path quoted in an error message.
+constexpr std::size_t kQuotedPathMax = 256;
+
+std::string QuotedPath(std::string_view path) {
+  const auto kept = core::TruncateUtf8(path, kQuotedPathMax);
+  return kept.size() == path.size() ? std::string(path) : std::string(kept) + "...";
+}
 
 // "/a/b/" → {"a", "b", ""}; the leading slash is implied, a trailing one yields an empty segment.
 std::vector<std::string_view> SplitPath(std::string_view path) {
@@ -37,6 +45,11 @@ bool MethodMatches(Method route_method, Method request_method) {
          (route_method == Method::kGet && request_method == Method::kHead);
 }
 
+Response InternalError(const std::string& request_id) {
+  return ErrorResponse(core::ApiError(core::ErrorCode::kInternal,
+                                      "internal server error (request id " + request_id + ")"));
+}
+
 }  // namespace
 
 std::vector<Router::Segment> Router::ParsePattern(const std::string& pattern) {
@@ -57,14 +70,15 @@ std::vector<Router::Segment> Router::ParsePattern(const std::string& pattern) {
   return segments;
 }
 
-void Router::Add(Method method, std::string pattern, Handler handler) {
+void Router::Add(Method method, std::string pattern, Handler handler, Admission admit) {
   if (!handler) throw std::invalid_argument("route without handler: " + pattern);
   const bool duplicate = std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) {
     return route.method == method && route.pattern == pattern;
   });
   if (duplicate) throw std::invalid_argument("duplicate route: " + pattern);
   auto segments = ParsePattern(pattern);
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(
+      {method, std::move(pattern), std::move(segments), std::move(handler), std::move(admit)});
 }
 
 void Router::SetFallback(FallbackHandler fallback) { fallback_ = std::move(fallback); }
@@ -97,15 +111,14 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& path
   return true;
 }
 
-Response Router::DispatchOrThrow(const Request& request) const {
+const Router::Route* Router::Find(const Request& request, PathParams& params) const {
   const auto path_segments = SplitPath(request.path);
   std::vector<Method> allowed;
   for (const auto& route : routes_) {
     if (!Match(route, path_segments, nullptr)) continue;
     if (MethodMatches(route.method, request.method)) {
-      PathParams params;
       Match(route, path_segments, &params);
-      return route.handler(request, params);
+      return &route;
     }
     allowed.push_back(route.method);
   }
@@ -125,15 +138,41 @@ Response Router::DispatchOrThrow(const Request& request) const {
     }
     core::ApiError error(
         core::ErrorCode::kMethodNotAllowed,
-        std::string(ToString(request.method)) + " is not allowed on " + request.path);
+        std::string(ToString(request.method)) + " is not allowed on " + QuotedPath(request.path));
     error.allow = std::move(allow);
     throw error;
   }
 
-  if (fallback_ && !IsApiPath(request.path)) {
-    if (auto response = fallback_(request)) return std::move(*response);
+  if (fallback_ && !IsApiPath(request.path) &&
+      (request.method == Method::kGet || request.method == Method::kHead)) {
+    return nullptr;
   }
-  throw core::ApiError(core::ErrorCode::kNotFound, "no resource at " + request.path);
+  throw core::ApiError(core::ErrorCode::kNotFound, "no resource at " + QuotedPath(request.path));
+}
+
+Response Router::DispatchOrThrow(const Request& request) const {
+  PathParams params;
+  if (const Route* route = Find(request, params)) return route->handler(request, params);
+  if (auto response = fallback_(request)) return std::move(*response);
+  throw core::ApiError(core::ErrorCode::kNotFound, "no resource at " + QuotedPath(request.path));
+}
+
+std::optional<Response> Router::Admit(const Request& head) const {
+  try {
+    PathParams params;
+    const Route* route = Find(head, params);
+    if (route && route->admit) route->admit(head, params);
+    return std::nullopt;
+  } catch (const core::ApiError& error) {
+    return ErrorResponse(error);
+  } catch (const std::exception& error) {
+    spdlog::error("request {} {} {}: admission threw: {}", head.request_id, ToString(head.method),
+                  head.path, error.what());
+  } catch (...) {
+    spdlog::error("request {} {} {}: admission threw a non-standard exception", head.request_id,
+                  ToString(head.method), head.path);
+  }
+  return InternalError(head.request_id);
 }
 
 Response Router::Dispatch(const Request& request) const {
@@ -154,8 +193,7 @@ Response Router::Dispatch(const Request& request) const {
     spdlog::error("request {} {} {}: unhandled non-standard exception", request.request_id,
                   ToString(request.method), request.path);
   }
-  return ErrorResponse(core::ApiError(
-      core::ErrorCode::kInternal, "internal server error (request id " + request.request_id + ")"));
+  return InternalError(request.request_id);
 }
 
 }  // namespace ocean::http

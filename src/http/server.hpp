@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,16 @@ struct ServerOptions {
 // Should not throw (Router::Dispatch does not); if it does, the client gets a JSON 500.
 using ServerHandler = std::function<Response(Request&)>;
 
+// Runs on the network thread when a request that has a body has sent its header, before the
+// body is read: `head` is the request without its body. A response refuses the request: it is
+// sent at once, the body is read and thrown away (so a client still writing it can read the
+// answer) and the connection closes. nullopt reads the body, after sending 100 Continue if the
+// client asked for it. Must not block; a core::ApiError thrown becomes its error response.
+using ServerAdmission = std::function<std::optional<Response>(const Request& head)>;
+
 class Server {
  public:
-  Server(ServerOptions options, ServerHandler handler);
+  Server(ServerOptions options, ServerHandler handler, ServerAdmission admission = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
