@@ -1,0 +1,93 @@
+// The EC2 user data template (infra/terraform/templates/user-data.sh.tftpl): every interpolation
+// it uses is passed by ec2.tf's templatefile call and every value passed is used, and the
+// rendered script is valid bash with and without the SSM agent part.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { DataSource, kDefaultDir, LoadConfig, Resources } from "./tf.mjs";
+
+const dir = process.env.TF_DIR || kDefaultDir;
+const config = await LoadConfig(dir);
+
+// The templatefile call of the host's shell script part: its path and the names it passes.
+function TemplateCall() {
+  const [host] = Resources(config, "aws_instance");
+  const name = /cloudinit_config\.([\w-]+)\.rendered/.exec(host.body.user_data_base64)[1];
+  const part = DataSource(config, "cloudinit_config", name).part.find(
+    (p) => p.content_type === "text/x-shellscript",
+  );
+  const call = /templatefile\("\$\{path\.module\}\/([^"]+)",\s*\{([\s\S]*)\}\)\}$/.exec(part.content);
+  assert.ok(call, `the script part is a templatefile call: ${part.content}`);
+  const names = [...call[2].matchAll(/^\s*(\w+)\s*=/gm)].map((m) => m[1]);
+  return { file: path.join(dir, call[1]), names };
+}
+
+// Terraform's template syntax as far as the template uses it: ${name}, $${ (a literal ${), and
+// %{ if name ~} ... %{ endif ~} (the ~ strips the newline after the directive).
+function Render(template, values) {
+  let text = template.replace(/%\{ if (\w+) ~\}\n([\s\S]*?)%\{ endif ~\}\n/g, (_, name, body) => {
+    assert.ok(Object.hasOwn(values, name), `template condition on unknown ${name}`);
+    return values[name] ? body : "";
+  });
+  assert.ok(!text.includes("%{"), "a template directive the renderer does not know");
+  text = text.replace(/(\$?)\$\{([^}]*)\}/g, (whole, escaped, name) => {
+    if (escaped) return "${" + name + "}";
+    assert.ok(Object.hasOwn(values, name), `template uses \${${name}}, which ec2.tf does not pass`);
+    return String(values[name]);
+  });
+  return text;
+}
+
+function HasShellcheck() {
+  try {
+    execFileSync("shellcheck", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function Interpolations(template) {
+  return new Set(
+    [...template.matchAll(/(\$?)\$\{([^}]*)\}|%\{ if (\w+) ~\}/g)]
+      .filter((m) => !m[1])
+      .map((m) => m[2] ?? m[3]),
+  );
+}
+
+test("the template uses exactly what ec2.tf passes", () => {
+  const { file, names } = TemplateCall();
+  const used = Interpolations(readFileSync(file, "utf8"));
+  assert.deepEqual([...used].sort(), [...names].sort());
+});
+
+for (const installSsmAgent of [true, false]) {
+  test(`the rendered user data is valid bash (SSM agent: ${installSsmAgent})`, () => {
+    const { file } = TemplateCall();
+    const entrypoint = "#!/bin/bash\necho 'the entrypoint'\n";
+    const rendered = Render(readFileSync(file, "utf8"), {
+      env_file: "APP_NAME=ocean-dashboard\nAWS_REGION=eu-west-3",
+      entrypoint_base64: Buffer.from(entrypoint).toString("base64"),
+      install_ssm_agent: installSsmAgent,
+      aws_region: "eu-west-3",
+    });
+    assert.equal(rendered.includes("amazon-ssm-agent"), installSsmAgent);
+    assert.ok(rendered.startsWith("#!/bin/bash\n"), "starts with its interpreter");
+    const scratch = mkdtempSync(path.join(tmpdir(), "user-data-"));
+    try {
+      const script = path.join(scratch, "user-data.sh");
+      writeFileSync(script, rendered);
+      execFileSync("bash", ["-n", script], { stdio: "pipe" });
+      if (HasShellcheck()) execFileSync("shellcheck", ["--shell=bash", script], { stdio: "pipe" });
+      // The entrypoint survives the heredoc and base64 round trip byte for byte.
+      const heredoc = /<<'OCEANDASH_ENTRYPOINT'\n([\s\S]*?)\nOCEANDASH_ENTRYPOINT\n/.exec(rendered);
+      assert.equal(Buffer.from(heredoc[1], "base64").toString(), entrypoint);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+}
