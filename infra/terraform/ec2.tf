@@ -187,12 +187,11 @@ resource "aws_iam_instance_profile" "host" {
 }
 
 locals {
-  # What the host needs to know, none of it secret: the secrets are read at boot by the
-  # entrypoint with the instance role. Values are validated to hold no shell metacharacters.
+  # The settings infra/docker/entrypoint.sh documents in its header, none of them secret: it
+  # reads the secrets itself with the instance role. It refuses values with characters other
+  # than letters, digits and ._:/@+=-, and so do the validations of the variables behind them.
   host_env = {
-    APP_NAME           = var.app_name
     AWS_REGION         = var.aws_region
-    AWS_DEFAULT_REGION = var.aws_region
     DOMAIN_NAME        = var.dashboard_domain_name
     API_DOMAIN_NAME    = var.api_domain_name
     ACME_EMAIL         = var.acme_email
@@ -231,7 +230,7 @@ data "cloudinit_config" "host" {
     filename     = "oceandash-user-data.sh"
     content = templatefile("${path.module}/templates/user-data.sh.tftpl", {
       env_file          = local.host_env_file
-      entrypoint_base64 = filebase64("${path.module}/../docker/entrypoint.sh")
+      entrypoint        = trimsuffix(file("${path.module}/../docker/entrypoint.sh"), "\n")
       install_ssm_agent = var.enable_session_manager
       aws_region        = var.aws_region
     })

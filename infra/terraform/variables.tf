@@ -166,8 +166,9 @@ variable "acme_email" {
   default     = null
 
   validation {
-    condition     = var.acme_email == null || can(regex("^[^@\\s'\"]+@[^@\\s'\"]+\\.[^@\\s'\"]+$", var.acme_email))
-    error_message = "acme_email must be null or an e-mail address."
+    # The entrypoint accepts letters, digits and ._:/@+=- only.
+    condition     = var.acme_email == null || can(regex("^[A-Za-z0-9._+=-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$", var.acme_email))
+    error_message = "acme_email must be null or an e-mail address of letters, digits and ._+=- (the host's entrypoint refuses other characters)."
   }
 }
 
@@ -197,8 +198,8 @@ variable "backup_s3_uri" {
   default     = null
 
   validation {
-    condition     = var.backup_s3_uri == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*()/-]*)?$", var.backup_s3_uri))
-    error_message = "backup_s3_uri must be null or s3://bucket/prefix with a valid bucket name and a prefix of letters, digits and !_.*()/-."
+    condition     = var.backup_s3_uri == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_./=-]*)?$", var.backup_s3_uri))
+    error_message = "backup_s3_uri must be null or s3://bucket/prefix with a valid bucket name and a prefix of letters, digits and _./=- (the host's entrypoint refuses other characters)."
   }
 }
 

@@ -51,7 +51,7 @@ const kMutations = [
   ["CheckInstanceHardening", "root volume in clear", "ec2.tf", "encrypted             = true", "encrypted             = false"],
   ["CheckInstanceHardening", "another default type", "variables.tf", 'default     = "t3.small"', 'default     = "t3.medium"'],
   ["CheckUserData", "user data without the entrypoint", "ec2.tf",
-    'filebase64("${path.module}/../docker/entrypoint.sh")', 'base64encode("echo")'],
+    'file("${path.module}/../docker/entrypoint.sh")', 'file("${path.module}/other.sh")'],
   ["CheckVariables", "a variable without description", "variables.tf",
     '  description = "Days RDS keeps automated backups (point-in-time recovery window)."\n', ""],
   ["CheckVariables", "a constrained variable without validation", "variables.tf",
