@@ -11,6 +11,7 @@
 #include "core/api_error.hpp"
 #include "core/catalogue.hpp"
 #include "core/cursor.hpp"
+#include "core/json_escape.hpp"
 #include "core/lttb.hpp"
 #include "core/time.hpp"
 #include "core/validation.hpp"
@@ -24,6 +25,8 @@ using core::ErrorCode;
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kCsv = "text/csv; charset=utf-8";
 constexpr std::string_view kBearerPrefix = "Bearer ";
+// The most bytes of a client's text quoted in an error message.
+constexpr std::size_t kQuotedMax = 64;
 
 http::Response JsonResponse(std::string body, int status = 200) {
   http::Response response;
@@ -270,7 +273,11 @@ http::Response Api::GetLocation(const http::Request& request, std::string_view i
   }
   return Cached(request, [&] {
     const auto location = store_.GetLocation(id);
-    if (!location) throw ApiError(ErrorCode::kNotFound, fmt::format("no location \"{}\"", id));
+    if (!location) {
+      // The id is the client's decoded path segment: quoted whole characters only.
+      throw ApiError(ErrorCode::kNotFound,
+                     fmt::format("no location \"{}\"", core::TruncateUtf8(id, kQuotedMax)));
+    }
     const std::string ids[] = {location->id};
     auto latest = store_.LatestObservations(ids);
     const auto cells = store_.ListSourceCells(location->id);
@@ -465,14 +472,18 @@ http::Response Api::Series(const http::Request& request) {
       RelativeWindowKey(request, now));
 }
 
-http::Response Api::Ingest(const http::Request& request) {
-  Authorize(request);
-  const auto content_type = request.HeaderValue("Content-Type");
+void Api::AdmitIngest(const http::Request& head) const {
+  Authorize(head);
+  const auto content_type = head.HeaderValue("Content-Type");
   const auto media = content_type.substr(0, content_type.find(';'));
   if (media != "application/json") {
     throw ApiError(ErrorCode::kUnsupportedMedia,
                    "Content-Type must be application/json (a JSON array of observations)");
   }
+}
+
+http::Response Api::Ingest(const http::Request& request) {
+  AdmitIngest(request);
   const auto batch = core::ParseIngestBody(
       request.body, [this](std::string_view id) { return LocationExists(id); });
   core::IngestResult result = store_.UpsertObservations(batch.rows);

@@ -60,6 +60,9 @@ class Api {
   http::Response LatestObservations(const http::Request& request);
   http::Response Series(const http::Request& request);
   http::Response Ingest(const http::Request& request);
+  // What Ingest decides from the head alone (key, then media type), before the body is read:
+  // throws the 503 writes_disabled, 401 or 415 ApiError. Cheap and non-blocking.
+  void AdmitIngest(const http::Request& head) const;
   http::Response ListSources(const http::Request& request);
   http::Response OpenApi(const http::Request& request);
 

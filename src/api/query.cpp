@@ -7,6 +7,7 @@
 #include "core/api_error.hpp"
 #include "core/catalogue.hpp"
 #include "core/cursor.hpp"
+#include "core/json_escape.hpp"
 #include "core/time.hpp"
 
 namespace ocean::api {
@@ -15,6 +16,9 @@ namespace {
 using core::ApiError;
 using core::ErrorCode;
 using core::ErrorDetail;
+
+// The most bytes of a client's text (an id, a parameter name) quoted in an error.
+constexpr std::size_t kQuotedMax = 64;
 
 class Errors {
  public:
@@ -43,7 +47,8 @@ void CheckKnown(const QueryPairs& query, std::initializer_list<std::string_view>
       std::string allowed;
       for (const auto k : known)
         allowed += allowed.empty() ? std::string(k) : ", " + std::string(k);
-      errors.Add(name, fmt::format("unknown query parameter; allowed: {}", allowed));
+      errors.Add(core::TruncateUtf8(name, kQuotedMax),
+                 fmt::format("unknown query parameter; allowed: {}", allowed));
     }
   }
 }
@@ -75,7 +80,8 @@ std::vector<std::string> Locations(const QueryPairs& query,
       if (id.empty()) {
         errors.Add("location", "empty location id");
       } else if (!location_exists(id)) {
-        errors.Add("location", fmt::format("unknown location \"{}\"", id.substr(0, 64)));
+        errors.Add("location",
+                   fmt::format("unknown location \"{}\"", core::TruncateUtf8(id, kQuotedMax)));
       } else if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
         ids.push_back(std::move(id));
       }

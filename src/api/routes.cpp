@@ -21,8 +21,11 @@ void RegisterRoutes(http::Router& router, Api& api) {
   get("/api/observations/", &Api::ListObservations);
   get("/api/observations/latest/", &Api::LatestObservations);
   get("/api/observations/series/", &Api::Series);
-  router.Add(Method::kPost, "/api/observations/ingest/",
-             [&api](const Request& request, const PathParams&) { return api.Ingest(request); });
+  // The key and the media type are checked from the head, so a refused body is never read.
+  router.Add(
+      Method::kPost, "/api/observations/ingest/",
+      [&api](const Request& request, const PathParams&) { return api.Ingest(request); },
+      [&api](const Request& head, const PathParams&) { api.AdmitIngest(head); });
   get("/api/sources/", &Api::ListSources);
   get("/api/openapi.json", &Api::OpenApi);
 }

@@ -279,12 +279,16 @@ int RunServe(const config::Config& config) {
   options.worker_threads = workers;
   options.max_body_bytes = config.max_body_bytes;
   options.cors_allowed_origins = config.cors_allowed_origins;
-  http::Server server(options, [&router](http::Request& request) {
-    const bool large_body = request.body.size() > kTrimAfterBodyBytes;
-    http::Response response = router.Dispatch(request);
-    if (large_body) ReleaseRequestMemory(request);
-    return response;
-  });
+  http::Server server(
+      options,
+      [&router](http::Request& request) {
+        const bool large_body = request.body.size() > kTrimAfterBodyBytes;
+        http::Response response = router.Dispatch(request);
+        if (large_body) ReleaseRequestMemory(request);
+        return response;
+      },
+      // 404, 405, 401, 503 and 415 are decided from the head, before a body is buffered.
+      [&router](const http::Request& head) { return router.Admit(head); });
   // Other processes write to the same database too: a second server without Redis, or
   // `oceandash fetch` / `cleanup` run on their own. Their writes cannot reach this process's
   // cache, so it is dropped when the stored data's version changes: a read sees such a write
