@@ -220,9 +220,9 @@ data "cloudinit_config" "host" {
   part {
     content_type = "text/cloud-config"
     filename     = "every-boot.cfg"
-    content = yamlencode({
+    content = join("", ["#cloud-config\n", yamlencode({
       cloud_final_modules = [["scripts-user", "always"]]
-    })
+    })])
   }
 
   part {

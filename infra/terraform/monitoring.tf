@@ -156,7 +156,10 @@ resource "aws_cloudwatch_metric_alarm" "host_status_check" {
   ok_actions         = local.alarm_actions
 }
 
-# Account-wide: the deployment is meant to have an account (or at least a bill) of its own.
+# Account-wide: the deployment is meant to have an account (or at least a bill) of its own. The
+# default profile costs about $24 a month on demand in eu-west-3 (infra/README.md, "Costs"), so
+# the actual-spend notice is at the limit itself and the forecast one only past 120 %, or both
+# would fire every month.
 resource "aws_budgets_budget" "monthly" {
   name         = "${var.app_name}-monthly"
   budget_type  = "COST"
@@ -166,7 +169,7 @@ resource "aws_budgets_budget" "monthly" {
 
   notification {
     comparison_operator        = "GREATER_THAN"
-    threshold                  = 80
+    threshold                  = 100
     threshold_type             = "PERCENTAGE"
     notification_type          = "ACTUAL"
     subscriber_sns_topic_arns  = [aws_sns_topic.alerts.arn]
@@ -175,7 +178,7 @@ resource "aws_budgets_budget" "monthly" {
 
   notification {
     comparison_operator        = "GREATER_THAN"
-    threshold                  = 100
+    threshold                  = 120
     threshold_type             = "PERCENTAGE"
     notification_type          = "FORECASTED"
     subscriber_sns_topic_arns  = [aws_sns_topic.alerts.arn]

@@ -274,7 +274,7 @@ variable "alarm_email" {
 }
 
 variable "monthly_budget_usd" {
-  description = "Monthly cost budget of the account in US dollars: a mail when the actual spend passes 80 % or the forecast passes 100 %."
+  description = "Monthly cost budget of the account in US dollars: a notice when the actual spend passes it or the forecast passes 120 % of it."
   type        = number
   default     = 25
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { DataSource, kDefaultDir, LoadConfig, Resources } from "./tf.mjs";
+import { DataSource, kDefaultDir, LoadConfig, Local, Resources } from "./tf.mjs";
 
 const dir = process.env.TF_DIR || kDefaultDir;
 const config = await LoadConfig(dir);
@@ -118,4 +118,21 @@ test("the user data fits EC2's limit once gzipped", {
   const rendered = RenderWith(true, readFileSync(kEntrypoint, "utf8"));
   const size = gzipSync(rendered).length;
   assert.ok(size < kUserDataBudget, `gzipped user data is ${size} bytes, over ${kUserDataBudget}`);
+});
+
+// The settings contract with infra/docker/entrypoint.sh: its check_settings names the required
+// settings in its first loop and every setting it accepts in the second; ec2.tf must pass every
+// required one and nothing the entrypoint does not know (a misspelt name would be ignored).
+test("the host gets exactly the settings the entrypoint reads", {
+  skip: !entrypointReady && "infra/docker/entrypoint.sh is not there yet",
+}, () => {
+  const entrypoint = readFileSync(kEntrypoint, "utf8").replace(/\\\n\s*/g, " ");
+  const loops = [...entrypoint.matchAll(/for name in ([A-Z0-9_ ]+); do/g)].map((m) => m[1].trim().split(/\s+/));
+  assert.ok(loops.length >= 2, "check_settings has its two loops");
+  const [required, known] = loops;
+  const passed = Object.keys(Local(config, "host_env"));
+  for (const name of required) assert.ok(passed.includes(name), `ec2.tf does not pass ${name}`);
+  for (const name of passed) {
+    assert.ok(known.includes(name), `ec2.tf passes ${name}, which the entrypoint does not read`);
+  }
 });
