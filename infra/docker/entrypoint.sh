@@ -100,17 +100,22 @@ region() {
 
 CHANGED=()
 
-# Writes stdin to $1 with mode $2 only when the content or the mode differ; records the change.
+# Writes stdin to $1 with mode $2 only when the content or the mode differ, and records the
+# change. The comparison happens outside the target's folder, so that an unchanged file leaves
+# even the folder's modification time alone.
 put() {
-  local path=$1 mode=$2 tmp
-  mkdir -p "$(dirname "$path")"
-  tmp=$(mktemp "$path.XXXXXX")
-  cat >"$tmp"
-  chmod "$mode" "$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c %a "$path")" = "$mode" ]; then
-    rm -f "$tmp"
+  local path=$1 mode=$2 new tmp
+  new=$(mktemp)
+  cat >"$new"
+  if [ -f "$path" ] && cmp -s "$new" "$path" && [ "$(stat -c %a "$path")" = "$mode" ]; then
+    rm -f "$new"
     return 0
   fi
+  (umask 022 && mkdir -p "$(dirname "$path")")
+  tmp=$(mktemp "$path.XXXXXX")
+  cat "$new" >"$tmp"
+  rm -f "$new"
+  chmod "$mode" "$tmp"
   mv -f "$tmp" "$path"
   CHANGED+=("$path")
   log "wrote $path"
@@ -147,16 +152,24 @@ write_secrets() {
   install -d -m 0700 "$OCEAN_HOME/secrets"
   local value
   value=$(secret_field "$DB_SECRET_ID" password) || die "cannot read the database secret"
-  printf '%s' "$value" | put "$OCEAN_HOME/secrets/postgres_password" 644
+  put "$OCEAN_HOME/secrets/postgres_password" 644 < <(printf '%s' "$value")
   value=$(secret_field "$API_KEY_SECRET_ID" key) || die "cannot read the API key secret"
-  printf '%s' "$value" | put "$OCEAN_HOME/secrets/api_key" 644
-  if [ "${EXTERNAL_DATABASE:-0}" = 1 ]; then
-    value=$(secret_field "$DB_SECRET_ID" url) || die "EXTERNAL_DATABASE=1 needs the secret's url"
-    # The URL without its password, which the backend reads from the password file instead.
-    value=$(printf '%s' "$value" | sed -E 's#^(postgres(ql)?://[^:@/]+):[^@/]*@#\1@#')
-    printf '%s' "$value" | put "$OCEAN_HOME/secrets/database_url" 644
-  fi
+  put "$OCEAN_HOME/secrets/api_key" 644 < <(printf '%s' "$value")
   value=''
+  # Not secret, but kept with the password so that the two always match.
+  DB_USER=$(secret_field "$DB_SECRET_ID" username) || die "cannot read the database secret"
+  DB_NAME=$(secret_field "$DB_SECRET_ID" dbname) || die "cannot read the database secret"
+  DATABASE_URL=''
+  if [ "${EXTERNAL_DATABASE:-0}" = 1 ]; then
+    DATABASE_URL=$(secret_field "$DB_SECRET_ID" url) || die "EXTERNAL_DATABASE=1 needs the secret's url"
+    # Without its password, which the backend reads from the password file instead.
+    DATABASE_URL=$(printf '%s' "$DATABASE_URL" | sed -E 's#^(postgres(ql)?://[^:@/]+):[^@/]*@#\1@#')
+  fi
+  for value in "$DB_USER" "$DB_NAME" "$DATABASE_URL"; do
+    if [[ $value =~ [^A-Za-z0-9._:/@?=\&-] ]]; then
+      die "the database secret's username, dbname or url holds an unexpected character"
+    fi
+  done
 }
 
 # The compose project's files, carried in this script (see the bundle at its end).
@@ -176,24 +189,37 @@ write_env() {
   local files=docker-compose.yml:docker-compose.prod.yml tls=acme
   [ -z "${AWSLOGS_GROUP:-}" ] || files=$files:docker-compose.awslogs.yml
   [ -z "${ACME_EMAIL:-}" ] || tls=acme_email
+  if [ -n "$DATABASE_URL" ]; then
+    # RDS: the backend's database is the secret's, not the postgres service.
+    files=$files:docker-compose.rds.yml
+    put "$OCEAN_HOME/docker-compose.rds.yml" 600 <<EOF
+# Written by infra/docker/entrypoint.sh: PostgreSQL is RDS (EXTERNAL_DATABASE=1).
+version: "2.4"
+services:
+  backend:
+    environment:
+      DATABASE_URL: "$DATABASE_URL"
+EOF
+  fi
   put "$OCEAN_HOME/.env" 600 <<EOF
 # Written by infra/docker/entrypoint.sh; rerun it (or reboot) after changing its settings.
 COMPOSE_PROJECT_NAME=oceandash
 COMPOSE_FILE=$files
+SECRETS_DIR=./secrets
 DOMAIN_NAME=$DOMAIN_NAME
 API_DOMAIN_NAME=${API_DOMAIN_NAME:-}
 CADDY_TLS=$tls
 ACME_EMAIL=${ACME_EMAIL:-}
 BACKEND_IMAGE=$BACKEND_IMAGE
 FRONTEND_IMAGE=$FRONTEND_IMAGE
+POSTGRES_USER=$DB_USER
+POSTGRES_DB=$DB_NAME
 AWS_REGION=$REGION
 AWSLOGS_GROUP=${AWSLOGS_GROUP:-}
 AWSLOGS_REGION=$REGION
 BACKUP_S3_URI=${BACKUP_S3_URI:-}
 BACKUP_KEEP=${BACKUP_KEEP:-7}
-OCEAN_NO_SCHEDULER=${OCEAN_NO_SCHEDULER:-}
-POSTGRES_PASSWORD_FILE_HOST=./secrets/postgres_password
-OCEAN_API_KEY_FILE_HOST=./secrets/api_key
+OCEAN_NO_SCHEDULER=${OCEAN_NO_SCHEDULER:-false}
 EOF
 }
 
@@ -252,6 +278,66 @@ main() {
 # from the repository (tests/docker/entrypoint.sh checks that it is up to date).
 bundle() {
   cat <<'OCEANDASH_BUNDLE'
+H4sIAAAAAAACA+07/VfbxrL5Nf4rNooJmGaxjflIxXV7HewQTgFzbGial/ToCGlt6yJLqiRDKPh/fzP7oS/LlPbm5rzb500PlmZn
+Z2dnZ2ZnZlXbt65ZSC1/GvgR27qbus++emtA29vZ4b/Qir+7jda+ehbwZrO1s/+MNJ59gzaLYjMk5Nn/03bDwsjxPZ1o21s7WqUS
+sfDGsVikVwi5MkE3PBsfCXGm5pjppHr/tnP4U++saxyfdo56OvUtZnq2GU3qCr2x1dxqzPmgq5njyvGEWL4Xsy+xTrYkwOa6N3Jc
+oOt4o9CsC0i9m3RsSaJ8RMhwr4DAzHNZFNEo9oOAiT6bBYAWGbAUSR30OR6HYiUJA7YT89XKZRoTZrrx5E6ihMx2no7PvBsn9L0p
+82I1ptu56LztDHvG5eBETzj4zdXr9er9eX94cTToDY3LYW+QEdz8nwmruzut7Sxm920WrzjJeWc4/NAfdI13xyc9ndTDmVePmBWy
+OKorkkZgRtGtH9py8KDXPR4K9sRq63Xxu9fa/77ekFj9w17nzOicHxs/9T6WkTcDx7hmdzn0s74xPHzf616ewPJAUUqgdGS6EZvn
+hp30j4yT3s+9k3RMCqKgF34ef9C76J1dHPfPjG7n4zAdVIDTViM/DiT1U2+QGaAANEE87A+GRufkpP+h1zX6g+Oj4zOOXwqnYtSN
+786mqZZRQB/2DoEZ2L1jWPGWktl8cU/0x7dMD/0nUJVboZftj6Ig1NaaMOtaMRqDMenkk3Z42tVeE60+i8K661umW79yvHqidNiX
+Ga39Koc7YMvhjenqZDdSFJ0p82dAdC9K7CkOHZANaUkAt18jYKHj24DXEIhox8Y4NMG+VFdTUp2yqeE6UweotrYb0woARyH6kQW3
+9G7QP7so9UvJgK/qmBTVv+CZcn71rzka5YQvz4cXg17nVE+IvoETtCi6vR0uubxHTCSXeBspuQStuUdNN3A8abCPLbKExby7I4/4
+v+IA8Hrkj5xg0vvnneCCxQZj24xNvX5jggk4V/XUb9ex4z9o2Y/bJR2+752coAUGY8OJQmbad4T+RuiENLf3txrwr0noJfmsVas5
+4X7WCLXz4O7bz9qTjHd3wXh3HzXejJrtNre5nmWO0UTJxLkjNUwg7D9ZuyA6nZqpwVAxA0VbYWECpDQI/ZhZMbPp1LdZ0qF5vpbB
+mppfgGk/vEtg3+9Nr8oQwBRcx0rxTNcFpxpRN5xl0CPzJjNXdiYzQNP3PfdukZenbr1YquU6BGQ1Jg8EFClALTjvnx39Wzua2bnm
+9hvYuYxhSJOoPFu1v3ez8/kfWJD91ZPAP8j/dhr724X8b7vVbKzyv2/RKsUE8At1/fEYXI1OXskn8Ad26ACiTv4V+R7F+AdgfoAh
+i3T04DNp5PwOvr4JYZqCiBBK2y0klpZp23eFA+Kw0+1+VAeEQNjeerO18+RD4t+Ps4qx5ZIhnAU5aeCHcSaS0CBsGfR/+Wi8PT7r
+QmLBz+jGXK/ev7+4ODfO+4MLnb4BwJuG9sRBQzlqZ6c11+HPXx1Xn9mBtjRv7Z92jiFX65z2cC+yrz9GLM72k9gn8YQRDMaufDO0
+1yMSzK7gnCQTCHOIZ06TBA8TyALpIogmuRff/4uTYaoM+EJNK0Pv8LRn9GAwzxUzb8tysa16Lnw/RLXiOllnsVXnWpYBZtIt3mWI
+sDAXA4oO0IqRM9br4rd4mkI4wUGJIW0qQ5JFlVmgP5aF5JkWAySSGY4zBYpC5P4nYvlcNefyvLyYA2xmUqb/cPXlvymDEPkXiO2n
+Xu88I0X+SvfneaSLY6H62Vfa2NbTAoXsGbaMy8FxBlUC6CIe5H7n/eOzC1HJyQ7I9SQjOx9ACr13ncuTC2PQOzrun3ELAqh8o2xG
+b2GHaeubljWEmkW61Leo0IG+Np4l3VS8lkavjxpc4tJLtEwUg5QALzoXl8OsJhRNoi542MKTsFxSBdbLiCgRlDKcP4RKUfLWVYqS
+ScJK+jNMZ1xd8ib9W+KuovRRrWuVGvwd43/zNgIdib5uCvAH8X9jbyH+bzW2d1fx/7doX6jccgj35VMm3E8huWBfguk49MGXiYPk
+pH80NI4G/ctzETLmQCpoPHT9mf3BjK0JOiXCx89zJEM25iFCSnPJAaUGwCFjxkyxovELBhHnxia4PO3+fusMQ9L58hwk9Y/perNh
+2rL+Eh+dIizz4inGMieeYpT6cNX9dfa/PD7+pve/zd2dZjH/b+y1Vvb/Ldp95blpTx2P+KNR5Xl07QSG44FIXNeIQ5BNZV6pbMRu
+ZGAeViP3uXeDTU3HRehzAJH7apqSzRNEXpr0zBRNATgGRImz0InvMBewWRhxLPGMT8+HcehYMb0ITS/CZJsO5QCiYYEBsph2q7nb
+2gO9OQDKljuz2XB21fWBMy/SgMIv9JBbIhC5CxjtC0eGhdjIc0YjRBmwEQtDOAbPeb2XaJGY1Q8dMDp6O2Ee+Bkfkh4BwTHACK8+
+P+crva9mkto5SiKf585xMc4UV0BQKPfVNMUVGa7qLQqk8px5lm8z8nsU22T8uxNUQEAQTbqM4DVffZPLSYpMLVVJKVmRzUbmzI1p
+FFpk3fM9tn4ALgocIzU98IixH0YSjosLGZaFmBGE/pe7/NUSrDeZPzPxj0+bOWLuCGaOrNAJCqD4zmU5iDMdZ94Jj1APMI30mJUf
+61/9KwHJtV2ZEaPASIIz8sMpNS3c/BT2RAEkvryVSACPL1y+P4uDGexabMMTvOM0ZszrZEI1/o/bf0mpIXPL+W38f2O/VYz/dpsr
+//9NWmdwVCgjtRdrRpV3g/7pQnVpXsEyDAl9P64MLs+IM1IXdYTeEDO4Jj/UbXZT92aue4Dhn0c+qzIWdEKsQSj1fGqZFoSGENbg
+LdeBxGEQxmXQYzqGmHIWgBNIwa9ekW7v7TFk7+ryvw0GzI8XNPQblgyURxqhd2JK+Q7RJnKMpSucHy/ZLJNaLIydkWPBVFF2rnBK
+aDgiyTUxEIffKI7qm4rrkVM57J9/lNHjVjQhy76roLKsh4KbXttOSGhAVBWE5OsdOLk18W+9NGRUD8uGiK1RWJWf+yeXpz3ySVPo
+/JOP3Ajt10rv7GLwkRePALPIKfQfnnahwzbZ1PfgdZU8/w1amf9PtPcrxv/7u7tL/D8k+2mf8v+t1ur+75u0ly+4X4omFUzaIcmu
+VM6P3oOfb4O75w/pJcIcuvBSiXeJ2yX8YBHB6G7a5QV67FafLLZLi/JX8wr7woNfMSMR1IkgS9LhFVml7R7jZOmLTpVfm1cWC7kp
+ara6S/PuL1vWTYhgPb+9WN3PFPLb5WX9XP2+XVLPL6/Xtx8r5J8Peu+Of2mnfrkCnb3Bz50TY9g77J91h+03ezsQn1YgNt2APIow
+ODTIgiPXSXVTIz+82j4g84rtMESt8AID0aAHHtkXJybbmNbcmK6DR67EsSCoJtWMOOBg5efe+jp5IJufXjTo979u1ghQJVoWbQpW
+Rq7gPCa3Ex8SB282vYKkwR8RezaFwyv2yTVjwWsy9mOynp1hXSMHB8hTZFrw8wl4zPRqBI530iS/koeHR2aNictMeG6WTlBcGO6k
+WtinRvPXT7gqHf7uikdY6jY8tLKwmuCSkMLqOS3Fx/v3+ukp2bi8OHxNGg290cB1b7f03e9rBcZwWGHlORaFIuWkH7X0ev3HzWWM
+yBGcFdf3r4nrXDMx6GoGzj+uByEbOV8KjIhhBVYg0PtEqJduhcDSYBsgUnmRiwJvo4UoUNwYLvLmRAR90BWkU1gr7HwYksMTDvZ8
+DOEACs/85hL3DGIt1Adqp3yAK9AWdQGgJIOhCJqABPEfJH53WrKo3/mt+pG6EgS7k6uSC75fcmvI8TLLA/QQ0MuxszxapofM4Ld9
+S24kyTIqfKKU13Z1A0LW5ZPWRFytHK3qFJIEW/f8W8OJfO45eJhNZ+S7tY90bUrX7Iu19/raqb42/B/0GhX0kgYWSbyxdA0BPMcj
+sq6tRdo6MLGhAGsRvjY1UNE4JOuf4YCnnxut/XWC/x6IBdtNrSbdBXN4EJ8DM1AdBkl6/fNn+A/+jNclQIN3DV5rWkVx4YcGqhZn
+O1XMZrIdJMMr7zgQuYXkT6jlyOHLumZBbHCPxMmNHK+oXPhtoA1YE3A6FD91EF9hoGeeb27hUMCJ7wJGRmiTKGoactq3oRMzeXnG
+qb8EvxSzKcyIX+oRFoY+fssoMAzQTdhQ+CsnWTzB+IZGM8tiUcRJtMEPqHdM3rPv+GkOvCd6HgHJdKa6C97RkLh5ReaKCbqcnSg3
+S24K8o9HyD6gBsyYMt14GrTL1rUFHajb9+IDG6lG9xonJkWm6WvRay1HPoVwSfL39SR9A4Us6kFNS6BSh1AmmWWWY2wDOMeZmBRF
+keUKhGFc3UEGKYCoWeJJfalpRAy/iJD9UQt/55+9RZYXmeNzcebus8LXKeLNOdOpJoMa3lqEuoCfUi5GDmULzft2vug5+UGryu2x
+JlPfJns7OyQBTW8IHcnXcpVFq50Frm/a0gQCM56gGmPsSYXdaoVwaa0+r1c3sJ4nTaEpmCk7hbIxU16P8SCiFDL9wIcdoLPQfWRg
+1CJWAOj45S6NIPOmXKcixeA2j5LAiySknzRC+Fl5je57lgqr5AdlYO/SB6Nl42LBPoRvAU+QeuS1KffHa6fgjWvC56ADBhqO6baz
+/qq+VUUyW7KPc83ZKmAJoKaiQCSJVlJNI2/ie/jK84GqDM8heMlS4VPJjXlBgjFXPxCJqIi2LYg8/Cm841UzJBNRe0/UYtRnIYiK
+XkurKnbJNqib5C2zlRzS1tQMIxNG2RDVbsTwhBrRIskwaatYukHNTCgnCOpyTUEEIOushafEDdLySCGLZ6FHmsqhKfXPTFImHu6K
+qxtolBb6ywUccVJCXAMHJGpCzpbVGr8Dg93IBrvfkWathmNvJ+iVld/2XfuA2H66zJBN/Ru+u9BFNnKZTualIDjARYDte+wJAaAw
+8bL1P76lfD85Il804XUz9+51EhNKwhnNk7Hjn1GCr7/zi5RF6qWGyzVVces19KF/cLDnD87Kcq74iS5sFnZGl/Ns8IkIP35EpCTP
+GiP2DY99iaXfAW/TznqWCLUNTBU0K5fWrq3pm3OySfCWDfQs1/fy5aaOfXuNGvdaQB3HA2lCcQKyRnhWCuPMmKNgCodomLthuApI
+MiBOBsMv4PNxfAiXpurgZAGMISvDLwIMSAjUijigXTj/JtwWYL9quThfIOePCblvC+djZtvVpium8hLEL+USAM8B1DTYK9gWFVTJ
+chyaAVnne8i/qATTxBAVU/DGOgE2Tglwk2wzaPed+igLE9tc0gqZJd6u5vzya55Zc4PPmHexJPHda8jaAoeV2NY8OWxBb1OJ10Tu
+XRZLqMg7c9Kp4O9AyE74KD3xTJELPCL9gqLCJK+EWZogj+qLTAxJysgrFwVCDvmdHpNxhvxk/ROpvoRU4rdcyWAW8W9hi3USIikQ
+noRtmPxExqvAKVlfwMV7gHXih5BVYkhTE8c9nGbVZpK782gZ0tjNOs/SMUOXB17WTfLgDruTigd3LQKcMu35RHhLThXkxpZxVUvO
+dbEgrgqSF9zsRw95HlmMDSUKOL1dmAN+nREFHY3iSBzi/q3HQvx/oYC6y2iM1/XyspUiYgyRkQiJCoe+iEkpta9UwJOwo6ll5/lH
+dyrAsMuy1NCu3jexRpbsb0OIKpo4o7gixK+qErxoIkwQfIPQHi4p+JEz1IgqfIm6h6qlLNMUQe0BaT0gpYes6vDaCd/MpXzUFD98
+NiRTy2k3ByPhWj4YyB/1IzQn5cGyAfNIq5FMwDHKRxjaAbcZMUkiALUCrfrPdAGr65JVW7VVW7VVW7VVW7VVW7VVW7X/2va/1h+/
+YQBQAAA=
 OCEANDASH_BUNDLE
 }
 
