@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import net from 'node:net';
 import { Contract, key, readDocument, validateDocument } from './contract.mjs';
-import { API_KEY, BINARY, REPO_DIR, request, sqlite, startProxy, startServer } from './harness.mjs';
+import { API_KEY, BINARY, REPO_DIR, cleanEnv, request, sqlite, startProxy, startServer } from './harness.mjs';
 
 const run = promisify(execFile);
 const HOUR = 3_600_000;
@@ -96,13 +96,19 @@ before(async () => {
   pgServerUrl.port = String(servers.proxy.port);
   pgServerUrl.pathname = `/${pgDatabase.name}`;
 
-  const started = await Promise.all([
-    startServer({ args: ['--max-body-bytes', String(MAX_BODY_BYTES)] }),
-    startServer({ apiKey: null, args: ['--demo'] }),
-    startServer(),
-    startServer({ database: pgServerUrl.href }),
-  ]);
-  [servers.main, servers.demo, servers.broken, servers.pg] = started;
+  const starting = {
+    main: startServer({ args: ['--max-body-bytes', String(MAX_BODY_BYTES)] }),
+    demo: startServer({ apiKey: null, args: ['--demo'] }),
+    broken: startServer(),
+    pg: startServer({ database: pgServerUrl.href }),
+  };
+  // Keep every server that started, so `after` stops them even when another failed.
+  const results = await Promise.allSettled(Object.values(starting));
+  Object.keys(starting).forEach((name, i) => {
+    if (results[i].status === 'fulfilled') servers[name] = results[i].value;
+  });
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 
   // The seed is itself a documented answer.
   const seeded = await call(servers.main, 'POST', '/api/observations/ingest/', {
@@ -116,7 +122,7 @@ before(async () => {
   const dead = await closedPort();
   const fetch = await run(BINARY, ['fetch', 'noaa', '--days', '1', '--database', `sqlite:${servers.main.dbPath}`], {
     cwd: REPO_DIR,
-    env: { ...process.env, OCEAN_SOURCE_NOAA_URL: `http://127.0.0.1:${dead}/erddap`, OCEAN_LOG_LEVEL: 'off' },
+    env: { ...cleanEnv(), OCEAN_SOURCE_NOAA_URL: `http://127.0.0.1:${dead}/erddap`, OCEAN_LOG_LEVEL: 'off' },
   }).then(
     () => assert.fail('fetch from a closed port succeeded'),
     (e) => e,
@@ -149,7 +155,7 @@ const GETS = [
   '/api/openapi.json',
 ];
 
-test('GET routes: 200, then 304 for the ETag they sent, and 400 bad_request for a bad target', async () => {
+test('GET routes: 200, 304 for the ETag they sent, 400 for a bad target, 501 for an unknown transfer coding', async () => {
   for (const target of GETS) {
     const { res } = await call(servers.main, 'GET', target);
     assert.equal(res.status, 200, `${target}: ${res.body.slice(0, 300)}`);
@@ -159,12 +165,13 @@ test('GET routes: 200, then 304 for the ETag they sent, and 400 bad_request for 
     }
     const path = target.split('?')[0];
     await expectError(servers.main, 'GET', `${path}?q=%zz`, 400, 'bad_request');
+    await expectError(servers.main, 'GET', target, 501, 'not_implemented', { headers: { 'Transfer-Encoding': 'gzip, chunked' } });
   }
 });
 
 test('the server serves the repository document', async () => {
   const { body } = await call(servers.main, 'GET', '/api/openapi.json');
-  assert.deepEqual(body, doc, 'build/oceandash serves another document: rebuild it (scripts/build.sh --target oceandash)');
+  assert.deepEqual(body, doc, `${BINARY} serves another document: rebuild it (scripts/build.sh --target oceandash)`);
 });
 
 test('health, and the demo fields', async () => {
@@ -251,6 +258,15 @@ test('ingest: every error it documents', async () => {
   assert.ok(invalid.error.details.every((d) => d.index === 1));
   await expectError(servers.main, 'POST', target, 400, 'bad_request', { headers: AUTH, body: '{"not": "an array"}' });
   await expectError(servers.main, 'POST', target, 400, 'bad_request', { headers: AUTH, body: '[{' });
+  // Framing: chunked must be the last transfer coding (400); other codings are not decoded (501).
+  await expectError(servers.main, 'POST', target, 400, 'bad_request', {
+    headers: { ...AUTH, 'Transfer-Encoding': 'chunked, gzip' },
+    body: JSON.stringify([row]),
+  });
+  await expectError(servers.main, 'POST', target, 501, 'not_implemented', {
+    headers: { ...AUTH, 'Transfer-Encoding': 'gzip, chunked' },
+    body: JSON.stringify([row]),
+  });
 
   const json = { 'Content-Type': 'application/json' };
   for (const authorization of [undefined, 'Basic b2NlYW46ZGFzaA==', 'Bearer wrong-key-0123456789abcdef']) {
