@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Backups on the running production combination: the backup service's first dump at start shows
+# in /api/health/; observations ingested through HTTPS are dumped, the database dropped and
+# recreated, the dump restored (the documented command), and every table holds the same rows and
+# the API the same observations; the newest BACKUP_KEEP dumps are kept; a failing backup (a wrong
+# password) makes /api/health/ say so.
+#
+#   tests/docker/backup.sh      (as root; REUSE_IMAGES=1 keeps already built backend/frontend images)
+set -euo pipefail
+TEST_NAME=backup
+# shellcheck source=tests/docker/prod-lib.sh
+. "$(dirname "$0")/prod-lib.sh"
+
+health() { https "$BASE/api/health/"; }
+backup_field() { health | json_field "d['backup']['$1']"; }
+
+prod_up
+
+say "the backup service's first dump at start is reported in /api/health/"
+for _ in $(seq 60); do
+  [ "$(backup_field status 2>/dev/null)" = ok ] && break
+  sleep 2
+done
+[ "$(backup_field status)" = ok ] || fail "backup status is not ok after start: $(health)"
+[ "$(backup_field kept)" = 1 ] || fail "expected one dump after start: $(health)"
+
+say "ingesting observations through HTTPS"
+# Ten recent days (inside the retention window), every three hours, at two sites.
+rows=$(python3 - <<'EOF'
+import datetime, json
+now = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+rows = []
+for step in range(80):
+    when = (now - datetime.timedelta(hours=3 * (step + 1))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for location, value in (("monterey-bay", 14.0), ("dogger-bank", 9.0)):
+        rows.append({"location_id": location, "parameter": "sst", "timestamp": when,
+                     "value": value + step / 100, "quality_flag": "good", "source": "backup-test"})
+print(json.dumps(rows))
+EOF
+)
+START=$(date -u -d '-11 days' +%Y-%m-%dT00:00:00Z)
+status=$(https -o "$WORK/ingest.json" -w '%{http_code}' -X POST "$BASE/api/observations/ingest/" \
+  -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' --data-binary "$rows")
+[ "$status" = 200 ] || [ "$status" = 201 ] || fail "ingest answered $status: $(cat "$WORK/ingest.json")"
+
+psql_db() { compose exec -T postgres psql -X -q -t -A -U "${POSTGRES_USER:-oceandash}" "$@"; }
+# Rows per table of the public schema, one "table=count" line each: the database's content.
+table_counts() {
+  psql_db -d "${POSTGRES_DB:-oceandash}" -c "SELECT table_name || '=' || (xpath('/row/c/text()',
+    query_to_xml(format('SELECT count(*) AS c FROM public.%I', table_name), false, true, '')))[1]::text
+    FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+    ORDER BY table_name"
+}
+api_rows() {
+  https "$BASE/api/observations/?location=monterey-bay,dogger-bank&parameter=sst&source=backup-test&start=$START&format=csv&limit=1000"
+}
+counts_before=$(table_counts)
+api_before=$(api_rows)
+[ "$(grep -c backup-test <<<"$api_before")" = 160 ] ||
+  fail "expected the 160 ingested rows from the API, got: $(head -c 300 <<<"$api_before")"
+
+say "dump (oceandash-backup once), drop the database, restore the dump"
+compose exec -T backup oceandash-backup once >"$WORK/once.log" 2>&1 || {
+  cat "$WORK/once.log" >&2
+  fail "oceandash-backup once failed"
+}
+dump=$(compose exec -T backup oceandash-backup list | head -n 1 | cut -d' ' -f1)
+[ -n "$dump" ] || fail "no dump listed after a backup"
+[ "$(backup_field last_file)" = "$dump" ] || fail "health does not name the newest dump $dump: $(health)"
+compose stop backend >/dev/null 2>&1
+psql_db -d postgres -c "DROP DATABASE \"${POSTGRES_DB:-oceandash}\" WITH (FORCE)" ||
+  fail "could not drop the database"
+psql_db -d postgres -c "CREATE DATABASE \"${POSTGRES_DB:-oceandash}\"" || fail "could not create the database"
+[ -z "$(table_counts)" ] || fail "the recreated database is not empty"
+compose exec -T backup oceandash-backup restore "$dump" >"$WORK/restore.log" 2>&1 || {
+  cat "$WORK/restore.log" >&2
+  fail "oceandash-backup restore $dump failed"
+}
+compose start backend >/dev/null 2>&1
+for _ in $(seq 60); do
+  [ "$(https -o /dev/null -w '%{http_code}' "$BASE/api/health/" 2>/dev/null)" = 200 ] && break
+  sleep 2
+done
+counts_after=$(table_counts)
+[ "$counts_after" = "$counts_before" ] ||
+  fail "the restored tables differ: $(diff <(echo "$counts_before") <(echo "$counts_after"))"
+[ "$(api_rows)" = "$api_before" ] || fail "the API answers other observations after the restore"
+
+say "retention: BACKUP_KEEP=2 keeps the newest two dumps"
+for _ in 1 2 3; do
+  sleep 1  # dumps are named by the second they start
+  compose exec -T -e BACKUP_KEEP=2 backup oceandash-backup once >/dev/null 2>&1 ||
+    fail "a backup with BACKUP_KEEP=2 failed"
+done
+mapfile -t kept < <(compose exec -T backup oceandash-backup list | cut -d' ' -f1)
+[ "${#kept[@]}" = 2 ] || fail "BACKUP_KEEP=2 kept ${#kept[@]} dumps: ${kept[*]}"
+[ "$(backup_field kept)" = 2 ] || fail "health does not report 2 dumps kept: $(health)"
+[[ ${kept[0]} > ${kept[1]} ]] || fail "the dumps are not listed newest first: ${kept[*]}"
+[[ ${kept[1]} > $dump ]] || fail "an older dump was kept instead of a newer one: ${kept[*]}"
+
+say "a failing backup (wrong password) is visible in /api/health/"
+if compose exec -T -e PGPASSWORD=wrong-password backup oceandash-backup once >"$WORK/fail.log" 2>&1; then
+  fail "a backup with a wrong password succeeded"
+fi
+health >"$WORK/health.json"
+[ "$(json_field 'd["backup"]["status"]' <"$WORK/health.json")" = failed ] ||
+  fail "health does not report the failed backup: $(cat "$WORK/health.json")"
+[ "$(json_field 'd["status"]' <"$WORK/health.json")" = degraded ] ||
+  fail "health's status is not degraded after a failed backup: $(cat "$WORK/health.json")"
+json_field 'd["backup"]["last_error"]' <"$WORK/health.json" | grep -q 'password authentication failed' ||
+  fail "health's last_error does not say why: $(cat "$WORK/health.json")"
+[ "$(json_field 'd["backup"]["last_file"]' <"$WORK/health.json")" = "${kept[0]}" ] ||
+  fail "the failure lost the last successful dump: $(cat "$WORK/health.json")"
+compose logs --no-color backup | grep -q 'pg_dump failed' || fail "the failure is not in the backup service's log"
+
+say "ok"
