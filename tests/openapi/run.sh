@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The OpenAPI contract tests: src/api/openapi.json validated by swagger-parser, and live answers
-# of the real build/oceandash (or OCEANDASH_BIN) checked against it with Ajv.
+# of the real oceandash (OCEANDASH_BIN, else $OCEAN_BUILD_DIR/oceandash, else build/oceandash)
+# checked against it with Ajv.
 #
 #   tests/openapi/run.sh              npm ci when node_modules is missing or the lock changed,
 #                                     then node --test
@@ -33,7 +34,9 @@ if [ ! -d "$HERE/node_modules" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != 
   echo "$want" >"$stamp"
 fi
 
-bin=${bin:-$ROOT/build/oceandash}
+build_dir=${OCEAN_BUILD_DIR:-build}
+if [ "${build_dir#/}" = "$build_dir" ]; then build_dir=$ROOT/$build_dir; fi
+bin=${bin:-$build_dir/oceandash}
 if [ ! -x "$bin" ]; then
   echo "tests/openapi/run.sh: $bin is missing: run scripts/build.sh --target oceandash first" >&2
   exit 1
