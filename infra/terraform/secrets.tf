@@ -45,8 +45,10 @@ resource "aws_secretsmanager_secret_version" "api_key" {
 }
 
 locals {
-  db_username = "ocean"
-  db_name     = "oceandb"
+  # The names docker-compose.yml gives the postgres container (POSTGRES_USER, POSTGRES_DB), so
+  # the secret describes the database the backend uses in either mode.
+  db_username = "oceandash"
+  db_name     = "oceandash"
   db_port     = 5432
   # The compose service name, or the RDS endpoint (rds-alternative.tf).
   db_host = var.use_rds ? aws_db_instance.postgres[0].address : "postgres"
