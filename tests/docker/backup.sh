@@ -98,6 +98,51 @@ mapfile -t kept < <(compose exec -T backup oceandash-backup list | cut -d' ' -f1
 [[ ${kept[0]} > ${kept[1]} ]] || fail "the dumps are not listed newest first: ${kept[*]}"
 [[ ${kept[1]} > $dump ]] || fail "an older dump was kept instead of a newer one: ${kept[*]}"
 
+say "BACKUP_S3_URI: each dump is copied to S3 (a fake S3 on the project's network)"
+# The fake answers PutObject as S3 does and keeps the bodies; the backup image has python3.
+s3=$PROJECT-s3
+EXTRA_CONTAINERS+=("$s3")
+"$DOCKER" run -d --name "$s3" --network "${PROJECT}_default" --network-alias s3 --user root \
+  --entrypoint python3 "$BACKUP_IMAGE" -c '
+import hashlib, http.server, os
+class S3(http.server.BaseHTTPRequestHandler):
+    def do_PUT(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        path = "/s3" + self.path.split("?")[0]
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "wb").write(body)
+        self.send_response(200)
+        self.send_header("ETag", "\"%s\"" % hashlib.md5(body).hexdigest())
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("", 9000), S3).serve_forever()
+' >/dev/null || fail "the fake S3 did not start"
+s3_env=(-e BACKUP_S3_URI=s3://oceandash-backups/host1 -e BACKUP_S3_ENDPOINT_URL=http://s3:9000
+  -e AWS_ACCESS_KEY_ID=test -e AWS_SECRET_ACCESS_KEY=test -e BACKUP_KEEP=2)
+compose exec -T "${s3_env[@]}" backup oceandash-backup once >"$WORK/s3.log" 2>&1 || {
+  cat "$WORK/s3.log" >&2
+  "$DOCKER" logs "$s3" >&2 || true
+  fail "a backup with BACKUP_S3_URI failed"
+}
+newest=$(compose exec -T backup oceandash-backup list | head -n 1 | cut -d' ' -f1)
+local_sum=$(compose exec -T backup sha256sum "/backups/$newest" | cut -d' ' -f1)
+s3_sum=$("$DOCKER" exec "$s3" sha256sum "/s3/oceandash-backups/host1/$newest" 2>/dev/null | cut -d' ' -f1)
+if [ -z "$s3_sum" ] || [ "$s3_sum" != "$local_sum" ]; then
+  fail "the S3 copy of $newest is missing or differs from the dump"
+fi
+[ "$(backup_field status)" = ok ] || fail "health is not ok after an uploaded backup: $(health)"
+"$DOCKER" stop "$s3" >/dev/null
+if compose exec -T "${s3_env[@]}" backup oceandash-backup once >"$WORK/s3-down.log" 2>&1; then
+  fail "a backup succeeded although S3 did not answer"
+fi
+[ "$(backup_field status)" = failed ] || fail "health does not report the failed upload: $(health)"
+backup_field last_error | grep -q 'kept locally, but the upload to s3://oceandash-backups/host1 failed' ||
+  fail "health's last_error does not name the failed upload: $(health)"
+# The dump whose upload failed stays on disk, but the last success is still the one before.
+last_good=$newest
+
 say "a failing backup (wrong password) is visible in /api/health/"
 if compose exec -T -e PGPASSWORD=wrong-password backup oceandash-backup once >"$WORK/fail.log" 2>&1; then
   fail "a backup with a wrong password succeeded"
@@ -109,7 +154,7 @@ health >"$WORK/health.json"
   fail "health's status is not degraded after a failed backup: $(cat "$WORK/health.json")"
 json_field 'd["backup"]["last_error"]' <"$WORK/health.json" | grep -q 'password authentication failed' ||
   fail "health's last_error does not say why: $(cat "$WORK/health.json")"
-[ "$(json_field 'd["backup"]["last_file"]' <"$WORK/health.json")" = "${kept[0]}" ] ||
+[ "$(json_field 'd["backup"]["last_file"]' <"$WORK/health.json")" = "$last_good" ] ||
   fail "the failure lost the last successful dump: $(cat "$WORK/health.json")"
 compose logs --no-color backup | grep -q 'pg_dump failed' || fail "the failure is not in the backup service's log"
 

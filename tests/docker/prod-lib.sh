@@ -61,10 +61,13 @@ export SECRETS_DIR=$WORK/secrets
 export OCEAN_NO_SCHEDULER=1
 
 compose() { "$COMPOSE" -f docker-compose.yml -f docker-compose.prod.yml "$@"; }
+EXTRA_CONTAINERS=()
 
 cleanup() {
   local status=$?
   if [ "$status" != 0 ] && [ -n "${KEEP_LOGS:-}" ]; then compose logs --no-color >&2 || true; fi
+  # Containers a test started beside the project (on its network) go first.
+  for extra in "${EXTRA_CONTAINERS[@]}"; do "$DOCKER" rm -f -v "$extra" >/dev/null 2>&1 || true; done
   compose down -v --remove-orphans --timeout 20 >/dev/null 2>&1 || true
   rm -rf "$WORK"
   exit "$status"
