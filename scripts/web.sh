@@ -35,7 +35,8 @@ need_node() {
     const [want_major, want_minor] = process.argv[1].split(".").map(Number);
     process.exit(major > want_major || (major === want_major && minor >= want_minor) ? 0 : 1);
   ' "$MIN_NODE"; then
-    echo "web.sh: Node $(node --version) ($(command -v node)) is too old; Node $MIN_NODE or newer is required" >&2
+    echo "web.sh: Node $(node --version) ($(command -v node)) is too old;" \
+      "Node $MIN_NODE or newer is required" >&2
     exit 1
   fi
 }

@@ -8,10 +8,12 @@
 #   tests/fresh-debian/run.sh            OCEAN_FRESH_TIMEOUT (seconds, default 3600) bounds
 #                                        the wait for the server
 #
-# The container shares the host's ccache folder (compiler_check=content in scripts/build.sh)
-# and npm cache, so a second run compiles from the cache. The clone sits at the same absolute
-# path inside the container as on the host, and the same path on every run: ccache keys
-# debug builds on the working directory. The container never writes into this working tree.
+# The container shares the host's ccache folder (compiler_check=content in scripts/build.sh),
+# npm cache and a folder of downloaded .deb files, so a second run compiles from the cache.
+# The clone sits at the same absolute path inside the container as on the host, and at the
+# same path on every run: ccache keys debug builds on the working directory. The container
+# never writes into this working tree. Run as root, like CI: the container's root writes into
+# the shared caches.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -36,15 +38,19 @@ fail() {
 exec 9>/tmp/oceandash-fresh-debian.lock
 flock -n 9 || fail "another tests/fresh-debian/run.sh holds /tmp/oceandash-fresh-debian.lock"
 
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# The clone holds files the container's root wrote.
 cleanup() {
   "$DOCKER" rm -f "$NAME" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  as_root rm -rf "$WORK"
 }
 trap cleanup EXIT
 begin=$SECONDS
 
 if ! scripts/docker.sh base-images; then
-  fail "Docker could not be started or $IMAGE could not be made (scripts/docker.sh base-images, see above)"
+  fail "Docker could not be started or $IMAGE could not be made" \
+    "(scripts/docker.sh base-images, see above)"
 fi
 # A previous run killed before its trap may have left these behind.
 cleanup
@@ -62,12 +68,17 @@ mkdir -p "$ccache_dir"
 # The container's compiles are counted in their own stats log: other builds on this machine
 # share the cache and its counters.
 stats_log=$WORK/ccache-stats.log
-cache_args=(-v "$ccache_dir:$ccache_dir" -e "CCACHE_DIR=$ccache_dir" -e "CCACHE_STATSLOG=$stats_log")
+cache_args=(-v "$ccache_dir:$ccache_dir" -e "CCACHE_DIR=$ccache_dir"
+  -e "CCACHE_STATSLOG=$stats_log")
 if command -v npm >/dev/null; then
   npm_cache=$(npm config get cache)
   mkdir -p "$npm_cache"
   cache_args+=(-v "$npm_cache:/root/.npm")
 fi
+# Downloaded .deb files are kept for the next run (apt still installs each one afresh).
+apt_cache=/var/cache/oceandash-fresh-debian/apt-archives
+mkdir -p "$apt_cache"
+cache_args+=(-v "$apt_cache:/var/cache/apt/archives")
 # This machine reaches the npm registry only through its own CA bundle and registry setting;
 # a user's machine needs neither. Mounted beside, not over, the container's bundle, which
 # the ca-certificates package writes when run.sh installs it.
@@ -99,7 +110,8 @@ logs() {
 until curl -fsS -o /dev/null --max-time 5 "$base/api/health/" 2>/dev/null; do
   if [ "$("$DOCKER" inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" != true ]; then
     logs
-    fail "scripts/run.sh exited with status $("$DOCKER" inspect -f '{{.State.ExitCode}}' "$NAME") before the server answered"
+    status=$("$DOCKER" inspect -f '{{.State.ExitCode}}' "$NAME")
+    fail "scripts/run.sh exited with status $status before the server answered"
   fi
   if [ $((SECONDS - mark)) -ge "$TIMEOUT" ]; then
     logs
@@ -122,7 +134,8 @@ check() {
 health=$(check health /api/health/)
 grep -q '"status":"ok"' <<<"$health" || fail "GET /api/health/ answered $health"
 index=$(check dashboard /)
-grep -qF "$DASHBOARD_MARKER" <<<"$index" || fail "GET / is not the dashboard (no '$DASHBOARD_MARKER')"
+grep -qF "$DASHBOARD_MARKER" <<<"$index" ||
+  fail "GET / is not the dashboard (no '$DASHBOARD_MARKER')"
 locations=$(check locations /api/locations/)
 count=$(grep -o '"id":"[a-z0-9_-]*"' <<<"$locations" | sort -u | wc -l)
 [ "$count" -eq $SITES ] || fail "GET /api/locations/ lists $count sites, not $SITES"
