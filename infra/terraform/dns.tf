@@ -7,7 +7,7 @@ data "aws_route53_zone" "main" {
 }
 
 locals {
-  zone_suffix = ".${trimsuffix(var.route53_zone_name, ".")}"
+  zone_apex = trimsuffix(var.route53_zone_name, ".")
   dns_names = merge(
     { dashboard = var.dashboard_domain_name },
     var.api_domain_name == null ? {} : { api = var.api_domain_name },
@@ -25,7 +25,7 @@ resource "aws_route53_record" "host" {
 
   lifecycle {
     precondition {
-      condition     = endswith(each.value, local.zone_suffix)
+      condition     = each.value == local.zone_apex || endswith(each.value, ".${local.zone_apex}")
       error_message = "${each.value} is not inside the zone ${var.route53_zone_name}."
     }
   }

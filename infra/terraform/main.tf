@@ -3,7 +3,7 @@
 # EventBridge schedules, secrets in Secrets Manager, alarms to SNS. See ../README.md.
 
 terraform {
-  # 1.5 for `check` blocks and the functions used here (startswith, endswith).
+  # Preconditions and startswith/endswith need 1.3; 1.5 because older releases are unsupported.
   required_version = ">= 1.5.0, < 2.0.0"
 
   required_providers {
