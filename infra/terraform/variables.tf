@@ -177,7 +177,7 @@ variable "backend_image" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9._/:@-]*[a-zA-Z0-9._-]$", var.backend_image)) && !can(regex("['\"\\s$`]", var.backend_image))
+    condition     = can(regex("^[a-z0-9][a-zA-Z0-9._/:@-]*[a-zA-Z0-9._-]$", var.backend_image))
     error_message = "backend_image must be an image reference such as registry.example.org/oceandash:0.1.0."
   }
 }
@@ -187,7 +187,7 @@ variable "frontend_image" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9._/:@-]*[a-zA-Z0-9._-]$", var.frontend_image)) && !can(regex("['\"\\s$`]", var.frontend_image))
+    condition     = can(regex("^[a-z0-9][a-zA-Z0-9._/:@-]*[a-zA-Z0-9._-]$", var.frontend_image))
     error_message = "frontend_image must be an image reference such as registry.example.org/oceandash-web:0.1.0."
   }
 }
