@@ -3,7 +3,7 @@
 // launches Debian's Chromium through playwright-core.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,18 +27,43 @@ export const CHROMIUM_ARGS = [
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** Starts `oceandash serve` on a free port; resolves once its start line names the port. */
-export async function startServer({ binary = process.env.OCEANDASH_BIN || join(REPO_DIR, 'build/oceandash'), staticDir = join(WEB_DIR, 'out') } = {}) {
+/**
+ * Starts `oceandash serve` on a free port; resolves once its start line names the port.
+ * `scheduler: true` runs the in-server scheduler (on an empty database every source is fetched
+ * at start); `sources` (an array) is written as the --sources file; `args` are added to the
+ * command line, `env` to the environment.
+ */
+export async function startServer({
+  binary = process.env.OCEANDASH_BIN || join(REPO_DIR, 'build/oceandash'),
+  staticDir = join(WEB_DIR, 'out'),
+  scheduler = false,
+  logLevel = 'warn',
+  sources,
+  args = [],
+  env = {},
+} = {}) {
   if (!existsSync(binary)) throw new Error(`${binary} not found: build it with scripts/build.sh --target oceandash`);
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}/index.html not found: run scripts/web.sh build`);
   const dir = mkdtempSync(join(tmpdir(), 'oceandash-web-e2e-'));
+  const sourcesArgs = [];
+  if (sources) {
+    writeFileSync(join(dir, 'sources.json'), JSON.stringify(sources, null, 2));
+    sourcesArgs.push('--sources', join(dir, 'sources.json'));
+  }
   const child = spawn(
     binary,
-    ['serve', '--static', staticDir, '--port', '0', '--host', '127.0.0.1', '--database', `sqlite:${join(dir, 'e2e.db')}`, '--no-scheduler', '--log-level', 'warn'],
-    { cwd: REPO_DIR, env: { ...process.env, OCEAN_API_KEY: API_KEY }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      'serve', '--static', staticDir, '--port', '0', '--host', '127.0.0.1', '--database', `sqlite:${join(dir, 'e2e.db')}`,
+      ...(scheduler ? [] : ['--no-scheduler']), '--log-level', logLevel, ...sourcesArgs, ...args,
+    ],
+    { cwd: REPO_DIR, env: { ...process.env, OCEAN_API_KEY: API_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  const stderrWaiters = new Set();
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    for (const waiter of stderrWaiters) waiter();
+  });
   const port = await new Promise((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`oceandash did not start in 20 s: ${stderr}`)), 20_000);
     const lines = createInterface({ input: child.stdout });
@@ -61,6 +86,26 @@ export async function startServer({ binary = process.env.OCEANDASH_BIN || join(R
     base,
     port,
     child,
+    /** The temporary directory holding the database; removed by stop(). */
+    dir,
+    stderr: () => stderr,
+    /** Resolves with the stderr text once `pattern` matches it; rejects after `timeoutMs`. */
+    waitForStderr(pattern, timeoutMs = 30_000) {
+      return new Promise((resolveMatch, reject) => {
+        const check = () => {
+          if (!pattern.test(stderr)) return false;
+          clearTimeout(timer);
+          stderrWaiters.delete(check);
+          resolveMatch(stderr);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          stderrWaiters.delete(check);
+          reject(new Error(`oceandash did not log ${pattern} in ${timeoutMs / 1000} s; stderr:\n${stderr}`));
+        }, timeoutMs);
+        if (!check()) stderrWaiters.add(check);
+      });
+    },
     async stop() {
       if (child.exitCode == null && child.signalCode == null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useRef, useState } from 'react';
+import { Fragment, useRef, useState } from 'react';
 import { DEMO_COMMAND } from '@/lib/offline';
 
 type Copied = 'idle' | 'copied' | 'selected';
@@ -38,7 +38,13 @@ export function OfflineNotice({ linkSources = false }: { linkSources?: boolean }
         be offline). To see the dashboard with demo data, run:{' '}
         <span className="command">
           <code ref={code} data-testid="demo-command">
-            {DEMO_COMMAND}
+            {/* Wraps between arguments only, never after the hyphens inside one. */}
+            {DEMO_COMMAND.split(' ').map((arg, i) => (
+              <Fragment key={i}>
+                {i > 0 && ' '}
+                <span className="arg">{arg}</span>
+              </Fragment>
+            ))}
           </code>
           <button
             type="button"

@@ -73,7 +73,7 @@ export function HomeView() {
       <div className="page-head">
         <div>
           <h1>Ocean conditions</h1>
-          <p className="lede" data-testid="summary">
+          <p className="lede" data-testid="summary" data-data-state={state}>
             {ready
               ? `${locations.data!.length} sites · ${reporting} reporting` +
                 (newest ? ` · newest reading ${ageText(newest, now)}` : '')

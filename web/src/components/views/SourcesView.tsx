@@ -56,7 +56,7 @@ export function SourcesView() {
       <div className="page-head">
         <div>
           <h1>Data sources</h1>
-          <p className="lede">
+          <p className="lede" data-data-state={state}>
             Where the measurements come from, how recently each source delivered, and the terms under which its data
             may be used.
           </p>
