@@ -10,6 +10,7 @@
 #include <map>
 #include <numbers>
 
+#include "core/catalogue.hpp"
 #include "core/time.hpp"
 #include "sources/failover.hpp"
 #include "sources/http_client.hpp"
@@ -118,33 +119,10 @@ std::optional<std::size_t> IndexOf(const std::vector<std::string>& names, std::s
   return static_cast<std::size_t>(it - names.begin());
 }
 
-std::string FormatNumber(double value) {
-  std::string text = fmt::format("{:.6f}", value);
-  while (text.ends_with('0')) text.pop_back();
-  if (text.ends_with('.')) text.pop_back();
-  if (text == "-0") text = "0";
-  return text;
-}
-
 // Whole seconds, as ERDDAP time axes are: the start rounds up, the end down.
 std::string FormatSeconds(core::EpochMs ms, bool round_up) {
   const core::EpochMs seconds = ms / 1000 + ((round_up && ms % 1000 > 0) ? 1 : 0);
   return core::FormatTimestamp(seconds * 1000);
-}
-
-std::string Range(double first, double last) {
-  return fmt::format("[({}):1:({})]", FormatNumber(first), FormatNumber(last));
-}
-
-// The bracket for a latitude or longitude axis: ±`cells` around `value`, inside the axis,
-// in storage order. nullopt when `value` is more than one cell off the axis.
-std::optional<std::string> BoxBracket(const ErddapAxis& axis, double value, int cells) {
-  const double margin = std::max(axis.spacing, 1e-9);
-  if (value < axis.min - margin || value > axis.max + margin) return std::nullopt;
-  const double half = axis.spacing * cells;
-  const double low = std::clamp(value - half, axis.min, axis.max);
-  const double high = std::clamp(value + half, axis.min, axis.max);
-  return axis.descending ? Range(high, low) : Range(low, high);
 }
 
 double WrapDegrees(double delta) {
@@ -165,11 +143,6 @@ const ErddapAxis* ErddapDatasetInfo::Axis(std::string_view name) const {
     if (axis.name == name) return &axis;
   }
   return nullptr;
-}
-
-bool ErddapDatasetInfo::LongitudeIs0To360() const {
-  const auto* lon = Axis(kLongitude);
-  return lon != nullptr && lon->max > 180.0;
 }
 
 Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_view variable) {
@@ -267,9 +240,51 @@ Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_vie
     } else if (axis.size > 1) {
       axis.spacing = (axis.max - axis.min) / static_cast<double>(axis.size - 1);
     }
+    if (axis.name == kLongitude) {
+      const auto convention = LongitudeConventionOf(axis);
+      if (!convention) {
+        return Result::Fail(fmt::format(
+            "longitude axis {} to {} is neither -180 to 180 nor 0 to 360", axis.min, axis.max));
+      }
+      info.longitude_convention = *convention;
+    }
     info.axes.push_back(std::move(axis));
   }
   return Result::Ok(std::move(info));
+}
+
+Parsed<UnitConversion> ErddapUnitConversion(const SourceConfig& source, const ServerConfig& server,
+                                            std::string_view dataset_units) {
+  using Result = Parsed<UnitConversion>;
+  const std::string where =
+      fmt::format("source {}, dataset {}: {}", source.id, server.dataset, server.variable);
+  const auto* parameter = core::FindParameter(source.parameter);
+  if (parameter == nullptr) {
+    return Result::Fail(
+        fmt::format("{}: \"{}\" is not a catalogue parameter", where, source.parameter));
+  }
+  if (!server.units.empty() && !dataset_units.empty() && !SameUnit(server.units, dataset_units)) {
+    return Result::Fail(
+        fmt::format("{} is in \"{}\", configured for \"{}\"", where, dataset_units, server.units));
+  }
+  const std::string_view units = dataset_units.empty() ? server.units : dataset_units;
+  if (units.empty()) {
+    return Result::Fail(fmt::format(
+        "{} has no units attribute and the server no \"units\": cannot tell it is in {}", where,
+        parameter->unit));
+  }
+  const auto conversion = ConversionBetween(units, parameter->unit);
+  if (!conversion) {
+    return Result::Fail(fmt::format("{} is in \"{}\", which cannot be converted to {}'s {}", where,
+                                    units, parameter->id, parameter->unit));
+  }
+  if (!conversion->IsIdentity() && (server.scale != 1.0 || server.offset != 0.0)) {
+    return Result::Fail(fmt::format(
+        "{} is in \"{}\", converted to {} by the fetcher: remove the server's scale {} and "
+        "offset {}, which would convert it twice",
+        where, units, parameter->unit, server.scale, server.offset));
+  }
+  return Result::Ok(*conversion);
 }
 
 std::string EncodeGriddapQuery(std::string_view query) {
@@ -309,9 +324,8 @@ Parsed<std::string> BuildGriddapQuery(const ErddapDatasetInfo& info, std::string
       }
       query += *bracket;
     } else if (axis.name == kLongitude) {
-      double longitude = location.longitude;
-      if (info.LongitudeIs0To360() && longitude < 0) longitude += 360.0;
-      auto bracket = BoxBracket(axis, longitude, cells);
+      const auto longitude = LongitudeOnAxis(axis, info.longitude_convention, location.longitude);
+      auto bracket = longitude ? BoxBracket(axis, *longitude, cells) : std::nullopt;
       if (!bracket) {
         return Result::Fail(fmt::format("longitude {} is outside the dataset ({} to {})",
                                         location.longitude, axis.min, axis.max));
@@ -392,7 +406,7 @@ std::vector<GridCell> NearestCellPerTime(std::span<const GridCell> cells, double
   result.reserve(best.size());
   for (auto& [time, entry] : best) {
     GridCell cell = entry.second;
-    if (cell.longitude > 180.0) cell.longitude -= 360.0;
+    cell.longitude = LongitudePlusMinus180(cell.longitude);
     result.push_back(cell);
   }
   return result;
@@ -413,6 +427,7 @@ FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Locati
                         const FetchWindow& window, HttpClient& http) {
   // Written by `prepare` before the server's locations run, then only read.
   std::optional<ErddapDatasetInfo> info;
+  UnitConversion to_parameter;  // this server's units -> the parameter's
   const auto prepare = [&](const ServerConfig& server) -> std::optional<std::string> {
     info.reset();
     const std::string url =
@@ -424,10 +439,10 @@ FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Locati
     }
     auto parsed = ParseErddapInfo(response.body, server.variable);
     if (!parsed.value) return fmt::format("dataset info {}: {}", server.dataset, parsed.error);
-    if (!server.units.empty() && parsed.value->units != server.units) {
-      return fmt::format("{} is in \"{}\", configured for \"{}\"", server.variable,
-                         parsed.value->units, server.units);
-    }
+    // Each server's own units: a fallback may publish the same quantity in kelvin.
+    const auto conversion = ErddapUnitConversion(source, server, parsed.value->units);
+    if (!conversion.value) return conversion.error;
+    to_parameter = *conversion.value;
     info = std::move(parsed.value);
     return std::nullopt;
   };
@@ -460,7 +475,7 @@ FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Locati
     for (const auto& cell :
          NearestCellPerTime(*cells.value, location.latitude, location.longitude)) {
       if (cell.time_ms < window.start_ms || cell.time_ms > window.end_ms) continue;
-      const double value = *cell.value * server.scale + server.offset;
+      const double value = to_parameter.Apply(*cell.value) * server.scale + server.offset;
       if (!std::isfinite(value)) continue;
       FetchedObservation row;
       row.observation = {

@@ -12,27 +12,21 @@
 #include <vector>
 
 #include "core/types.hpp"
+#include "sources/erddap_axes.hpp"
 #include "sources/source.hpp"
+#include "sources/units.hpp"
 
 namespace ocean::sources {
-
-struct ErddapAxis {
-  std::string name;
-  std::size_t size = 0;
-  double min = 0.0;  // actual_range (ERDDAP gives min, max even for descending axes)
-  double max = 0.0;
-  double spacing = 0.0;     // |averageSpacing|; 0 for a single value
-  bool descending = false;  // averageSpacing < 0: stored north to south (erdMH1chla8day)
-};
 
 struct ErddapDatasetInfo {
   std::vector<std::string> dimensions;  // the variable's dimension order, e.g. time, altitude,
                                         // latitude, longitude
   std::vector<ErddapAxis> axes;         // same order
   std::string units;                    // the variable's units attribute ("" when absent)
+  LongitudeConvention longitude_convention = LongitudeConvention::kPlusMinus180;
 
   const ErddapAxis* Axis(std::string_view name) const;
-  bool LongitudeIs0To360() const;
+  bool LongitudeIs0To360() const { return longitude_convention == LongitudeConvention::k0To360; }
 };
 
 // A parse result: a value or a one-line reason.
@@ -45,13 +39,23 @@ struct Parsed {
   static Parsed Fail(std::string why) { return {std::nullopt, std::move(why)}; }
 };
 
-// Parses info/{dataset}/index.json for `variable`.
+// Parses info/{dataset}/index.json for `variable`; refuses a longitude axis in neither
+// convention.
 Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_view variable);
+
+// How one server's values become the source's parameter's unit: from the units its own dataset
+// reports (`dataset_units`, or the server's configured `units` when the dataset gives none),
+// with spellings normalised and kelvin converted to °C. Refused, naming the source, dataset and
+// unit, when the units cannot be converted, differ from the server's configured `units`, or
+// need a conversion while the server also sets scale or offset (they would convert twice).
+Parsed<UnitConversion> ErddapUnitConversion(const SourceConfig& source, const ServerConfig& server,
+                                            std::string_view dataset_units);
 
 // The griddap query (after '?', percent-encoded) for `variable` over the window in a box of
 // ±`cells` grid cells around the location: brackets in the dataset's dimension order, times
-// clamped to the time axis, latitude in storage order, longitude in the dataset's convention,
-// extra axes (altitude, depth) at their first index. An empty query when the window misses the
+// clamped to the time axis, latitude and longitude clamped to their axes in storage order,
+// longitude wrapped into the dataset's convention, extra axes (altitude, depth) at their first
+// index. An empty query when the window misses the
 // time axis altogether (nothing to ask); an error when the location is off the grid.
 Parsed<std::string> BuildGriddapQuery(const ErddapDatasetInfo& info, std::string_view variable,
                                       const core::Location& location, const FetchWindow& window,
@@ -70,7 +74,7 @@ Parsed<std::vector<GridCell>> ParseGriddapJson(std::string_view body, std::strin
 
 // Per time step, the cell nearest to (latitude, longitude) that has a value; time steps with no
 // value at all are left out. Longitudes are compared modulo 360; the returned cell longitude is
-// in [-180, 180].
+// in [-180, 180] (an edge-described axis's -180.01875 is reported as 179.98125).
 std::vector<GridCell> NearestCellPerTime(std::span<const GridCell> cells, double latitude,
                                          double longitude);
 

@@ -15,6 +15,7 @@
 #include "core/catalogue.hpp"
 #include "core/validation.hpp"
 #include "sources/http_client.hpp"
+#include "sources/units.hpp"
 
 namespace ocean::sources {
 namespace {
@@ -190,6 +191,33 @@ VariableMapping ParseVariable(const json::value& value, std::size_t index,
   return mapping;
 }
 
+// ERDDAP servers' configured units must be ones the fetcher can convert to the parameter's
+// (it converts each dataset's own units by itself, so a conversion and a scale or offset on the
+// same server would convert twice).
+void CheckErddapUnits(const SourceConfig& source, std::string_view entry_units,
+                      const EntryErrors& errors) {
+  const auto* parameter = core::FindParameter(source.parameter);
+  const auto check = [&](std::string_view units, std::string_view field, double scale,
+                         double offset) {
+    if (units.empty()) return;
+    const auto conversion = ConversionBetween(units, parameter->unit);
+    if (!conversion) {
+      errors.Fail(field, fmt::format("\"{}\" is not a unit that converts to {}'s {}", units,
+                                     source.parameter, parameter->unit));
+    }
+    if (!conversion->IsIdentity() && (scale != 1.0 || offset != 0.0)) {
+      errors.Fail(field, fmt::format("\"{}\" is converted to {} by the fetcher; remove scale "
+                                     "and offset, which would convert it twice",
+                                     units, parameter->unit));
+    }
+  };
+  check(entry_units, "units", 1.0, 0.0);
+  for (std::size_t i = 0; i < source.servers.size(); ++i) {
+    const auto& server = source.servers[i];
+    check(server.units, fmt::format("servers[{}].units", i), server.scale, server.offset);
+  }
+}
+
 SourceConfig ParseEntry(const json::value& value, std::size_t index, std::string_view file) {
   EntryErrors errors(file, index);
   if (!value.is_object()) errors.Fail("entry", "must be an object");
@@ -291,6 +319,7 @@ SourceConfig ParseEntry(const json::value& value, std::size_t index, std::string
       source.scale = source.servers.front().scale;
       source.offset = source.servers.front().offset;
     }
+    if (source.kind == SourceKind::kErddapGriddap) CheckErddapUnits(source, units, errors);
     source.variables.push_back({source.variable, source.parameter, source.scale, source.offset});
   }
   return source;
