@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <random>
@@ -122,6 +124,18 @@ struct Attempt {
 std::string HttpResponse::Describe() const {
   if (!error.empty()) return error;
   return fmt::format("HTTP {}", status);
+}
+
+std::string CaBundlePath() {
+  if (const char* configured = std::getenv("CURL_CA_BUNDLE"); configured && *configured) {
+    return configured;
+  }
+  for (const char* path :
+       {"/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"}) {
+    std::error_code error;
+    if (std::filesystem::exists(path, error)) return path;
+  }
+  return {};
 }
 
 std::optional<std::string> UrlHost(const std::string& url) {
@@ -262,6 +276,7 @@ class HttpClient::Impl {
         "CONNECTTIMEOUT_MS");
     set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()), "TIMEOUT_MS");
     set(CURLOPT_USERAGENT, options_.user_agent.c_str(), "USERAGENT");
+    if (!ca_bundle_.empty()) set(CURLOPT_CAINFO, ca_bundle_.c_str(), "CAINFO");
     set(CURLOPT_ACCEPT_ENCODING, "", "ACCEPT_ENCODING");  // every encoding curl can decode
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes),
         "MAXFILESIZE_LARGE");
@@ -314,6 +329,7 @@ class HttpClient::Impl {
   }
 
   HttpClientOptions options_;
+  const std::string ca_bundle_ = CaBundlePath();
   std::mutex slots_mutex_;
   std::map<std::string, std::unique_ptr<HostSlots>> slots_;
   std::mutex random_mutex_;

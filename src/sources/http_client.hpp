@@ -64,6 +64,11 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
+// The CA bundle for TLS: CURL_CA_BUNDLE when set, else the first existing of the usual places
+// (Amazon Linux and Fedora, then Debian and Ubuntu); empty keeps libcurl's built-in default. The
+// Lambda zip runs Debian's libcurl on Amazon Linux, where its built-in path does not exist.
+std::string CaBundlePath();
+
 // The host[:port] of an absolute http(s) URL, lower-cased; nullopt when it does not parse.
 std::optional<std::string> UrlHost(const std::string& url);
 
