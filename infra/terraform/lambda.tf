@@ -117,7 +117,7 @@ resource "aws_lambda_function" "handler" {
   lifecycle {
     precondition {
       condition     = local.lambda_zip_exists
-      error_message = "The Lambda package ${local.lambda_zip_path} does not exist: build it first (the oceandash-lambda target, see infra/README.md) or set lambda_zip_path."
+      error_message = "The Lambda package ${local.lambda_zip_path} does not exist: build it first with scripts/package-lambda.sh, or set lambda_zip_path."
     }
   }
 

@@ -217,7 +217,7 @@ variable "log_retention_days" {
 # --- Lambda ---------------------------------------------------------------------------------
 
 variable "lambda_zip_path" {
-  description = "Path of the Lambda package built by the oceandash-lambda target (bootstrap at its root). null: dist/oceandash-lambda.zip at the repository root."
+  description = "Path of the Lambda package made by scripts/package-lambda.sh (bootstrap at its root). null: dist/oceandash-lambda.zip at the repository root."
   type        = string
   default     = null
 
