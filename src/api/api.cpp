@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "api/backup_status.hpp"
 #include "api/json_writer.hpp"
 #include "api/openapi.hpp"
 #include "api/query.hpp"
@@ -224,11 +225,16 @@ http::Response Api::Health(const http::Request&) {
     database_error = e.what();
   }
   const bool cache_ok = cache_.Health() == cache::CacheHealth::kOk;
+  std::optional<BackupReport> backup;
+  if (!options_.backup_status_file.empty()) {
+    backup = ReadBackupStatus(options_.backup_status_file, options_.now());
+  }
+  const bool backup_ok = !backup || !BackupDegrades(*backup);
   const bool ok = database == "ok";
   JsonWriter w;
   w.BeginObject()
       .Key("status")
-      .String(ok ? (cache_ok ? "ok" : "degraded") : "unavailable")
+      .String(ok ? (cache_ok && backup_ok ? "ok" : "degraded") : "unavailable")
       .Key("database")
       .String(database)
       .Key("database_kind")
@@ -240,6 +246,7 @@ http::Response Api::Health(const http::Request&) {
       .Key("version")
       .String(options_.version);
   if (!ok) w.Key("message").String("database unreachable: " + database_error);
+  if (backup) WriteBackupReport(w.Key("backup"), *backup);
   if (options_.demo) {
     // The dashboard shows its banner when "demo" is true; demo_info says what the data is.
     w.Key("demo").Bool(true).Key("demo_info").BeginObject();

@@ -46,6 +46,7 @@ struct ApiOptions {
   std::string api_key;                 // empty: writes disabled (503)
   std::function<core::EpochMs()> now;  // injected clock
   std::optional<DemoInfo> demo;        // set: the data is demo data, labelled in health
+  std::string backup_status_file;      // set: health reports the backup job's status file
 };
 
 class Api {

@@ -260,6 +260,7 @@ int RunServe(const config::Config& config) {
   api_options.api_key = config.api_key;
   api_options.sources = Describe(configured_sources, demo.has_value());
   if (demo) api_options.demo = demo->info;
+  api_options.backup_status_file = config.backup_status_file;
   if (config.scheduler) {
     api_options.next_run = [&scheduler](std::string_view id) { return scheduler.NextRun(id); };
   }

@@ -91,6 +91,9 @@ void AddServeOptions(CLI::App& app, Config& c) {
       ->envname("OCEAN_DEMO");
   app.add_option("--demo-dir", c.demo_dir, "folder of the demo samples (default: demo/)")
       ->envname("OCEAN_DEMO_DIR");
+  app.add_option("--backup-status-file", c.backup_status_file,
+                 "status file of the backup job, reported in /api/health/")
+      ->envname("OCEAN_BACKUP_STATUS_FILE");
 }
 
 void AddFetchOptions(CLI::App& app, Config& c) {

@@ -35,6 +35,9 @@ struct Config {
   std::string ingest_url;                  // fetch --ingest-url: POST to a server, no database
   bool demo = false;     // serve --demo / OCEAN_DEMO: synthesised samples, no real fetching
   std::string demo_dir;  // --demo-dir / OCEAN_DEMO_DIR; default: the checkout's demo/
+  // --backup-status-file / OCEAN_BACKUP_STATUS_FILE: the backup job's JSON status, shown in
+  // /api/health/; empty: no backups to report.
+  std::string backup_status_file;
 };
 
 }  // namespace ocean::config

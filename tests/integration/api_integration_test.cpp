@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fstream>
 #include <set>
 
 #include "harness.hpp"
@@ -153,6 +154,33 @@ TEST_P(ApiTest, WritesDisabledWithoutKeyAndBodyLimit) {
   const auto big = Fetch("POST", server.Url("/api/observations/ingest/"),
                          Observations("monterey-bay", "sst", 100, HourAligned(NowMs())), kAuth);
   ExpectError(big, 413, "payload_too_large");
+}
+
+// The backup job's status file (OCEAN_BACKUP_STATUS_FILE) as /api/health/ reports it: read on
+// every request, so a failure written by the job shows at once.
+TEST_P(ApiTest, HealthReportsTheBackupStatusFile) {
+  const std::string status_file = dir_.path() + "/backup-status.json";
+  auto plain = Start();
+  EXPECT_FALSE(Fetch("GET", plain->Url("/api/health/")).Json().as_object().contains("backup"));
+  plain.reset();
+
+  auto server = Start({}, {{"OCEAN_BACKUP_STATUS_FILE", status_file}});
+  auto health = Fetch("GET", server->Url("/api/health/"));
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_EQ(health.Json().at("status").as_string(), "ok") << health.body;
+  EXPECT_EQ(health.Json().at("backup").at("status").as_string(), "none") << health.body;
+
+  std::ofstream(status_file) << R"({"last_attempt":"2026-12-07T02:30:00Z","last_success":null,)"
+                             << R"("last_error":"pg_dump failed: password authentication failed"})";
+  health = Fetch("GET", server->Url("/api/health/"));
+  EXPECT_EQ(health.status, 200) << health.body;
+  const auto body = health.Json();
+  EXPECT_EQ(body.at("status").as_string(), "degraded") << health.body;
+  EXPECT_EQ(body.at("backup").at("status").as_string(), "failed") << health.body;
+  EXPECT_EQ(body.at("backup").at("last_error").as_string(),
+            "pg_dump failed: password authentication failed");
+  EXPECT_TRUE(body.at("backup").at("last_success").is_null());
+  EXPECT_EQ(server->Terminate(), 0);
 }
 
 TEST_P(ApiTest, RoutingErrors) {
