@@ -95,6 +95,18 @@ async function waitForRuns(server, ids) {
   }
 }
 
+/** One SST reading at Monterey Bay an hour ago, as a manual ingest. */
+function observationNow() {
+  return {
+    location_id: 'monterey-bay',
+    parameter: 'sst',
+    timestamp: new Date(Date.now() - 3_600_000).toISOString(),
+    value: 14.2,
+    quality_flag: 'good',
+    source: 'manual',
+  };
+}
+
 async function getJson(url) {
   const response = await fetch(url);
   assert.equal(response.status, 200, url);
@@ -173,6 +185,18 @@ describe('first start offline: every source failed, nothing stored', () => {
     await page.context().close();
   });
 
+  it('selects the command for Ctrl+C where the clipboard refuses', async () => {
+    const page = await newPage();
+    await page.addInitScript(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+    });
+    await openSettled(page, server.base, '/');
+    await page.locator('[data-testid=copy-demo-command]').click();
+    await page.locator('[data-testid=copy-demo-command]', { hasText: 'Selected: press Ctrl+C' }).waitFor();
+    assert.equal(await page.evaluate(() => window.getSelection().toString()), DEMO_COMMAND);
+    await page.context().close();
+  });
+
   it('says so on the Sources page, beside each failing source', async () => {
     const page = await newPage();
     assert.equal(await openSettled(page, server.base, '/sources/'), 'all-failed');
@@ -209,16 +233,7 @@ describe('first start offline: every source failed, nothing stored', () => {
     const response = await fetch(`${server.base}/api/observations/ingest/`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify([
-        {
-          location_id: 'monterey-bay',
-          parameter: 'sst',
-          timestamp: new Date(Date.now() - 3_600_000).toISOString(),
-          value: 14.2,
-          quality_flag: 'good',
-          source: 'manual',
-        },
-      ]),
+      body: JSON.stringify([observationNow()]),
     });
     assert.equal(response.status, 200, await response.text());
     const page = await newPage();
@@ -265,6 +280,23 @@ describe('first start while the first fetch is still running', () => {
     assert.equal(await openSettled(page, server.base, '/'), 'waiting');
     assert.equal(await page.locator(NOTICE).count(), 0);
     assert.equal(await openSettled(page, server.base, '/sources/'), 'waiting');
+    assert.equal(await page.locator(NOTICE).count(), 0);
+    await page.context().close();
+  });
+
+  it('shows rows stored meanwhile without a reload', async () => {
+    const page = await newPage();
+    assert.equal(await openSettled(page, server.base, '/'), 'waiting');
+    assert.equal(await page.locator('[data-testid=map-marker][data-has-value=true]').count(), 0);
+    const response = await fetch(`${server.base}/api/observations/ingest/`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify([observationNow()]),
+    });
+    assert.equal(response.status, 200, await response.text());
+    // The page asks /api/sources/ every 10 s while waiting, then fetches the latest values.
+    await page.locator('[data-data-state=data]').waitFor({ timeout: 25_000 });
+    await page.locator('[data-testid=map-marker][data-location=monterey-bay][data-has-value=true]').waitFor({ timeout: 10_000 });
     assert.equal(await page.locator(NOTICE).count(), 0);
     await page.context().close();
   });
