@@ -148,12 +148,18 @@ std::vector<Posted> FakeRuntimeApi::Posts() {
   return posts_;
 }
 
+std::optional<std::chrono::steady_clock::time_point> FakeRuntimeApi::FirstNext() {
+  std::lock_guard lock(mutex_);
+  return first_next_;
+}
+
 int FakeRuntimeApi::NextCalls() {
   std::lock_guard lock(mutex_);
   return next_calls_;
 }
 
 http::Response FakeRuntimeApi::Handle(http::Request& request) {
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
   http::Response response;
   const std::string prefix = "/" + std::string(kApiVersion) + "/runtime/";
@@ -164,12 +170,14 @@ http::Response FakeRuntimeApi::Handle(http::Request& request) {
   const std::string rest = request.path.substr(prefix.size());
   if (request.method == http::Method::kGet && rest == "invocation/next") {
     ++next_calls_;
+    if (!first_next_) first_next_ = now;
     if (events_.empty()) {
       response.status = 503;
       return response;
     }
     const auto event = events_.front();
     events_.pop_front();
+    handed_out_[event.request_id] = now;
     response.body = event.payload;
     response.headers = {{std::string(kRequestIdHeader), event.request_id},
                         {std::string(kDeadlineHeader), std::to_string(event.deadline_ms)},
@@ -192,6 +200,10 @@ http::Response FakeRuntimeApi::Handle(http::Request& request) {
   } else {
     response.status = 404;
     return response;
+  }
+  posted.at = now;
+  if (const auto found = handed_out_.find(posted.request_id); found != handed_out_.end()) {
+    posted.handed_out = found->second;
   }
   posts_.push_back(std::move(posted));
   response.status = 202;

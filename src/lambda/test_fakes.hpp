@@ -3,10 +3,12 @@
 // signer), a fake Lambda Runtime API, and a fake backend for the handlers' calls.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +52,8 @@ struct Posted {
   std::string request_id;
   std::string error_type;  // Lambda-Runtime-Function-Error-Type
   std::string body;
+  std::chrono::steady_clock::time_point handed_out;  // when `next` gave out its event
+  std::chrono::steady_clock::time_point at;          // when the post arrived
 };
 
 // The Runtime API 2018-06-01: `next` hands out the queued events in order (503 when none is
@@ -60,6 +64,8 @@ class FakeRuntimeApi {
   std::string Host() const;  // "127.0.0.1:PORT", as AWS_LAMBDA_RUNTIME_API gives it
   std::vector<Posted> Posts();
   int NextCalls();
+  // When the first `next` call arrived; nullopt before.
+  std::optional<std::chrono::steady_clock::time_point> FirstNext();
 
  private:
   http::Response Handle(http::Request& request);
@@ -67,6 +73,8 @@ class FakeRuntimeApi {
   std::mutex mutex_;
   std::deque<FakeEvent> events_;
   std::vector<Posted> posts_;
+  std::map<std::string, std::chrono::steady_clock::time_point> handed_out_;
+  std::optional<std::chrono::steady_clock::time_point> first_next_;
   int next_calls_ = 0;
   http::LoopbackServer server_{[this](http::Request& request) { return Handle(request); }};
 };
