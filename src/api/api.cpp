@@ -511,6 +511,29 @@ http::Response Api::Ingest(const http::Request& request) {
   return JsonResponse(w.Take());
 }
 
+void Api::AdmitAdmin(const http::Request& head) const { Authorize(head); }
+
+http::Response Api::AdminCleanup(const http::Request& request) {
+  AdmitAdmin(request);
+  if (!options_.cleanup) {
+    throw ApiError(ErrorCode::kUnavailable, "cleanup is not available in this process");
+  }
+  const core::EpochMs now = options_.now();
+  const std::int64_t deleted = options_.cleanup();
+  spdlog::info("admin cleanup: deleted {} observations older than {} days", deleted,
+               options_.retention_days);
+  JsonWriter w;
+  w.BeginObject()
+      .Key("deleted")
+      .Int(deleted)
+      .Key("retention_days")
+      .Int(options_.retention_days)
+      .Key("cutoff")
+      .Timestamp(now - static_cast<core::EpochMs>(options_.retention_days) * 86'400'000)
+      .EndObject();
+  return JsonResponse(w.Take());
+}
+
 namespace {
 
 void WriteRun(JsonWriter& w, const storage::SourceRun& run) {

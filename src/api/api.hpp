@@ -47,6 +47,10 @@ struct ApiOptions {
   std::function<core::EpochMs()> now;  // injected clock
   std::optional<DemoInfo> demo;        // set: the data is demo data, labelled in health
   std::string backup_status_file;      // set: health reports the backup job's status file
+  // Retention as POST /api/admin/cleanup/ runs it (the Lambda `cleanup` handler calls it):
+  // deletes observations older than retention_days and returns how many.
+  std::function<std::int64_t()> cleanup;
+  int retention_days = 30;
 };
 
 class Api {
@@ -64,6 +68,9 @@ class Api {
   // What Ingest decides from the head alone (key, then media type), before the body is read:
   // throws the 503 writes_disabled, 401 or 415 ApiError. Cheap and non-blocking.
   void AdmitIngest(const http::Request& head) const;
+  // POST /api/admin/cleanup/: retention now, behind the bearer key like ingest.
+  http::Response AdminCleanup(const http::Request& request);
+  void AdmitAdmin(const http::Request& head) const;
   http::Response ListSources(const http::Request& request);
   http::Response OpenApi(const http::Request& request);
 

@@ -420,5 +420,47 @@ TEST(LocationDetail, ListsTheCellEachSourceUsed) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
+// POST /api/admin/cleanup/ (the Lambda cleanup handler's call): behind the key, it deletes what
+// retention would and says how many, and a read after it no longer sees the old rows.
+TEST(AdminCleanup, DeletesOldRowsBehindTheKey) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("oceandash-api-cleanup-test-" + std::to_string(::getpid()) + ".db");
+  auto store = storage::OpenStore("sqlite:" + path.string(), 1);
+  store->Migrate();
+  store->UpsertLocations(std::vector<core::Location>{{"a", "A", 36.75, -122.03, "", ""}});
+  constexpr core::EpochMs kDay = 86'400'000;
+  const std::vector<core::Observation> rows = {
+      {"a", "sst", kNow - 40 * kDay, 14.0, core::QualityFlag::kGood, "noaa"},
+      {"a", "sst", kNow - 31 * kDay, 14.1, core::QualityFlag::kGood, "noaa"},
+      {"a", "sst", kNow - 1 * kDay, 14.2, core::QualityFlag::kGood, "noaa"}};
+  store->UpsertObservations(rows);
+  auto cache = cache::OpenCache("", {});
+  ApiOptions options;
+  options.api_key = "0123456789abcdef";
+  options.now = [] { return kNow; };
+  options.retention_days = 30;
+  options.cleanup = [&] { return store->DeleteObservationsBefore(kNow - 30 * kDay); };
+  Api api(*store, *cache, options);
+
+  http::Request request;
+  request.method = http::Method::kPost;
+  request.target = request.path = "/api/admin/cleanup/";
+  try {
+    api.AdminCleanup(request);
+    ADD_FAILURE() << "no key: no error";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kUnauthorized);
+  }
+  request.headers.push_back({"Authorization", "Bearer 0123456789abcdef"});
+  const auto answer = boost::json::parse(api.AdminCleanup(request).body);
+  EXPECT_EQ(answer.at("deleted").as_int64(), 2);
+  EXPECT_EQ(answer.at("retention_days").as_int64(), 30);
+  EXPECT_EQ(answer.at("cutoff").as_string(), "2026-10-27T06:00:00Z");
+  EXPECT_EQ(boost::json::parse(api.AdminCleanup(request).body).at("deleted").as_int64(), 0);
+
+  store.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
 }  // namespace
 }  // namespace ocean::api

@@ -26,6 +26,10 @@ void RegisterRoutes(http::Router& router, Api& api) {
       Method::kPost, "/api/observations/ingest/",
       [&api](const Request& request, const PathParams&) { return api.Ingest(request); },
       [&api](const Request& head, const PathParams&) { api.AdmitIngest(head); });
+  router.Add(
+      Method::kPost, "/api/admin/cleanup/",
+      [&api](const Request& request, const PathParams&) { return api.AdminCleanup(request); },
+      [&api](const Request& head, const PathParams&) { api.AdmitAdmin(head); });
   get("/api/sources/", &Api::ListSources);
   get("/api/openapi.json", &Api::OpenApi);
 }

@@ -261,6 +261,10 @@ int RunServe(const config::Config& config) {
   api_options.sources = Describe(configured_sources, demo.has_value());
   if (demo) api_options.demo = demo->info;
   api_options.backup_status_file = config.backup_status_file;
+  api_options.retention_days = config.retention_days;
+  api_options.cleanup = [&] {
+    return jobs::RunCleanup(*store, cache.get(), config.retention_days, NowMs());
+  };
   if (config.scheduler) {
     api_options.next_run = [&scheduler](std::string_view id) { return scheduler.NextRun(id); };
   }
