@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "app/app.hpp"
+#include "app/healthcheck.hpp"
 #include "config/cli.hpp"
 
 int main(int argc, char** argv) {
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
         return ocean::app::RunFetchCommand(invocation->config);
       case ocean::config::Command::kServe:
         return ocean::app::RunServe(invocation->config);
+      case ocean::config::Command::kHealthcheck:
+        return ocean::app::RunHealthcheck(invocation->config);
     }
   } catch (const ocean::config::ConfigError& e) {
     std::fprintf(stderr, "oceandash: configuration error: %s\n", e.what());

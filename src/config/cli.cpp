@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace ocean::config {
 namespace {
@@ -18,7 +21,8 @@ constexpr const char* kRootFooter =
     "--max-body-bytes OCEAN_MAX_BODY_BYTES, --cors-origins CORS_ALLOWED_ORIGINS,\n"
     "--threads OCEAN_THREADS, --workers OCEAN_WORKERS, --cache-max-mb OCEAN_CACHE_MAX_MB,\n"
     "--no-scheduler OCEAN_NO_SCHEDULER, --sources OCEAN_SOURCES_FILE, --demo OCEAN_DEMO,\n"
-    "--demo-dir OCEAN_DEMO_DIR. Flags override the environment, which overrides the defaults.\n"
+    "--demo-dir OCEAN_DEMO_DIR, --database-password-file DATABASE_PASSWORD_FILE. Flags override\n"
+    "the environment, which overrides the defaults.\n"
     "`oceandash fetch noaa --dry-run` fetches once; OCEAN_SOURCE_<ID>_URL replaces a source's\n"
     "servers with one base URL.\n"
     "\n";
@@ -39,6 +43,9 @@ void AddStorageOptions(CLI::App& app, Config& c) {
                  "database URL: sqlite:PATH or postgresql://user:pass@host:port/db")
       ->envname("DATABASE_URL")
       ->capture_default_str();
+  app.add_option("--database-password-file", c.database_password_file,
+                 "file holding the PostgreSQL password for a --database URL without one")
+      ->envname("DATABASE_PASSWORD_FILE");
   app.add_option("--redis", c.redis_url, "Redis URL redis://host:port/db; unset: in-process cache")
       ->envname("REDIS_URL");
   app.add_option("--locations", c.locations_file,
@@ -110,6 +117,17 @@ void AddFetchOptions(CLI::App& app, Config& c) {
       ->envname("OCEAN_API_KEY_FILE");
 }
 
+// `oceandash healthcheck` asks the server this process's configuration would start, so it reads
+// the same address and port settings.
+void AddHealthcheckOptions(CLI::App& app, Config& c) {
+  app.add_option("--host", c.host, "address the server listens on (0.0.0.0: ask 127.0.0.1)")
+      ->envname("OCEAN_HOST")
+      ->capture_default_str();
+  app.add_option("--port", c.port, "port the server listens on")
+      ->envname("PORT")
+      ->capture_default_str();
+}
+
 // The shipped file, found from the working directory (the README runs from the checkout) or
 // from beside the binary (build/oceandash -> config/...).
 std::string FindShippedFile(const char* name) {
@@ -153,7 +171,57 @@ std::vector<std::string> SplitComma(const std::string& text) {
   return parts;
 }
 
+// A secret's file (Docker secrets, Secrets Manager): its content without surrounding
+// whitespace, which editors and `echo` add.
+std::string ReadSecretFile(const std::string& path, std::string_view option) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(fmt::format("{}: cannot read {}", option, path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string secret = Trim(text.str());
+  if (secret.empty()) throw ConfigError(fmt::format("{}: {} is empty", option, path));
+  return secret;
+}
+
+// RFC 3986 user info: everything but the unreserved characters is percent-encoded, which libpq
+// decodes.
+std::string PercentEncode(std::string_view text) {
+  std::string encoded;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += fmt::format("%{:02X}", c);
+    }
+  }
+  return encoded;
+}
+
 }  // namespace
+
+std::string WithDatabasePassword(const std::string& url, const std::string& password) {
+  constexpr std::string_view kOption = "--database-password-file/DATABASE_PASSWORD_FILE";
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos || url.starts_with("sqlite:")) {
+    throw ConfigError(fmt::format("{}: needs a postgresql:// database URL", kOption));
+  }
+  const std::size_t authority_start = scheme_end + 3;
+  const std::size_t authority_end = std::min(url.find_first_of("/?#", authority_start), url.size());
+  const std::string_view authority =
+      std::string_view(url).substr(authority_start, authority_end - authority_start);
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos || at == 0) {
+    throw ConfigError(fmt::format(
+        "{}: the database URL needs a user name (postgresql://USER@host:port/db)", kOption));
+  }
+  if (authority.substr(0, at).find(':') != std::string_view::npos) {
+    throw ConfigError(fmt::format(
+        "{}: the database URL already holds a password; give it in one place only", kOption));
+  }
+  std::string result = url;
+  result.insert(authority_start + at, ":" + PercentEncode(password));
+  return result;
+}
 
 void Validate(Config& c) {
   if (c.port < 0 || c.port > 65535) {
@@ -201,18 +269,13 @@ void Validate(Config& c) {
   c.cors_allowed_origins = SplitComma(c.cors_origins_text);
 
   if (!c.api_key_file.empty()) {
-    std::ifstream in(c.api_key_file);
-    if (!in) {
-      throw ConfigError(
-          fmt::format("--api-key-file/OCEAN_API_KEY_FILE: cannot read {}", c.api_key_file));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    c.api_key = Trim(text.str());
-    if (c.api_key.empty()) {
-      throw ConfigError(
-          fmt::format("--api-key-file/OCEAN_API_KEY_FILE: {} is empty", c.api_key_file));
-    }
+    c.api_key = ReadSecretFile(c.api_key_file, "--api-key-file/OCEAN_API_KEY_FILE");
+  }
+  if (!c.database_password_file.empty()) {
+    c.database_url = WithDatabasePassword(
+        c.database_url, ReadSecretFile(c.database_password_file,
+                                       "--database-password-file/DATABASE_PASSWORD_FILE"));
+    c.database_password_file.clear();  // read once: Validate may run again on this Config
   }
   if (!c.api_key.empty() && c.api_key.size() < 16) {
     throw ConfigError("OCEAN_API_KEY: must be at least 16 characters (a random string)");
@@ -267,6 +330,18 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   AddStorageOptions(*fetch, c);
   AddFetchOptions(*fetch, c);
   auto* version = app.add_subcommand("version", "print the version");
+  auto* healthcheck = app.add_subcommand(
+      "healthcheck",
+      "exit 0 when the local server's /api/health/ answers 200 (Docker HEALTHCHECK)");
+  AddHealthcheckOptions(*healthcheck, c);
+
+  // Every subcommand binds the same Config, and CLI11 applies the environment to the options of
+  // every subcommand, selected or not: `migrate --database X` would end with another
+  // subcommand's DATABASE_URL. With a parse-complete callback, a subcommand reads the
+  // environment only when it is the one parsed.
+  for (CLI::App* subcommand : app.get_subcommands([](CLI::App*) { return true; })) {
+    subcommand->parse_complete_callback([] {});
+  }
 
   try {
     app.parse(argc, argv);
@@ -280,6 +355,14 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   if (*fetch) invocation.command = Command::kFetch;
   if (*version) {
     invocation.command = Command::kVersion;
+    return invocation;
+  }
+  if (*healthcheck) {
+    invocation.command = Command::kHealthcheck;
+    if (c.port < 1 || c.port > 65535) {
+      throw ConfigError(fmt::format("--port/PORT: {} is not a port number (1-65535)", c.port));
+    }
+    if (c.host.empty()) throw ConfigError("--host/OCEAN_HOST: must not be empty");
     return invocation;
   }
   c.scheduler = !c.no_scheduler;

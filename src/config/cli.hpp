@@ -9,7 +9,7 @@
 
 namespace ocean::config {
 
-enum class Command { kServe, kMigrate, kCleanup, kFetch, kVersion };
+enum class Command { kServe, kMigrate, kCleanup, kFetch, kVersion, kHealthcheck };
 
 struct Invocation {
   Command command = Command::kServe;
@@ -27,7 +27,12 @@ class ConfigError : public std::runtime_error {
 // a value that parses but is invalid (port out of range, unreadable key file, ...).
 std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, int& exit_code);
 
-// Checks every field; throws ConfigError. Also resolves api_key from OCEAN_API_KEY_FILE.
+// Checks every field; throws ConfigError. Also resolves api_key from OCEAN_API_KEY_FILE and
+// puts the password from DATABASE_PASSWORD_FILE into database_url.
 void Validate(Config& config);
+
+// `url` (postgresql://user@host...) with `password` percent-encoded into its user info. Throws
+// ConfigError when the URL has no user name or already holds a password.
+std::string WithDatabasePassword(const std::string& url, const std::string& password);
 
 }  // namespace ocean::config

@@ -2,7 +2,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
 namespace ocean::config {
@@ -16,7 +20,8 @@ class CliTest : public ::testing::Test {
     for (const char* name :
          {"PORT", "DATABASE_URL", "REDIS_URL", "OCEAN_API_KEY", "OCEAN_RETENTION_DAYS",
           "OCEAN_LOG_LEVEL", "CORS_ALLOWED_ORIGINS", "OCEAN_NO_SCHEDULER", "OCEAN_API_KEY_FILE",
-          "OCEAN_LOCATIONS_FILE", "OCEAN_SOURCES_FILE", "OCEAN_DEMO", "OCEAN_DEMO_DIR"}) {
+          "OCEAN_LOCATIONS_FILE", "OCEAN_SOURCES_FILE", "OCEAN_DEMO", "OCEAN_DEMO_DIR",
+          "DATABASE_PASSWORD_FILE", "OCEAN_HOST"}) {
       unsetenv(name);
     }
   }
@@ -61,6 +66,11 @@ TEST_F(CliTest, FlagsOverrideEnvironmentOverrideDefaults) {
   inv = Parse({"serve", "--port", "9100", "--no-scheduler"});
   EXPECT_EQ(inv->config.port, 9100);
   EXPECT_FALSE(inv->config.scheduler);
+  // Also when other subcommands read the same variables (migrate, cleanup, fetch, healthcheck).
+  inv = Parse({"migrate", "--database", "sqlite:/tmp/flag.db"});
+  EXPECT_EQ(inv->config.database_url, "sqlite:/tmp/flag.db");
+  inv = Parse({"healthcheck", "--port", "9200"});
+  EXPECT_EQ(inv->config.port, 9200);
 }
 
 TEST_F(CliTest, CorsAndApiKey) {
@@ -152,6 +162,59 @@ TEST_F(CliTest, DemoHasItsOwnDatabaseUnlessOneIsGiven) {
 TEST_F(CliTest, DemoDirMustHoldTheSamples) {
   EXPECT_THAT(ErrorOf({"serve", "--demo", "--demo-dir", "/nonexistent"}),
               HasSubstr("--demo-dir/OCEAN_DEMO_DIR"));
+}
+
+// A file of `content` under the test's temporary folder.
+std::string WriteTempFile(const std::string& name, const std::string& content) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("cli_test_" + std::to_string(::getpid()) + "_" + name);
+  std::ofstream(path) << content;
+  return path.string();
+}
+
+TEST_F(CliTest, DatabasePasswordFromAFileGoesIntoTheUrl) {
+  const std::string secret = WriteTempFile("pgpass", "s3cret/p@ss:w0rd%\n");
+  setenv("DATABASE_URL", "postgresql://ocean@postgres:5432/ocean", 1);
+  setenv("DATABASE_PASSWORD_FILE", secret.c_str(), 1);
+  auto inv = Parse({"serve"});
+  ASSERT_TRUE(inv);
+  // Percent-encoded, so libpq reads the password back exactly.
+  EXPECT_EQ(inv->config.database_url,
+            "postgresql://ocean:s3cret%2Fp%40ss%3Aw0rd%25@postgres:5432/ocean");
+  inv = Parse({"migrate", "--database", "postgres://u@h/db?sslmode=disable"});
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->config.database_url,
+            "postgres://u:s3cret%2Fp%40ss%3Aw0rd%25@h/db?sslmode=disable");
+
+  EXPECT_THAT(ErrorOf({"serve", "--database", "postgresql://ocean:inline@postgres/ocean"}),
+              HasSubstr("already holds a password"));
+  EXPECT_THAT(ErrorOf({"serve", "--database", "postgresql://postgres/ocean"}),
+              HasSubstr("needs a user name"));
+  EXPECT_THAT(ErrorOf({"serve", "--database", "sqlite:x.db"}),
+              HasSubstr("--database-password-file/DATABASE_PASSWORD_FILE"));
+  setenv("DATABASE_PASSWORD_FILE", "/nonexistent/secret", 1);
+  EXPECT_THAT(ErrorOf({"serve"}), HasSubstr("--database-password-file/DATABASE_PASSWORD_FILE: "
+                                            "cannot read /nonexistent/secret"));
+  const std::string empty = WriteTempFile("empty", "\n");
+  setenv("DATABASE_PASSWORD_FILE", empty.c_str(), 1);
+  EXPECT_THAT(ErrorOf({"serve"}), HasSubstr("is empty"));
+  std::filesystem::remove(secret);
+  std::filesystem::remove(empty);
+}
+
+TEST_F(CliTest, HealthcheckAsksTheServersAddress) {
+  auto inv = Parse({"healthcheck"});
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->command, Command::kHealthcheck);
+  EXPECT_EQ(inv->config.port, 8000);
+  EXPECT_EQ(inv->config.host, "0.0.0.0");
+  setenv("PORT", "9001", 1);
+  setenv("OCEAN_HOST", "127.0.0.2", 1);
+  inv = Parse({"healthcheck"});
+  EXPECT_EQ(inv->config.port, 9001);
+  EXPECT_EQ(inv->config.host, "127.0.0.2");
+  EXPECT_EQ(Parse({"healthcheck", "--port", "9002"})->config.port, 9002);
+  EXPECT_THAT(ErrorOf({"healthcheck", "--port", "0"}), HasSubstr("--port/PORT"));
 }
 
 TEST_F(CliTest, NonNumericPortIsUsageError) {

@@ -13,21 +13,24 @@ struct Config {
   std::string host = "0.0.0.0";                      // --host
   int port = 8000;                                   // --port / PORT; 0 picks a free port
   std::string database_url = "sqlite:oceandash.db";  // --database / DATABASE_URL
-  std::string redis_url;                             // --redis / REDIS_URL; empty: in-process cache
-  std::string locations_file;                        // --locations / OCEAN_LOCATIONS_FILE
-  std::string static_dir;                            // --static / OCEAN_STATIC_DIR; empty: no UI
-  std::string api_key;                               // OCEAN_API_KEY (secret; env only)
-  std::string api_key_file;                          // --api-key-file / OCEAN_API_KEY_FILE
-  int retention_days = 30;                           // OCEAN_RETENTION_DAYS
-  std::size_t max_body_bytes = 16 * 1024 * 1024;     // OCEAN_MAX_BODY_BYTES
-  std::string cors_origins_text;                     // --cors-origins / CORS_ALLOWED_ORIGINS
-  std::vector<std::string> cors_allowed_origins;     // parsed from cors_origins_text
-  std::string log_level = "info";                    // OCEAN_LOG_LEVEL
-  bool scheduler = true;                             // background jobs; false with --no-scheduler
-  bool no_scheduler = false;                         // --no-scheduler / OCEAN_NO_SCHEDULER
-  int threads = 0;                                   // --threads / OCEAN_THREADS; 0: one per core
-  int workers = 0;                                   // --workers / OCEAN_WORKERS; 0: 2 per core
-  int cache_max_mb = 8;                              // OCEAN_CACHE_MAX_MB (in-process cache)
+  // --database-password-file / DATABASE_PASSWORD_FILE: the PostgreSQL password, put into
+  // database_url by Validate, so the URL (in compose files, .env) never holds the secret.
+  std::string database_password_file;
+  std::string redis_url;                          // --redis / REDIS_URL; empty: in-process cache
+  std::string locations_file;                     // --locations / OCEAN_LOCATIONS_FILE
+  std::string static_dir;                         // --static / OCEAN_STATIC_DIR; empty: no UI
+  std::string api_key;                            // OCEAN_API_KEY (secret; env only)
+  std::string api_key_file;                       // --api-key-file / OCEAN_API_KEY_FILE
+  int retention_days = 30;                        // OCEAN_RETENTION_DAYS
+  std::size_t max_body_bytes = 16 * 1024 * 1024;  // OCEAN_MAX_BODY_BYTES
+  std::string cors_origins_text;                  // --cors-origins / CORS_ALLOWED_ORIGINS
+  std::vector<std::string> cors_allowed_origins;  // parsed from cors_origins_text
+  std::string log_level = "info";                 // OCEAN_LOG_LEVEL
+  bool scheduler = true;                          // background jobs; false with --no-scheduler
+  bool no_scheduler = false;                      // --no-scheduler / OCEAN_NO_SCHEDULER
+  int threads = 0;                                // --threads / OCEAN_THREADS; 0: one per core
+  int workers = 0;                                // --workers / OCEAN_WORKERS; 0: 2 per core
+  int cache_max_mb = 8;                           // OCEAN_CACHE_MAX_MB (in-process cache)
   std::string sources_file;  // --sources / OCEAN_SOURCES_FILE; default config/sources.json
   std::vector<std::string> fetch_sources;  // fetch: source ids, or "all"
   int fetch_days = 0;                      // fetch --days; 0: each source's lookback_days
