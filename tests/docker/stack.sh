@@ -14,7 +14,8 @@
 # Run as root. Needs only the Debian mirror and the npm registry (no image registry): the base
 # and the PostgreSQL/Redis images come from scripts/docker.sh. Leaves no container behind.
 #
-#   tests/docker/stack.sh            OCEAN_STACK_KEEP_IMAGES=0 also removes the built images
+#   tests/docker/stack.sh   OCEAN_STACK_KEEP_IMAGES=0: also remove the built images at the end
+#                           OCEAN_STACK_BUILD=0: use the images already tagged :test
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -82,23 +83,29 @@ free_port() {
 
 # ---- images -------------------------------------------------------------------------------
 started=$(date +%s)
-say "building $BACKEND_IMAGE with the classic builder (cached layers are reused)"
-DOCKER_BUILDKIT=0 "$DOCKER" build -q -f infra/docker/Dockerfile.backend -t "$BACKEND_IMAGE" . \
-  >/dev/null || fail "the backend image does not build"
-# The host's CA bundle and npm registry reach npm inside the build as BuildKit secrets only.
-frontend_secrets=()
-if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
-  frontend_secrets+=(--secret "id=npm_ca,src=/etc/ssl/certs/ca-certificates.crt")
+if [ "${OCEAN_STACK_BUILD:-1}" = 0 ]; then
+  say "OCEAN_STACK_BUILD=0: using the images already tagged $BACKEND_IMAGE and $FRONTEND_IMAGE"
+  "$DOCKER" image inspect "$BACKEND_IMAGE" "$FRONTEND_IMAGE" >/dev/null ||
+    fail "OCEAN_STACK_BUILD=0 but the images are not there"
+else
+  say "building $BACKEND_IMAGE with the classic builder (cached layers are reused)"
+  DOCKER_BUILDKIT=0 "$DOCKER" build -q -f infra/docker/Dockerfile.backend -t "$BACKEND_IMAGE" . \
+    >/dev/null || fail "the backend image does not build"
+  # The host's CA bundle and npm registry reach npm inside the build as BuildKit secrets only.
+  frontend_secrets=()
+  if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+    frontend_secrets+=(--secret "id=npm_ca,src=/etc/ssl/certs/ca-certificates.crt")
+  fi
+  if command -v npm >/dev/null; then
+    npm config get registry >"$WORK/npm_registry"
+    frontend_secrets+=(--secret "id=npm_registry,src=$WORK/npm_registry")
+  fi
+  say "building $FRONTEND_IMAGE with BuildKit"
+  DOCKER_BUILDKIT=1 "$DOCKER" build -q "${frontend_secrets[@]}" \
+    -f infra/docker/Dockerfile.frontend -t "$FRONTEND_IMAGE" . >/dev/null ||
+    fail "the frontend image does not build"
+  say "images built in $(($(date +%s) - started)) s"
 fi
-if command -v npm >/dev/null; then
-  npm config get registry >"$WORK/npm_registry"
-  frontend_secrets+=(--secret "id=npm_registry,src=$WORK/npm_registry")
-fi
-say "building $FRONTEND_IMAGE with BuildKit"
-DOCKER_BUILDKIT=1 "$DOCKER" build -q "${frontend_secrets[@]}" \
-  -f infra/docker/Dockerfile.frontend -t "$FRONTEND_IMAGE" . >/dev/null ||
-  fail "the frontend image does not build"
-say "images built in $(($(date +%s) - started)) s"
 
 # ---- settings and secrets -----------------------------------------------------------------
 install -d -m 700 "$WORK/secrets"
