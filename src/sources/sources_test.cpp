@@ -21,8 +21,8 @@ namespace ocean::sources {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::ElementsAre;
 using testing::At;
+using ::testing::ElementsAre;
 using testing::FakeResponse;
 using testing::FakeUpstream;
 using testing::FastOptions;
