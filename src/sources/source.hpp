@@ -29,9 +29,11 @@ struct ServerConfig {
   std::string url;       // base URL: "https://coastwatch.pfeg.noaa.gov/erddap"
   std::string dataset;   // ERDDAP datasetID / CMEMS dataset id on this server; NDBC: unused
   std::string variable;  // ERDDAP / CMEMS variable on this server; NDBC: unused
-  double scale = 1.0;    // value * scale + offset is in the parameter's unit
-  double offset = 0.0;   //   (kelvin -> °C: offset -273.15)
-  std::string units;     // expected upstream units ("degree_C"); empty: not checked
+  double scale = 1.0;    // after any unit conversion: value * scale + offset
+  double offset = 0.0;   //   (for quantities units cannot describe, e.g. a packed variable)
+  // ERDDAP: the units the server's data is in when its dataset does not say; the dataset's
+  // own units, else these, are converted to the parameter's (kelvin -> °C) or refused.
+  std::string units;
 };
 
 // One upstream column feeding one catalogue parameter. NDBC files carry several quantities, so
@@ -57,8 +59,8 @@ struct SourceConfig {
   std::string product;                     // CMEMS product id (for STAC discovery); else empty
   std::string schedule = "0 */6 * * *";    // cron, UTC
   int lookback_days = 7;    // recent days are revised upstream: re-fetch them every run
-  double scale = 1.0;       // value * scale + offset converts to the parameter's unit
-  double offset = 0.0;      //   (e.g. kelvin -> °C: offset -273.15)
+  double scale = 1.0;       // value * scale + offset after any unit conversion (see ServerConfig)
+  double offset = 0.0;
   std::string attribution;  // text the source asks users to show
   std::string license;      // licence name or URL
   std::string doi;          // product DOI when the source has one
