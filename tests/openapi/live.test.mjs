@@ -5,8 +5,10 @@
 //
 // Four servers, each for answers the others cannot give:
 //  - main:   SQLite, API key, seeded through the ingest API, plus one failed fetch run;
-//  - demo:   `serve --demo` without an API key (runs, cells, demo fields; writes disabled);
-//  - broken: SQLite whose tables are dropped under it (500 internal_error);
+//  - demo:   `serve --demo` without an API key (runs, cells, demo fields; writes disabled),
+//            reading a backup status file;
+//  - broken: SQLite whose tables are dropped under it (500 internal_error), with a backup
+//            status file that does not exist yet;
 //  - pg:     PostgreSQL behind a loopback proxy that is then cut (503 service_unavailable).
 
 import { test, before, after } from 'node:test';
@@ -14,6 +16,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Contract, HTTP_METHODS, key, readDocument, validateDocument } from './contract.mjs';
 import { API_KEY, BINARY, REPO_DIR, cleanEnv, request, sqlite, startProxy, startServer } from './harness.mjs';
 
@@ -24,7 +29,8 @@ const MAX_BODY_BYTES = 65_536;
 const NOW = Math.floor(Date.now() / HOUR) * HOUR;
 // A fixed window, so a cached answer and its ETag do not move with the clock between requests.
 const WINDOW = `start=${iso(NOW - 7 * DAY)}&end=${iso(NOW + HOUR)}`;
-const AUTH = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
+const BEARER = { Authorization: `Bearer ${API_KEY}` };
+const AUTH = { ...BEARER, 'Content-Type': 'application/json' };
 
 // Documented answers this harness cannot produce, each with the reason. Keys as in
 // Contract.expectedKeys(). Keep this short: anything listed here can drift unseen.
@@ -34,6 +40,7 @@ const doc = readDocument();
 let contract;
 const servers = {};
 let pgDatabase;
+const cleanups = [];
 
 function iso(ms) {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -96,10 +103,27 @@ before(async () => {
   pgServerUrl.port = String(servers.proxy.port);
   pgServerUrl.pathname = `/${pgDatabase.name}`;
 
+  // The backup job's status file as infra/docker/backup/backup.sh writes it; the broken server
+  // is pointed at one that does not exist yet (no backup has run).
+  const backupDir = mkdtempSync(join(tmpdir(), 'oceandash-openapi-backup-'));
+  cleanups.push(() => rmSync(backupDir, { recursive: true, force: true }));
+  const backupStatus = join(backupDir, 'status.json');
+  writeFileSync(
+    backupStatus,
+    JSON.stringify({
+      last_attempt: iso(Date.now() - HOUR),
+      last_success: iso(Date.now() - HOUR),
+      last_error: null,
+      last_file: 'oceandash-20261207T0317Z.dump',
+      last_size_bytes: 123456,
+      kept: 3,
+      interval_seconds: 86400,
+    }),
+  );
   const starting = {
     main: startServer({ args: ['--max-body-bytes', String(MAX_BODY_BYTES)] }),
-    demo: startServer({ apiKey: null, args: ['--demo'] }),
-    broken: startServer(),
+    demo: startServer({ apiKey: null, args: ['--demo', '--backup-status-file', backupStatus] }),
+    broken: startServer({ args: ['--backup-status-file', join(backupDir, 'none.json')] }),
     pg: startServer({ database: pgServerUrl.href }),
   };
   // Keep every server that started, so `after` stops them even when another failed.
@@ -139,6 +163,7 @@ before(async () => {
 
 after(async () => {
   await Promise.all(Object.values(servers).map((s) => (s.stop ? s.stop() : s.cut())));
+  for (const cleanup of cleanups) cleanup();
   if (pgDatabase) await psql(pgDatabase.admin, `DROP DATABASE IF EXISTS ${pgDatabase.name} WITH (FORCE)`);
 });
 
@@ -294,6 +319,15 @@ test('ingest: every error it documents', async () => {
     body: `[${' '.repeat(MAX_BODY_BYTES + 1)}]`,
   });
   await expectError(servers.demo, 'POST', target, 503, 'writes_disabled', { headers: AUTH, body: JSON.stringify([row]) });
+});
+
+test('health reports the backup job when the server reads its status file', async () => {
+  const { body } = await call(servers.demo, 'GET', '/api/health/');
+  assert.equal(body.backup.status, 'ok');
+  assert.equal(body.backup.kept, 3);
+  const none = await call(servers.broken, 'GET', '/api/health/');
+  assert.equal(none.body.backup.status, 'none');
+  assert.equal(none.body.backup.last_attempt, null);
 });
 
 test('unknown paths answer the documented 404', async () => {
