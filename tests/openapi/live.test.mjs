@@ -31,6 +31,7 @@ const NOW = Math.floor(Date.now() / HOUR) * HOUR;
 const WINDOW = `start=${iso(NOW - 7 * DAY)}&end=${iso(NOW + HOUR)}`;
 const BEARER = { Authorization: `Bearer ${API_KEY}` };
 const AUTH = { ...BEARER, 'Content-Type': 'application/json' };
+const ADMIN_CLEANUP = '/api/admin/cleanup/';
 
 // Documented answers this harness cannot produce, each with the reason. Keys as in
 // Contract.expectedKeys(). Keep this short: anything listed here can drift unseen.
@@ -321,6 +322,20 @@ test('ingest: every error it documents', async () => {
   await expectError(servers.demo, 'POST', target, 503, 'writes_disabled', { headers: AUTH, body: JSON.stringify([row]) });
 });
 
+test('admin cleanup: retention behind the key', async () => {
+  const { res, body } = await call(servers.main, 'POST', ADMIN_CLEANUP, { headers: BEARER });
+  assert.equal(res.status, 200, res.body);
+  assert.equal(body.deleted, 0, 'the seed is younger than the retention window');
+  assert.equal(body.retention_days, 30);
+  const { res: refused } = await call(servers.main, 'POST', ADMIN_CLEANUP);
+  assert.equal(refused.status, 401);
+  await expectError(servers.main, 'POST', ADMIN_CLEANUP, 413, 'payload_too_large', {
+    headers: BEARER,
+    body: ' '.repeat(MAX_BODY_BYTES + 1),
+  });
+  await expectError(servers.demo, 'POST', ADMIN_CLEANUP, 503, 'writes_disabled', { headers: BEARER });
+});
+
 test('health reports the backup job when the server reads its status file', async () => {
   const { body } = await call(servers.demo, 'GET', '/api/health/');
   assert.equal(body.backup.status, 'ok');
@@ -360,6 +375,7 @@ test('a store that fails answers 500 internal_error where a route reads or write
     headers: AUTH,
     body: JSON.stringify([row]),
   });
+  await expectError(servers.broken, 'POST', ADMIN_CLEANUP, 500, 'internal_error', { headers: BEARER });
   // These never touch the store.
   for (const target of ['/api/health/', '/api/parameters/', '/api/openapi.json']) {
     const { res } = await call(servers.broken, 'GET', target);
@@ -383,6 +399,7 @@ test('a database that is gone answers 503 where a route needs it', async () => {
     headers: AUTH,
     body: JSON.stringify([row]),
   });
+  await expectError(servers.pg, 'POST', ADMIN_CLEANUP, 503, 'service_unavailable', { headers: BEARER });
   for (const target of ['/api/parameters/', '/api/openapi.json']) {
     const { res } = await call(servers.pg, 'GET', target);
     assert.equal(res.status, 200, target);
