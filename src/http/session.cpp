@@ -293,7 +293,9 @@ void Session::RejectMalformed(const core::ApiError& error) {
   exchange_ = Exchange{};
   exchange_.request_id = GenerateRequestId();
   exchange_.started = Clock::now();
-  if (parser_ && parser_->is_header_done()) {
+  // The start line is kept as soon as it is parsed, even when a later field failed (a
+  // Content-Length over the limit), so the access log can name the request.
+  if (parser_) {
     const auto& header = parser_->get();
     exchange_.method = ParseMethod(header.method_string());
     exchange_.method_text = std::string(header.method_string());
