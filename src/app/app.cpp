@@ -228,14 +228,12 @@ int RunServe(const config::Config& config) {
   cache->InvalidateAll();
 
   // The demo replaces the configured sources: its samples are loaded once, nothing is fetched.
+  // The jobs read the file, not the store: the stored locations do not carry NDBC station ids.
+  const auto locations = config.locations_file.empty()
+                             ? store->ListLocations()
+                             : core::LoadLocationsFile(config.locations_file);
   std::optional<DemoLoad> demo;
-  if (config.demo) {
-    // From the file, not the store: the stored locations do not carry NDBC station ids.
-    const auto demo_locations = config.locations_file.empty()
-                                    ? store->ListLocations()
-                                    : core::LoadLocationsFile(config.locations_file);
-    demo = LoadDemo(config.demo_dir, demo_locations, *store, cache.get(), NowMs());
-  }
+  if (config.demo) demo = LoadDemo(config.demo_dir, locations, *store, cache.get(), NowMs());
   const auto configured_sources = demo ? demo->sources : LoadServeSources(config);
   // Parse the schedules before serving: a bad cron expression is a start-up error.
   std::vector<jobs::CronSchedule> schedules;
@@ -250,7 +248,6 @@ int RunServe(const config::Config& config) {
   }
   // Declared before the scheduler, whose jobs use them, so they outlive it.
   sources::HttpClient http;
-  const auto locations = store->ListLocations();
   auto sink = jobs::MakeStoreSink(*store, cache.get());
   std::mutex sink_mutex;  // the source jobs share the sink and may be due at the same minute
   jobs::Scheduler scheduler;

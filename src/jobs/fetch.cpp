@@ -73,7 +73,11 @@ class StoreSink final : public ObservationSink {
     if (cells_error) std::rethrow_exception(cells_error);
     return result;
   }
-  void RecordRun(const storage::SourceRun& run) override { store_.RecordSourceRun(run); }
+  // /api/sources/ shows the run at once: a failed run changes what it says as much as rows do.
+  void RecordRun(const storage::SourceRun& run) override {
+    store_.RecordSourceRun(run);
+    if (cache_ != nullptr) cache_->InvalidateAll();
+  }
 
  private:
   storage::Store& store_;

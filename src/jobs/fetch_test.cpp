@@ -2,6 +2,7 @@
 // store in a temporary file, the ingest endpoint, or a dry run; and the `oceandash fetch`
 // subcommand against the same fake upstream.
 #include "jobs/fetch.hpp"
+#include "cache/cache.hpp"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -167,6 +168,19 @@ TEST_F(FetchJob, StoresRowsAndRecordsTheRun) {
   EXPECT_EQ(status->last_run->rows, 2);
   EXPECT_EQ(status->last_run->error, "");
   EXPECT_EQ(status->rows, 2);
+}
+
+// A run that stores nothing still changes /api/sources/: recording it invalidates the cache.
+TEST_F(FetchJob, RecordingARunInvalidatesTheCache) {
+  auto cache = cache::OpenCache("", {});
+  cache->Put("/api/sources/", {"\"etag\"", "application/json", "[]"});
+  sources::SourceConfig unreachable = Mur();
+  for (auto& server : unreachable.servers) server.url = "http://127.0.0.1:9/erddap";
+  auto sink = MakeStoreSink(*store, cache.get());
+  const std::vector<sources::SourceConfig> sources = {unreachable};
+  EXPECT_FALSE(Run(sources, *sink).AllOk());
+  EXPECT_EQ(Count(), 0);
+  EXPECT_FALSE(cache->Get("/api/sources/"));
 }
 
 TEST_F(FetchJob, StoresTheCellOfTheLatestRow) {
