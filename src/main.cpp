@@ -6,6 +6,7 @@
 #include "app/app.hpp"
 #include "app/healthcheck.hpp"
 #include "config/cli.hpp"
+#include "lambda/lambda.hpp"
 
 int main(int argc, char** argv) {
   // A peer that resets a connection (HTTP client, Redis, PostgreSQL) must cost an error
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
         return ocean::app::RunServe(invocation->config);
       case ocean::config::Command::kHealthcheck:
         return ocean::app::RunHealthcheck(invocation->config);
+      case ocean::config::Command::kLambda:
+        return ocean::lambda::RunLambda(invocation->config);
     }
   } catch (const ocean::config::ConfigError& e) {
     std::fprintf(stderr, "oceandash: configuration error: %s\n", e.what());

@@ -334,6 +334,14 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
       "healthcheck",
       "exit 0 when the local server's /api/health/ answers 200 (Docker HEALTHCHECK)");
   AddHealthcheckOptions(*healthcheck, c);
+  auto* lambda = app.add_subcommand(
+      "lambda",
+      "serve AWS Lambda invocations (custom runtime): the handler named by _HANDLER, events "
+      "from AWS_LAMBDA_RUNTIME_API; API_URL and BACKEND_SECRET name the backend and its key");
+  lambda->add_option("--locations", c.locations_file, "locations JSON file")
+      ->envname("OCEAN_LOCATIONS_FILE");
+  lambda->add_option("--sources", c.sources_file, "sources JSON file")
+      ->envname("OCEAN_SOURCES_FILE");
 
   // Every subcommand binds the same Config, and CLI11 applies the environment to the options of
   // every subcommand, selected or not: `migrate --database X` would end with another
@@ -353,6 +361,7 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   if (*migrate) invocation.command = Command::kMigrate;
   if (*cleanup) invocation.command = Command::kCleanup;
   if (*fetch) invocation.command = Command::kFetch;
+  if (*lambda) invocation.command = Command::kLambda;
   if (*version) {
     invocation.command = Command::kVersion;
     return invocation;

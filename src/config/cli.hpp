@@ -9,7 +9,7 @@
 
 namespace ocean::config {
 
-enum class Command { kServe, kMigrate, kCleanup, kFetch, kVersion, kHealthcheck };
+enum class Command { kServe, kMigrate, kCleanup, kFetch, kVersion, kHealthcheck, kLambda };
 
 struct Invocation {
   Command command = Command::kServe;
