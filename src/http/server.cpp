@@ -128,6 +128,10 @@ class Server::Impl {
       });
       return;
     }
+    // Answers go out as soon as they are written: with Nagle's algorithm a response written in
+    // two parts waits for the client's delayed ACK (tens of ms) on a kept-alive connection.
+    beast::error_code option_ec;
+    socket.set_option(tcp::no_delay(true), option_ec);
     auto session = std::make_shared<Session>(std::move(socket), state_);
     state_.AddSession(session);
     session->Start();
