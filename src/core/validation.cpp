@@ -1,5 +1,7 @@
 #include "core/validation.hpp"
 
+#include "core/json_escape.hpp"
+
 #include <fmt/format.h>
 #include <boost/json.hpp>
 #include <cmath>
@@ -66,9 +68,7 @@ std::optional<Observation> ParseRow(const json::value& element, std::size_t inde
   if (const auto* location = RequiredString(row, "location_id", index, errors)) {
     if (!location_exists(*location)) {
       errors.Add(index, "location_id",
-                 fmt::format("unknown location \"{}\"",
-                             std::string_view(location->data(),
-                                              std::min<std::size_t>(location->size(), 64))));
+                 fmt::format("unknown location \"{}\"", core::TruncateUtf8(*location, 64)));
     } else {
       observation.location_id = std::string(*location);
     }

@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
     }
     if (i + 1 >= argc) return Usage();
     if (arg == "--events") {
-      events = std::atoi(argv[++i]);
+      events = static_cast<int>(std::strtol(argv[++i], nullptr, 10));
     } else if (arg == "--api-key") {
       api_key = argv[++i];
     } else if (arg == "--payload") {

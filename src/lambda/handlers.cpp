@@ -140,8 +140,8 @@ HandlerResult RunFetchHandler(State& state, std::string_view name,
       if (!one.ok) failures.push_back(one.Line());
     }
   }
-  std::vector<std::string> skipped_json;
-  for (const auto& id : skipped) skipped_json.push_back(Quote(id));
+  std::vector<std::string> skipped_json(skipped.size());
+  std::transform(skipped.begin(), skipped.end(), skipped_json.begin(), Quote);
   if (!skipped.empty()) {
     failures.push_back(fmt::format("deadline: not started, under {} s left: {}",
                                    (kMinSourceTimeMs + kDeadlineMarginMs) / 1000,

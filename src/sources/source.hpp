@@ -58,8 +58,8 @@ struct SourceConfig {
   std::vector<VariableMapping> variables;  // NDBC columns; ERDDAP/CMEMS: {variable, parameter}
   std::string product;                     // CMEMS product id (for STAC discovery); else empty
   std::string schedule = "0 */6 * * *";    // cron, UTC
-  int lookback_days = 7;    // recent days are revised upstream: re-fetch them every run
-  double scale = 1.0;       // value * scale + offset after any unit conversion (see ServerConfig)
+  int lookback_days = 7;  // recent days are revised upstream: re-fetch them every run
+  double scale = 1.0;     // value * scale + offset after any unit conversion (see ServerConfig)
   double offset = 0.0;
   std::string attribution;  // text the source asks users to show
   std::string license;      // licence name or URL
