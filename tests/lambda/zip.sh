@@ -4,7 +4,8 @@
 # against the fake Runtime API and fake Secrets Manager (lambda_fake_runtime, on the host's
 # loopback: the container shares the host's network) and a real backend (oceandash serve on a
 # temporary SQLite). Three `cleanup` invocations must be answered by one process that read the
-# secret once and deleted the expired row through POST /api/admin/cleanup/.
+# secret once and deleted the expired row through POST /api/admin/cleanup/; an unknown handler
+# must be reported to /runtime/init/error.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -83,4 +84,17 @@ echo "$report" | grep -q '\\"deleted\\":1' || fail "the first cleanup did not de
 count=$(curl -fsS "http://127.0.0.1:$port/api/observations/?location=monterey-bay&start=2000-01-01T00:00:00Z" |
   grep -o '"count":[0-9]*' | cut -d: -f2)
 [ "$count" = 1 ] || fail "the backend holds $count observations, expected 1"
+# A start-up failure (an unknown handler) is reported to /runtime/init/error and the process
+# exits instead of serving.
+report=$(API_URL="http://127.0.0.1:$port/api" _HANDLER=fetch_everything \
+  "$BUILD_DIR/src/lambda/lambda_fake_runtime" --events 1 --api-key "$KEY" -- \
+  "$DOCKER" run --rm --network host --read-only -v "$work/task:/var/task:ro" -w /var/task \
+  -e LAMBDA_TASK_ROOT=/var/task -e AWS_LAMBDA_RUNTIME_API -e _HANDLER -e API_URL \
+  -e AWS_ENDPOINT_URL_SECRETS_MANAGER -e AWS_REGION -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY \
+  -e AWS_SESSION_TOKEN -e BACKEND_SECRET "$IMAGE" /var/task/bootstrap) && fail "an unknown handler was served"
+echo "$report"
+echo "$report" | grep -q '"kind":"init_error","request_id":"","error_type":"Runtime.UnknownHandler"' ||
+  fail "the unknown handler was not reported to /runtime/init/error"
+echo "$report" | grep -q '"exit_status":1' || fail "the runtime did not exit after its init error"
+
 echo "tests/lambda/zip.sh: ok: $(stat -c %s "$ROOT/dist/oceandash-lambda.zip") bytes, three invocations answered in a container without a C library"
