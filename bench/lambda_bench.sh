@@ -16,26 +16,20 @@ scripts/package-lambda.sh
 work=$(mktemp -d /tmp/oceandash-lambda-bench-XXXXXX)
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 unzip -q dist/oceandash-lambda.zip -d "$work/task"
-OCEAN_API_KEY=$KEY "$BUILD_DIR/oceandash" serve --port 0 --host 127.0.0.1 --no-scheduler \
-  --database "sqlite:$work/backend.db" >"$work/server.out" 2>/dev/null &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(grep -o '"port":[0-9]*' "$work/server.out" 2>/dev/null | head -n 1 | cut -d: -f2 || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
+# shellcheck source=tests/lambda/backend.sh
+. tests/lambda/backend.sh
+start_backend "$work" "$KEY"
 [ -n "$port" ] || { echo "lambda_bench.sh: the backend did not start" >&2; exit 1; }
 
 for _ in $(seq "$ROUNDS"); do
   API_URL="http://127.0.0.1:$port/api" _HANDLER=cleanup LAMBDA_TASK_ROOT="$work/task" \
     "$BUILD_DIR/src/lambda/lambda_fake_runtime" --events 5 --api-key "$KEY" -- \
-    "$work/task/bootstrap" 2>/dev/null | tail -n 1 >>"$work/reports.jsonl"
+    "$work/task/bootstrap" 2>/dev/null | grep '^{"posts"' >>"$work/reports.jsonl"
 done
 python3 - "$work/reports.jsonl" <<'PY'
 import json, statistics, sys

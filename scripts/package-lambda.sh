@@ -46,4 +46,4 @@ chmod 755 "$stage/lib/"*.so* "$stage/bin/oceandash" "$stage/bootstrap"
 mkdir -p "$(dirname "$OUT")"
 rm -f "$OUT"
 (cd "$stage" && zip -q -r -X "$OLDPWD/$OUT" bootstrap bin lib config)
-echo "package-lambda.sh: $OUT $(stat -c %s "$OUT") bytes ($(ls "$stage/lib" | wc -l) libraries)"
+echo "package-lambda.sh: $OUT $(stat -c %s "$OUT") bytes ($(find "$stage/lib" -type f | wc -l) files in lib/)"

@@ -53,15 +53,9 @@ mkdir -p "$work/task"
 unzip -q "$ROOT/dist/oceandash-lambda.zip" -d "$work/task"
 
 # The backend: a real server with one expired and one recent observation.
-OCEAN_API_KEY=$KEY "$BUILD_DIR/oceandash" serve --port 0 --host 127.0.0.1 --no-scheduler \
-  --database "sqlite:$work/backend.db" >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(grep -o '"port":[0-9]*' "$work/server.out" 2>/dev/null | head -n 1 | cut -d: -f2 || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
+# shellcheck source=tests/lambda/backend.sh
+. tests/lambda/backend.sh
+start_backend "$work" "$KEY"
 [ -n "$port" ] || fail "the backend did not start: $(cat "$work/server.err")"
 old=$(date -u -d '40 days ago' +%Y-%m-%dT%H:00:00Z)
 new=$(date -u -d '1 day ago' +%Y-%m-%dT%H:00:00Z)
