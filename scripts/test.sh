@@ -45,10 +45,14 @@ if [ "${OCEAN_SKIP_CONTAINERS:-}" != 1 ]; then
   tests/docker/static.sh
   step "containers: the stack"
   tests/docker/stack.sh
+  # The production overlay and the backups run on the two images stack.sh has just built from
+  # the repository's Dockerfiles, instead of compiling the server a second time.
   step "containers: the production overlay"
-  tests/docker/prod.sh
+  REUSE_IMAGES=1 BACKEND_IMAGE=oceandash/backend:test FRONTEND_IMAGE=oceandash/frontend:test \
+    tests/docker/prod.sh
   step "containers: backup and restore"
-  tests/docker/backup.sh
+  REUSE_IMAGES=1 BACKEND_IMAGE=oceandash/backend:test FRONTEND_IMAGE=oceandash/frontend:test \
+    tests/docker/backup.sh
   step "containers: the EC2 entrypoint"
   tests/docker/entrypoint.sh
   step "containers: the Lambda zip"
