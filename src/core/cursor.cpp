@@ -65,6 +65,10 @@ bool ParseInt(std::string_view text, T& value) {
 
 }  // namespace
 
+CursorPosition CursorAfter(const StoredObservation& row) {
+  return {row.observation.timestamp_ms, row.id, row.observation.source};
+}
+
 std::string EncodeCursor(const CursorPosition& position) {
   return Base64UrlEncode(
       fmt::format("{}:{}:{}:{}", kVersion, position.timestamp_ms, position.id, position.source));

@@ -9,6 +9,9 @@
 
 namespace ocean::core {
 
+// The keyset position just after `row`: where the page that follows it starts.
+CursorPosition CursorAfter(const StoredObservation& row);
+
 std::string EncodeCursor(const CursorPosition& position);
 // nullopt for anything that EncodeCursor did not produce.
 std::optional<CursorPosition> DecodeCursor(std::string_view cursor);

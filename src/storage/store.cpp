@@ -6,6 +6,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/api_error.hpp"
+#include "core/cursor.hpp"
 #include "core/json_escape.hpp"
 #include "storage/pg_store.hpp"
 #include "storage/sqlite_store.hpp"
@@ -18,7 +20,46 @@ constexpr std::string_view kSqliteScheme = "sqlite:";
 constexpr std::string_view kPostgresqlScheme = "postgresql://";
 constexpr std::string_view kPostgresScheme = "postgres://";
 
+constexpr char kCursorField[] = "cursor";
+
+core::CursorPosition DecodePageCursor(std::string_view cursor) {
+  std::optional<core::CursorPosition> position = core::DecodeCursor(cursor);
+  if (!position) {
+    const std::string message = "is not a cursor this server issued; request the first page again";
+    throw core::ApiError(core::ErrorCode::kValidation,
+                         std::string("invalid query parameter ") + kCursorField + ": " + message,
+                         {{std::nullopt, kCursorField, message}});
+  }
+  return *std::move(position);
+}
+
 }  // namespace
+
+Page Store::ReadPage(const core::ObservationQuery& query, std::string_view cursor,
+                     bool with_count) {
+  if (query.limit < 1) {
+    throw std::invalid_argument("page size must be at least 1, got " + std::to_string(query.limit));
+  }
+  core::ObservationQuery count_query = query;
+  count_query.after.reset();
+  core::ObservationQuery page_query = count_query;
+  if (!cursor.empty()) page_query.after = DecodePageCursor(cursor);
+  // One row more than the page tells whether a next page exists without a second query.
+  page_query.limit = query.limit + 1;
+  Page page;
+  if (with_count) {
+    ObservationPage both = QueryObservationsWithCount(page_query, count_query);
+    page.rows = std::move(both.rows);
+    page.count = both.count;
+  } else {
+    page.rows = QueryObservations(page_query);
+  }
+  if (static_cast<std::int64_t>(page.rows.size()) > query.limit) {
+    page.rows.resize(static_cast<std::size_t>(query.limit));
+    page.next_cursor = core::EncodeCursor(core::CursorAfter(page.rows.back()));
+  }
+  return page;
+}
 
 std::unique_ptr<Store> OpenStore(const std::string& url, int pool_size) {
   if (pool_size < 1) {

@@ -1,13 +1,16 @@
 // The storage interface. Two implementations: SQLite (embedded default) and PostgreSQL.
 // Implementations translate driver errors at this edge: a lost connection or an unreachable
 // server becomes core::UnavailableError; a schema newer than the binary becomes
-// SchemaTooNewError; anything else that must abort is std::runtime_error with a clear message.
+// SchemaTooNewError; a write the data makes impossible (an unknown location) and a bad cursor
+// become core::ApiError (validation); anything else that must abort is std::runtime_error with a
+// clear message.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +71,13 @@ struct ObservationPage {
 // The grid cell (or buoy position) a source last used for one (location, parameter): the
 // latest fetched row's cell. One row per (source_id, location_id, parameter); an upsert
 // replaces it.
+// One page of observations as the API serves it (see Store::ReadPage).
+struct Page {
+  std::vector<core::StoredObservation> rows;  // at most query.limit, in page order
+  std::optional<std::string> next_cursor;     // set when more rows follow
+  std::optional<std::int64_t> count;          // every row the filters and window match
+};
+
 struct SourceCell {
   std::string source_id;
   std::string location_id;
@@ -101,6 +111,13 @@ class Store {
 
   // One transaction: all rows or none. Rows must be validated and free of duplicate keys.
   virtual core::IngestResult UpsertObservations(std::span<const core::Observation> rows) = 0;
+
+  // One page of observations in page order, starting after `cursor` (empty: the first page);
+  // `query.limit` is the page size and `query.after` is ignored. The count is read only when
+  // `with_count` is set. Throws core::ApiError (validation, field "cursor") for a cursor this
+  // server did not issue. Built once here on QueryObservations / QueryObservationsWithCount, so
+  // both backends page alike.
+  Page ReadPage(const core::ObservationQuery& query, std::string_view cursor, bool with_count);
 
   // Rows in (timestamp, id) order, at most query.limit.
   virtual std::vector<core::StoredObservation> QueryObservations(
