@@ -84,13 +84,15 @@ struct IngestResult {
   std::int64_t updated = 0;
 };
 
-// Keyset position: the last row of the previous page. Each store orders pages by timestamp
-// and then its own tie-breakers: SQLite by row id (`id`; `source` unused), PostgreSQL by series
-// id (`id`) and then source.
+// Keyset position: the last row of the previous page. Both stores order pages by
+// (timestamp_ms, location_id, parameter, source), texts compared byte-wise: the natural key, so
+// the order is total and the same in both. `id` is only read from cursors of the older format.
 struct CursorPosition {
   EpochMs timestamp_ms = 0;
   std::int64_t id = 0;
   std::string source;
+  std::string location_id;
+  std::string parameter;
 };
 
 struct ObservationQuery {
