@@ -5,6 +5,7 @@
 
 #include "app/app.hpp"
 #include "app/healthcheck.hpp"
+#include "app/science_commands.hpp"
 #include "config/cli.hpp"
 #include "lambda/lambda.hpp"
 
@@ -32,6 +33,10 @@ int main(int argc, char** argv) {
         return ocean::app::RunHealthcheck(invocation->config);
       case ocean::config::Command::kLambda:
         return ocean::lambda::RunLambda(invocation->config);
+      case ocean::config::Command::kQc:
+        return ocean::app::RunQcCommand(invocation->config);
+      case ocean::config::Command::kMhw:
+        return ocean::app::RunMhwCommand(invocation->config);
     }
   } catch (const ocean::config::ConfigError& e) {
     std::fprintf(stderr, "oceandash: configuration error: %s\n", e.what());

@@ -343,6 +343,23 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   lambda->add_option("--sources", c.sources_file, "sources JSON file")
       ->envname("OCEAN_SOURCES_FILE");
 
+  auto* qc = app.add_subcommand(
+      "qc",
+      "run the QARTOD tests on a JSON series ({\"time\":[...],\"value\":[...]}) with an "
+      "ioos_qc-shaped configuration and print the flags as JSON");
+  qc->add_option("--config", c.qc_config_file, "QC configuration JSON file ({\"qartod\":{...}})")
+      ->required();
+  qc->add_option("--input", c.qc_input_file, "series JSON file")->required();
+  auto* mhw = app.add_subcommand(
+      "mhw",
+      "detect marine heatwaves (Hobday et al. 2016) in a JSON daily series "
+      "({\"time\":[YYYY-MM-DD...],\"value\":[...]}) and print the events and climatology");
+  mhw->add_option("--input", c.mhw_input_file, "daily series JSON file")->required();
+  mhw->add_option("--climatology-period", c.mhw_climatology_period,
+                  "first and last year of the climatology baseline (default: the whole record)")
+      ->expected(2);
+  mhw->add_flag("--cold-spells", c.mhw_cold_spells, "detect marine cold spells instead");
+
   // Every subcommand binds the same Config, and CLI11 applies the environment to the options of
   // every subcommand, selected or not: `migrate --database X` would end with another
   // subcommand's DATABASE_URL. With a parse-complete callback, a subcommand reads the
@@ -362,6 +379,14 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   if (*cleanup) invocation.command = Command::kCleanup;
   if (*fetch) invocation.command = Command::kFetch;
   if (*lambda) invocation.command = Command::kLambda;
+  if (*qc) {
+    invocation.command = Command::kQc;
+    return invocation;
+  }
+  if (*mhw) {
+    invocation.command = Command::kMhw;
+    return invocation;
+  }
   if (*version) {
     invocation.command = Command::kVersion;
     return invocation;

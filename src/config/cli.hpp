@@ -9,7 +9,17 @@
 
 namespace ocean::config {
 
-enum class Command { kServe, kMigrate, kCleanup, kFetch, kVersion, kHealthcheck, kLambda };
+enum class Command {
+  kServe,
+  kMigrate,
+  kCleanup,
+  kFetch,
+  kVersion,
+  kHealthcheck,
+  kLambda,
+  kQc,
+  kMhw
+};
 
 struct Invocation {
   Command command = Command::kServe;

@@ -41,6 +41,13 @@ struct Config {
   // --backup-status-file / OCEAN_BACKUP_STATUS_FILE: the backup job's JSON status, shown in
   // /api/health/; empty: no backups to report.
   std::string backup_status_file;
+  // `oceandash qc`: QARTOD tests on a JSON series with an ioos_qc-shaped configuration.
+  std::string qc_config_file;  // qc --config
+  std::string qc_input_file;   // qc --input
+  // `oceandash mhw`: marine heatwave detection on a JSON daily series.
+  std::string mhw_input_file;               // mhw --input
+  std::vector<int> mhw_climatology_period;  // mhw --climatology-period Y1 Y2; empty: whole record
+  bool mhw_cold_spells = false;             // mhw --cold-spells
 };
 
 }  // namespace ocean::config
