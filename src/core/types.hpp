@@ -91,8 +91,9 @@ struct CursorPosition {
   EpochMs timestamp_ms = 0;
   std::int64_t id = 0;
   std::string source;
-  std::string location_id;
-  std::string parameter;
+  // Initialised so that brace-initialising the older fields alone still compiles warning-free.
+  std::string location_id = {};
+  std::string parameter = {};
 };
 
 struct ObservationQuery {
