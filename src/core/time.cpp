@@ -51,6 +51,12 @@ void CivilFromDays(long long z, long long& year, unsigned& month, unsigned& day)
 
 }  // namespace
 
+CivilDate CivilDateFromDays(long long days) {
+  CivilDate date;
+  CivilFromDays(days, date.year, date.month, date.day);
+  return date;
+}
+
 long long DaysFromCivil(long long year, unsigned month, unsigned day) {
   year -= month <= 2 ? 1 : 0;
   const long long era = (year >= 0 ? year : year - 399) / 400;

@@ -27,6 +27,14 @@ std::size_t FormatTimestampTo(EpochMs ms, char (&buffer)[kMaxTimestampChars]);
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 long long DaysFromCivil(long long year, unsigned month, unsigned day);
 
+struct CivilDate {
+  long long year = 1970;
+  unsigned month = 1;  // 1-12
+  unsigned day = 1;    // 1-31
+};
+// The inverse of DaysFromCivil.
+CivilDate CivilDateFromDays(long long days);
+
 constexpr EpochMs kMsPerDay = 86'400'000;
 
 }  // namespace ocean::core
