@@ -1,5 +1,7 @@
 #include "config/cli.hpp"
 
+#include "config/options.hpp"
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -13,94 +15,86 @@
 namespace ocean::config {
 namespace {
 
-constexpr const char* kRootFooter =
-    "Every option of a subcommand (see `oceandash serve --help`) also reads an environment\n"
-    "variable: --database DATABASE_URL, --redis REDIS_URL, --locations OCEAN_LOCATIONS_FILE,\n"
-    "--retention-days OCEAN_RETENTION_DAYS, --log-level OCEAN_LOG_LEVEL, --host OCEAN_HOST,\n"
-    "--port PORT, --static OCEAN_STATIC_DIR, --api-key-file OCEAN_API_KEY_FILE,\n"
-    "--max-body-bytes OCEAN_MAX_BODY_BYTES, --cors-origins CORS_ALLOWED_ORIGINS,\n"
-    "--threads OCEAN_THREADS, --workers OCEAN_WORKERS, --cache-max-mb OCEAN_CACHE_MAX_MB,\n"
-    "--no-scheduler OCEAN_NO_SCHEDULER, --sources OCEAN_SOURCES_FILE, --demo OCEAN_DEMO,\n"
-    "--demo-dir OCEAN_DEMO_DIR, --database-password-file DATABASE_PASSWORD_FILE. Flags override\n"
-    "the environment, which overrides the defaults.\n"
-    "`oceandash fetch noaa --dry-run` fetches once; OCEAN_SOURCE_<ID>_URL replaces a source's\n"
-    "servers with one base URL.\n"
-    "\n";
-
 constexpr const char* kDemoManifest = "manifest.json";
 // Demo rows never mix with real ones: without an explicit database the demo has its own file.
 constexpr const char* kDemoDatabase = "sqlite:oceandash-demo.db";
 
-constexpr const char* kEnvFooter =
-    "Environment only (secrets stay off the command line):\n"
-    "  OCEAN_API_KEY          bearer key that authorises writes (POST /api/observations/ingest/)\n"
-    "  OCEAN_API_KEY_FILE     file holding that key (also --api-key-file)\n"
-    "With no key configured, writes answer 503: the service is never open by default.";
+// The root's footer: every flag's environment variable, from the one table of names.
+std::string RootFooter() {
+  std::string text =
+      "Every option of a subcommand (see `oceandash serve --help`) also reads an environment\n"
+      "variable:";
+  std::size_t line = text.size() - text.rfind('\n');
+  for (const OptionSpec* spec : kOptions) {
+    if (spec->flag.empty()) continue;
+    const std::string item = fmt::format(" {} {},", spec->flag, spec->env);
+    if (line + item.size() > 92) {
+      text += "\n";
+      line = 0;
+    }
+    text += item;
+    line += item.size();
+  }
+  text.back() = '.';
+  text +=
+      "\nFlags override the environment, which overrides the defaults.\n"
+      "`oceandash fetch noaa --dry-run` fetches once; OCEAN_SOURCE_<ID>_URL replaces a source's\n"
+      "servers with one base URL.\n\n";
+  return text;
+}
+
+std::string EnvFooter() {
+  std::string text = "Environment only (secrets stay off the command line):\n";
+  for (const OptionSpec* spec : kOptions) {
+    if (spec->flag.empty()) text += fmt::format("  {:<22} {}\n", spec->env, spec->help);
+  }
+  text += fmt::format("  {:<22} file holding that key (also {})\n", option::kApiKeyFile.env,
+                      option::kApiKeyFile.flag);
+  text += "With no key configured, writes answer 503: the service is never open by default.";
+  return text;
+}
+
+// An option named by the table; `help` replaces the table's where a subcommand means the
+// option differently (healthcheck's --port is the server's, not its own).
+template <typename T>
+CLI::Option* Add(CLI::App& app, const OptionSpec& spec, T& field, std::string_view help = {}) {
+  CLI::Option* added =
+      app.add_option(std::string(spec.flag), field, std::string(help.empty() ? spec.help : help));
+  added->envname(std::string(spec.env));
+  if (!spec.default_text.empty()) added->default_str(std::string(spec.default_text));
+  return added;
+}
+
+CLI::Option* AddFlag(CLI::App& app, const OptionSpec& spec, bool& field) {
+  return app.add_flag(std::string(spec.flag), field, std::string(spec.help))
+      ->envname(std::string(spec.env));
+}
 
 // Options every subcommand that touches the database needs.
 void AddStorageOptions(CLI::App& app, Config& c) {
-  app.add_option("--database", c.database_url,
-                 "database URL: sqlite:PATH or postgresql://user:pass@host:port/db")
-      ->envname("DATABASE_URL")
-      ->capture_default_str();
-  app.add_option("--database-password-file", c.database_password_file,
-                 "file holding the PostgreSQL password for a --database URL without one")
-      ->envname("DATABASE_PASSWORD_FILE");
-  app.add_option("--redis", c.redis_url, "Redis URL redis://host:port/db; unset: in-process cache")
-      ->envname("REDIS_URL");
-  app.add_option("--locations", c.locations_file,
-                 "locations JSON file (default: config/locations.json)")
-      ->envname("OCEAN_LOCATIONS_FILE");
-  app.add_option("--retention-days", c.retention_days, "days of observations kept")
-      ->envname("OCEAN_RETENTION_DAYS")
-      ->capture_default_str();
-  app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off")
-      ->envname("OCEAN_LOG_LEVEL")
-      ->capture_default_str();
+  Add(app, option::kDatabase, c.database_url);
+  Add(app, option::kDatabasePasswordFile, c.database_password_file);
+  Add(app, option::kRedis, c.redis_url);
+  Add(app, option::kLocations, c.locations_file);
+  Add(app, option::kRetentionDays, c.retention_days);
+  Add(app, option::kLogLevel, c.log_level);
 }
 
 void AddServeOptions(CLI::App& app, Config& c) {
-  app.add_option("--host", c.host, "address to listen on")
-      ->envname("OCEAN_HOST")
-      ->capture_default_str();
-  app.add_option("--port", c.port, "port to listen on (0: any free port)")
-      ->envname("PORT")
-      ->capture_default_str();
-  app.add_option("--static", c.static_dir, "folder of the built dashboard, served at /")
-      ->envname("OCEAN_STATIC_DIR");
-  app.add_option("--api-key-file", c.api_key_file, "file holding the write API key")
-      ->envname("OCEAN_API_KEY_FILE");
-  app.add_option("--max-body-bytes", c.max_body_bytes, "largest accepted request body")
-      ->envname("OCEAN_MAX_BODY_BYTES")
-      ->capture_default_str();
-  app.add_option("--cors-origins", c.cors_origins_text,
-                 "comma-separated origins allowed to call the API from a browser, or *")
-      ->envname("CORS_ALLOWED_ORIGINS");
-  app.add_option("--threads", c.threads, "I/O threads (0: one per core)")
-      ->envname("OCEAN_THREADS")
-      ->capture_default_str();
-  app.add_option("--workers", c.workers,
-                 "request worker threads and database connections (0: auto)")
-      ->envname("OCEAN_WORKERS")
-      ->capture_default_str();
-  app.add_option("--cache-max-mb", c.cache_max_mb, "size bound of the in-process cache")
-      ->envname("OCEAN_CACHE_MAX_MB")
-      ->capture_default_str();
-  app.add_flag("--no-scheduler", c.no_scheduler,
-               "no background jobs (daily cleanup, fetchers): use when Lambda runs them")
-      ->envname("OCEAN_NO_SCHEDULER");
-  app.add_option("--sources", c.sources_file,
-                 "sources JSON file the scheduler fetches (default: config/sources.json)")
-      ->envname("OCEAN_SOURCES_FILE");
-  app.add_flag("--demo", c.demo,
-               "offline demo: load the synthesised samples in demo/ through the real parsers "
-               "(database default sqlite:oceandash-demo.db); no real fetching")
-      ->envname("OCEAN_DEMO");
-  app.add_option("--demo-dir", c.demo_dir, "folder of the demo samples (default: demo/)")
-      ->envname("OCEAN_DEMO_DIR");
-  app.add_option("--backup-status-file", c.backup_status_file,
-                 "status file of the backup job, reported in /api/health/")
-      ->envname("OCEAN_BACKUP_STATUS_FILE");
+  Add(app, option::kHost, c.host);
+  Add(app, option::kPort, c.port);
+  Add(app, option::kStatic, c.static_dir);
+  Add(app, option::kApiKeyFile, c.api_key_file);
+  Add(app, option::kMaxBodyBytes, c.max_body_bytes);
+  Add(app, option::kCorsOrigins, c.cors_origins_text);
+  Add(app, option::kThreads, c.threads);
+  Add(app, option::kWorkers, c.workers);
+  Add(app, option::kCacheMaxMb, c.cache_max_mb);
+  AddFlag(app, option::kNoScheduler, c.no_scheduler);
+  Add(app, option::kSources, c.sources_file);
+  AddFlag(app, option::kDemo, c.demo);
+  Add(app, option::kDemoDir, c.demo_dir);
+  Add(app, option::kBackupStatusFile, c.backup_status_file);
 }
 
 void AddFetchOptions(CLI::App& app, Config& c) {
@@ -111,21 +105,15 @@ void AddFetchOptions(CLI::App& app, Config& c) {
   app.add_option("--ingest-url", c.ingest_url,
                  "POST the rows to this URL (a running server's /api/observations/ingest/) with "
                  "OCEAN_API_KEY instead of writing the database");
-  app.add_option("--sources", c.sources_file, "sources JSON file (default: config/sources.json)")
-      ->envname("OCEAN_SOURCES_FILE");
-  app.add_option("--api-key-file", c.api_key_file, "file holding the API key for --ingest-url")
-      ->envname("OCEAN_API_KEY_FILE");
+  Add(app, option::kSources, c.sources_file, "sources JSON file");
+  Add(app, option::kApiKeyFile, c.api_key_file, "file holding the API key for --ingest-url");
 }
 
 // `oceandash healthcheck` asks the server this process's configuration would start, so it reads
 // the same address and port settings.
 void AddHealthcheckOptions(CLI::App& app, Config& c) {
-  app.add_option("--host", c.host, "address the server listens on (0.0.0.0: ask 127.0.0.1)")
-      ->envname("OCEAN_HOST")
-      ->capture_default_str();
-  app.add_option("--port", c.port, "port the server listens on")
-      ->envname("PORT")
-      ->capture_default_str();
+  Add(app, option::kHost, c.host, "address the server listens on (0.0.0.0: ask 127.0.0.1)");
+  Add(app, option::kPort, c.port, "port the server listens on");
 }
 
 // The shipped file, found from the working directory (the README runs from the checkout) or
@@ -199,8 +187,13 @@ std::string PercentEncode(std::string_view text) {
 
 }  // namespace
 
+std::string Names(const OptionSpec& spec) {
+  if (spec.flag.empty()) return std::string(spec.env);
+  return fmt::format("{}/{}", spec.flag, spec.env);
+}
+
 std::string WithDatabasePassword(const std::string& url, const std::string& password) {
-  constexpr std::string_view kOption = "--database-password-file/DATABASE_PASSWORD_FILE";
+  const std::string kOption = Names(option::kDatabasePasswordFile);
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos || url.starts_with("sqlite:")) {
     throw ConfigError(fmt::format("{}: needs a postgresql:// database URL", kOption));
@@ -225,74 +218,77 @@ std::string WithDatabasePassword(const std::string& url, const std::string& pass
 
 void Validate(Config& c) {
   if (c.port < 0 || c.port > 65535) {
-    throw ConfigError(fmt::format("--port/PORT: {} is not a port number (0-65535)", c.port));
+    throw ConfigError(
+        fmt::format("{}: {} is not a port number (0-65535)", Names(option::kPort), c.port));
   }
-  if (c.host.empty()) throw ConfigError("--host: must not be empty");
+  if (c.host.empty()) throw ConfigError(Names(option::kHost) + ": must not be empty");
   const bool sqlite = c.database_url.starts_with("sqlite:");
   const bool postgres =
       c.database_url.starts_with("postgresql://") || c.database_url.starts_with("postgres://");
   if (!sqlite && !postgres) {
-    throw ConfigError(
-        "--database/DATABASE_URL: must start with sqlite: or postgresql:// (got a value with "
-        "another scheme)");
+    throw ConfigError(Names(option::kDatabase) +
+                      ": must start with sqlite: or postgresql:// (got a value with another "
+                      "scheme)");
   }
   if (sqlite && c.database_url.size() == std::string_view("sqlite:").size()) {
-    throw ConfigError(
-        "--database/DATABASE_URL: sqlite: needs a file path, e.g. sqlite:oceandash.db");
+    throw ConfigError(Names(option::kDatabase) +
+                      ": sqlite: needs a file path, e.g. sqlite:oceandash.db");
   }
   if (!c.redis_url.empty() && !c.redis_url.starts_with("redis://")) {
-    throw ConfigError("--redis/REDIS_URL: must start with redis://");
+    throw ConfigError(Names(option::kRedis) + ": must start with redis://");
   }
   if (c.retention_days < 1 || c.retention_days > 3650) {
-    throw ConfigError(fmt::format("--retention-days/OCEAN_RETENTION_DAYS: {} is outside 1-3650",
-                                  c.retention_days));
+    throw ConfigError(
+        fmt::format("{}: {} is outside 1-3650", Names(option::kRetentionDays), c.retention_days));
   }
   if (c.max_body_bytes < 1024 || c.max_body_bytes > (std::size_t{1} << 30)) {
-    throw ConfigError("--max-body-bytes/OCEAN_MAX_BODY_BYTES: must be between 1024 and 1073741824");
+    throw ConfigError(Names(option::kMaxBodyBytes) + ": must be between 1024 and 1073741824");
   }
   static constexpr std::array<std::string_view, 6> kLevels = {"trace", "debug", "info",
                                                               "warn",  "error", "off"};
   if (std::find(kLevels.begin(), kLevels.end(), c.log_level) == kLevels.end()) {
-    throw ConfigError(fmt::format(
-        "--log-level/OCEAN_LOG_LEVEL: \"{}\" is not one of trace, debug, info, warn, error, off",
-        c.log_level));
+    throw ConfigError(fmt::format("{}: \"{}\" is not one of trace, debug, info, warn, error, off",
+                                  Names(option::kLogLevel), c.log_level));
   }
-  if (c.threads < 0 || c.threads > 256) throw ConfigError("--threads/OCEAN_THREADS: must be 0-256");
-  if (c.workers < 0 || c.workers > 256) throw ConfigError("--workers/OCEAN_WORKERS: must be 0-256");
+  if (c.threads < 0 || c.threads > 256)
+    throw ConfigError(Names(option::kThreads) + ": must be 0-256");
+  if (c.workers < 0 || c.workers > 256)
+    throw ConfigError(Names(option::kWorkers) + ": must be 0-256");
   if (c.cache_max_mb < 0 || c.cache_max_mb > 4096) {
-    throw ConfigError("--cache-max-mb/OCEAN_CACHE_MAX_MB: must be 0-4096");
+    throw ConfigError(Names(option::kCacheMaxMb) + ": must be 0-4096");
   }
   if (!c.static_dir.empty() && !std::filesystem::is_directory(c.static_dir)) {
     throw ConfigError(
-        fmt::format("--static/OCEAN_STATIC_DIR: {} is not a directory", c.static_dir));
+        fmt::format("{}: {} is not a directory", Names(option::kStatic), c.static_dir));
   }
   c.cors_allowed_origins = SplitComma(c.cors_origins_text);
 
   if (!c.api_key_file.empty()) {
-    c.api_key = ReadSecretFile(c.api_key_file, "--api-key-file/OCEAN_API_KEY_FILE");
+    c.api_key = ReadSecretFile(c.api_key_file, Names(option::kApiKeyFile));
   }
   if (!c.database_password_file.empty()) {
     c.database_url = WithDatabasePassword(
-        c.database_url, ReadSecretFile(c.database_password_file,
-                                       "--database-password-file/DATABASE_PASSWORD_FILE"));
+        c.database_url,
+        ReadSecretFile(c.database_password_file, Names(option::kDatabasePasswordFile)));
     c.database_password_file.clear();  // read once: Validate may run again on this Config
   }
   if (!c.api_key.empty() && c.api_key.size() < 16) {
-    throw ConfigError("OCEAN_API_KEY: must be at least 16 characters (a random string)");
+    throw ConfigError(Names(option::kApiKey) +
+                      ": must be at least 16 characters (a random string)");
   }
 
   if (c.locations_file.empty()) {
     c.locations_file = FindShippedFile("locations.json");
   } else if (!std::filesystem::is_regular_file(c.locations_file)) {
-    throw ConfigError(fmt::format("--locations/OCEAN_LOCATIONS_FILE: {} is not a readable file",
-                                  c.locations_file));
+    throw ConfigError(
+        fmt::format("{}: {} is not a readable file", Names(option::kLocations), c.locations_file));
   }
 
   if (c.sources_file.empty()) {
     c.sources_file = FindShippedFile("sources.json");
   } else if (!std::filesystem::is_regular_file(c.sources_file)) {
     throw ConfigError(
-        fmt::format("--sources/OCEAN_SOURCES_FILE: {} is not a readable file", c.sources_file));
+        fmt::format("{}: {} is not a readable file", Names(option::kSources), c.sources_file));
   }
   if (c.fetch_days < 0 || c.fetch_days > 365) {
     throw ConfigError(fmt::format("--days: {} is outside 1-365", c.fetch_days));
@@ -303,7 +299,8 @@ void Validate(Config& c) {
     }
     if (c.dry_run) throw ConfigError("--ingest-url: cannot be combined with --dry-run");
     if (c.api_key.empty()) {
-      throw ConfigError("--ingest-url: needs the API key (OCEAN_API_KEY or --api-key-file)");
+      throw ConfigError(fmt::format("--ingest-url: needs the API key ({} or {})",
+                                    option::kApiKey.env, option::kApiKeyFile.flag));
     }
   }
 }
@@ -311,15 +308,17 @@ void Validate(Config& c) {
 std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, int& exit_code) {
   Invocation invocation;
   Config& c = invocation.config;
-  if (const char* key = std::getenv("OCEAN_API_KEY")) c.api_key = Trim(key);
+  if (const char* key = std::getenv(std::string(option::kApiKey.env).c_str())) {
+    c.api_key = Trim(key);
+  }
 
   CLI::App app{"oceandash: ocean conditions service (API, dashboard, scheduler)", "oceandash"};
-  app.footer(std::string(kRootFooter) + kEnvFooter);
+  app.footer(RootFooter() + EnvFooter());
   app.require_subcommand(1);
   auto* serve = app.add_subcommand("serve", "run the HTTP API and dashboard");
   AddStorageOptions(*serve, c);
   AddServeOptions(*serve, c);
-  serve->footer(kEnvFooter);
+  serve->footer(EnvFooter());
   auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
   AddStorageOptions(*migrate, c);
   auto* cleanup =
@@ -338,10 +337,8 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
       "lambda",
       "serve AWS Lambda invocations (custom runtime): the handler named by _HANDLER, events "
       "from AWS_LAMBDA_RUNTIME_API; API_URL and BACKEND_SECRET name the backend and its key");
-  lambda->add_option("--locations", c.locations_file, "locations JSON file")
-      ->envname("OCEAN_LOCATIONS_FILE");
-  lambda->add_option("--sources", c.sources_file, "sources JSON file")
-      ->envname("OCEAN_SOURCES_FILE");
+  Add(*lambda, option::kLocations, c.locations_file);
+  Add(*lambda, option::kSources, c.sources_file, "sources JSON file");
 
   auto* qc = app.add_subcommand(
       "qc",
@@ -394,33 +391,35 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   if (*healthcheck) {
     invocation.command = Command::kHealthcheck;
     if (c.port < 1 || c.port > 65535) {
-      throw ConfigError(fmt::format("--port/PORT: {} is not a port number (1-65535)", c.port));
+      throw ConfigError(
+          fmt::format("{}: {} is not a port number (1-65535)", Names(option::kPort), c.port));
     }
-    if (c.host.empty()) throw ConfigError("--host/OCEAN_HOST: must not be empty");
+    if (c.host.empty()) throw ConfigError(Names(option::kHost) + ": must not be empty");
     return invocation;
   }
   c.scheduler = !c.no_scheduler;
   if (c.demo) {
-    if (serve->get_option("--database")->count() == 0) c.database_url = kDemoDatabase;
+    if (serve->get_option(std::string(option::kDatabase.flag))->count() == 0)
+      c.database_url = kDemoDatabase;
     if (c.demo_dir.empty()) {
       c.demo_dir = FindDemoDir();
       if (c.demo_dir.empty()) {
-        throw ConfigError("--demo: demo/manifest.json not found; set --demo-dir/OCEAN_DEMO_DIR");
+        throw ConfigError(fmt::format("{}: demo/manifest.json not found; set {}",
+                                      option::kDemo.flag, Names(option::kDemoDir)));
       }
     } else if (!std::filesystem::is_regular_file(std::filesystem::path(c.demo_dir) /
                                                  kDemoManifest)) {
       throw ConfigError(
-          fmt::format("--demo-dir/OCEAN_DEMO_DIR: {} has no manifest.json", c.demo_dir));
+          fmt::format("{}: {} has no manifest.json", Names(option::kDemoDir), c.demo_dir));
     }
   }
   Validate(c);
   if (invocation.command == Command::kFetch) {
     if (c.sources_file.empty()) {
-      throw ConfigError("--sources/OCEAN_SOURCES_FILE: config/sources.json not found; set it");
+      throw ConfigError(Names(option::kSources) + ": config/sources.json not found; set it");
     }
     if (c.locations_file.empty()) {
-      throw ConfigError(
-          "--locations/OCEAN_LOCATIONS_FILE: config/locations.json not found; set it");
+      throw ConfigError(Names(option::kLocations) + ": config/locations.json not found; set it");
     }
   }
   return invocation;

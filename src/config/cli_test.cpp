@@ -1,12 +1,17 @@
 #include "config/cli.hpp"
 
+#include "config/options.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
 #include <vector>
 
 namespace ocean::config {
@@ -17,13 +22,7 @@ using ::testing::HasSubstr;
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name :
-         {"PORT", "DATABASE_URL", "REDIS_URL", "OCEAN_API_KEY", "OCEAN_RETENTION_DAYS",
-          "OCEAN_LOG_LEVEL", "CORS_ALLOWED_ORIGINS", "OCEAN_NO_SCHEDULER", "OCEAN_API_KEY_FILE",
-          "OCEAN_LOCATIONS_FILE", "OCEAN_SOURCES_FILE", "OCEAN_DEMO", "OCEAN_DEMO_DIR",
-          "DATABASE_PASSWORD_FILE", "OCEAN_HOST"}) {
-      unsetenv(name);
-    }
+    for (const OptionSpec* spec : kOptions) unsetenv(std::string(spec->env).c_str());
   }
   void TearDown() override { SetUp(); }
 
@@ -220,6 +219,74 @@ TEST_F(CliTest, HealthcheckAsksTheServersAddress) {
 TEST_F(CliTest, NonNumericPortIsUsageError) {
   EXPECT_FALSE(Parse({"serve", "--port", "abc"}));
   EXPECT_FALSE(Parse({}));
+}
+
+// The README's configuration table, row by row: {flag ("" for "—"), env, default ("" for
+// "unset")}, without the backquotes.
+std::vector<std::array<std::string, 3>> ReadmeConfigurationTable() {
+  std::ifstream in(std::string(OCEAN_TEST_SOURCE_DIR) + "/README.md");
+  std::vector<std::array<std::string, 3>> rows;
+  std::string line;
+  bool in_section = false;
+  while (std::getline(in, line)) {
+    if (line.starts_with("## ")) in_section = line == "## Configuration";
+    if (!in_section || !line.starts_with("| ")) continue;
+    std::vector<std::string> cells;
+    std::stringstream stream(line.substr(1));
+    std::string cell;
+    while (std::getline(stream, cell, '|')) {
+      std::string text;
+      for (const char c : cell) {
+        if (c != '`') text += c;
+      }
+      const auto first = text.find_first_not_of(' ');
+      const auto last = text.find_last_not_of(' ');
+      cells.push_back(first == std::string::npos ? "" : text.substr(first, last - first + 1));
+    }
+    if (cells.size() < 3 || cells[0] == "flag") continue;
+    if (cells[0] == "—") cells[0].clear();
+    if (cells[2] == "unset") cells[2].clear();
+    rows.push_back({cells[0], cells[1], cells[2]});
+  }
+  return rows;
+}
+
+TEST(ConfigurationTable, ReadmeListsExactlyTheOptions) {
+  std::vector<std::array<std::string, 3>> expected;
+  for (const OptionSpec* spec : kOptions) {
+    expected.push_back(
+        {std::string(spec->flag), std::string(spec->env), std::string(spec->default_text)});
+  }
+  EXPECT_THAT(ReadmeConfigurationTable(), ::testing::UnorderedElementsAreArray(expected));
+}
+
+// The table's defaults, which --help shows, are the ones Config starts with.
+TEST_F(CliTest, TableDefaultsAreTheConfigDefaults) {
+  const auto inv = Parse({"serve"});
+  ASSERT_TRUE(inv);
+  const Config& c = inv->config;
+  EXPECT_EQ(std::to_string(c.port), option::kPort.default_text);
+  EXPECT_EQ(c.host, option::kHost.default_text);
+  EXPECT_EQ(c.database_url, option::kDatabase.default_text);
+  EXPECT_EQ(c.redis_url, option::kRedis.default_text);
+  EXPECT_EQ(std::to_string(c.retention_days), option::kRetentionDays.default_text);
+  EXPECT_EQ(std::to_string(c.max_body_bytes), option::kMaxBodyBytes.default_text);
+  EXPECT_EQ(c.log_level, option::kLogLevel.default_text);
+  EXPECT_EQ(std::to_string(c.threads), option::kThreads.default_text);
+  EXPECT_EQ(std::to_string(c.workers), option::kWorkers.default_text);
+  EXPECT_EQ(std::to_string(c.cache_max_mb), option::kCacheMaxMb.default_text);
+  EXPECT_TRUE(c.scheduler);
+  EXPECT_FALSE(c.demo);
+}
+
+TEST_F(CliTest, HelpNamesEveryEnvironmentVariable) {
+  std::vector<const char*> args = {"oceandash", "--help"};
+  int code = -1;
+  ::testing::internal::CaptureStdout();
+  EXPECT_FALSE(ParseCommandLine(static_cast<int>(args.size()), args.data(), code));
+  const std::string help = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(code, 0);
+  for (const OptionSpec* spec : kOptions) EXPECT_THAT(help, HasSubstr(std::string(spec->env)));
 }
 
 }  // namespace
