@@ -1,5 +1,7 @@
 // The HTTP API: one method per endpoint, each adapting a Request to the storage and core
-// functions and rendering the contract's JSON. Routes are registered in routes.cpp.
+// functions and handing the rows to a pure renderer. The methods are defined one file per
+// resource (locations.cpp, observations.cpp, series.cpp, sources.cpp, health.cpp, ingest.cpp,
+// catalogue.cpp); what they share is in api.cpp and response.cpp. Routes are in routes.cpp.
 #pragma once
 
 #include <functional>
@@ -93,12 +95,5 @@ class Api {
   std::mutex locations_mutex_;
   std::set<std::string, std::less<>> location_ids_;
 };
-
-// Strong ETag of a body: a quoted 64-bit FNV-1a hash.
-std::string MakeEtag(std::string_view body);
-// True when an If-None-Match header value matches `etag` (lists, W/ prefixes and * allowed).
-bool EtagMatches(std::string_view if_none_match, std::string_view etag);
-// Constant-time comparison of a presented bearer key with the configured one.
-bool KeysEqual(std::string_view presented, std::string_view expected);
 
 }  // namespace ocean::api

@@ -12,11 +12,12 @@
 #include "api/json_writer.hpp"
 #include "api/openapi.hpp"
 #include "api/query.hpp"
+#include "api/response.hpp"
 #include "api/routes.hpp"
 #include "core/api_error.hpp"
 #include "core/catalogue.hpp"
-#include "core/cursor.hpp"
 #include "http/errors.hpp"
+#include "http/url.hpp"
 
 namespace ocean::api {
 namespace {
@@ -152,7 +153,6 @@ TEST(Query, ObservationsDefaults) {
 }
 
 TEST(Query, ObservationsFilters) {
-  const auto cursor = core::EncodeCursor({kNow - 5, 7, "noaa"});
   const auto p = ParseObservationsQuery({{"location", "a,b"},
                                          {"location", "a"},
                                          {"parameter", "sst"},
@@ -160,7 +160,7 @@ TEST(Query, ObservationsFilters) {
                                          {"start", "2026-11-01T00:00:00Z"},
                                          {"end", "2026-11-02T00:00:00 09:00"},
                                          {"limit", "10000"},
-                                         {"cursor", cursor},
+                                         {"cursor", "opaque"},
                                          {"format", "csv"}},
                                         kNow, Known);
   EXPECT_THAT(p.query.locations, ElementsAre("a", "b"));
@@ -169,7 +169,7 @@ TEST(Query, ObservationsFilters) {
   EXPECT_EQ(p.query.start_ms, 1793491200000);
   EXPECT_EQ(p.query.end_ms, 1793545200000);
   EXPECT_EQ(p.query.limit, 10000);
-  EXPECT_EQ(p.query.after->id, 7);
+  EXPECT_EQ(p.cursor, "opaque");
   EXPECT_TRUE(p.csv);
 }
 
@@ -178,13 +178,12 @@ TEST(Query, ObservationsErrors) {
                 ParseObservationsQuery({{"location", "zzz"},
                                         {"parameter", "temp"},
                                         {"limit", "0"},
-                                        {"cursor", "nope"},
                                         {"format", "xml"},
                                         {"start", "yesterday"},
                                         {"colour", "blue"}},
                                        kNow, Known);
               }),
-              ElementsAre("colour", "location", "parameter", "start", "limit", "cursor", "format"));
+              ElementsAre("colour", "location", "parameter", "start", "limit", "format"));
   EXPECT_THAT(ErrorFields([] {
                 ParseObservationsQuery(
                     {{"start", "2026-11-02T00:00:00Z"}, {"end", "2026-11-01T00:00:00Z"}}, kNow,
@@ -457,6 +456,54 @@ TEST(AdminCleanup, DeletesOldRowsBehindTheKey) {
   EXPECT_EQ(answer.at("retention_days").as_int64(), 30);
   EXPECT_EQ(answer.at("cutoff").as_string(), "2026-10-27T06:00:00Z");
   EXPECT_EQ(boost::json::parse(api.AdminCleanup(request).body).at("deleted").as_int64(), 0);
+
+  store.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+// The store pages: the API follows its next cursor and reports a foreign one as a 400 naming
+// `cursor`.
+TEST(Observations, FollowsTheStoresCursor) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("oceandash-api-pages-test-" + std::to_string(::getpid()) + ".db");
+  auto store = storage::OpenStore("sqlite:" + path.string(), 1);
+  store->Migrate();
+  store->UpsertLocations(std::vector<core::Location>{{"a", "A", 36.75, -122.03, "", ""}});
+  std::vector<core::Observation> rows;
+  for (int i = 0; i < 5; ++i) {
+    rows.push_back({"a", "sst", kNow - 1000 * (i + 1), 14.0 + i, core::QualityFlag::kGood, "noaa"});
+  }
+  store->UpsertObservations(rows);
+  auto cache = cache::OpenCache("", {});
+  ApiOptions options;
+  options.now = [] { return kNow; };
+  Api api(*store, *cache, options);
+
+  const auto get = [&api](std::vector<std::pair<std::string, std::string>> query) {
+    http::Request request;
+    request.target = request.path = "/api/observations/";
+    request.query = std::move(query);
+    return api.ListObservations(request);
+  };
+  const auto first = boost::json::parse(get({{"limit", "3"}}).body);
+  EXPECT_EQ(first.at("count").as_int64(), 5);
+  ASSERT_EQ(first.at("results").as_array().size(), 3u);
+  const std::string next(first.at("next").as_string());
+  const auto cursor_at = next.find("cursor=");
+  ASSERT_NE(cursor_at, std::string::npos) << next;
+  const auto cursor = http::PercentDecode(next.substr(cursor_at + 7), false);
+  ASSERT_TRUE(cursor);
+  const auto second = boost::json::parse(get({{"limit", "3"}, {"cursor", *cursor}}).body);
+  EXPECT_EQ(second.at("results").as_array().size(), 2u);
+  EXPECT_TRUE(second.at("next").is_null());
+  try {
+    get({{"cursor", "nope"}});
+    ADD_FAILURE() << "a foreign cursor: no error";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kValidation);
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].field, "cursor");
+  }
 
   store.reset();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);

@@ -6,7 +6,6 @@
 
 #include "core/api_error.hpp"
 #include "core/catalogue.hpp"
-#include "core/cursor.hpp"
 #include "core/json_escape.hpp"
 #include "core/time.hpp"
 
@@ -170,10 +169,8 @@ ObservationsParams ParseObservationsQuery(const QueryPairs& query, core::EpochMs
   std::tie(params.query.start_ms, params.query.end_ms) = Window(query, now_ms, errors);
   params.query.limit = Integer(Single(query, "limit", errors), "limit", 1, kMaxLimit, errors)
                            .value_or(kDefaultLimit);
-  if (const auto cursor = Single(query, "cursor", errors)) {
-    params.query.after = core::DecodeCursor(*cursor);
-    if (!params.query.after) errors.Add("cursor", "is not a cursor this server issued");
-  }
+  // Opaque here: the store that issued it decodes it (Store::ReadPage), and says 400 when not.
+  if (auto cursor = Single(query, "cursor", errors)) params.cursor = std::move(*cursor);
   if (const auto format = Single(query, "format", errors)) {
     if (*format == "csv") {
       params.csv = true;

@@ -21,8 +21,9 @@ inline constexpr std::int64_t kDefaultMaxPoints = 1000;
 inline constexpr std::int64_t kMaxMaxPoints = 10000;
 
 struct ObservationsParams {
-  core::ObservationQuery query;
-  bool csv = false;  // format=csv
+  core::ObservationQuery query;  // `after` unused: the cursor below says where a page starts
+  std::string cursor;            // as the client sent it; empty: the first page
+  bool csv = false;              // format=csv
 };
 
 struct SeriesParams {
