@@ -1,228 +1,70 @@
 #include "storage/sqlite_store.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
-#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
-#include <set>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
 #include "core/api_error.hpp"
+#include "storage/migration_runner.hpp"
 #include "storage/migrations.hpp"
-#include "storage/sql.hpp"
+#include "storage/pool.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/sql.hpp"
 #include "storage/store_internal.hpp"
 
 namespace ocean::storage {
 namespace {
 
-namespace q = sql::sqlite;
+namespace q = sqlite::sql;
+using sqlite::Connection;
+using sqlite::ReadTransaction;
+using sqlite::Statement;
+using sqlite::Transaction;
 
-constexpr int kBusyTimeoutMs = 5000;
-constexpr char kMemoryPath[] = ":memory:";
-
-// Per-connection settings; journal_mode=WAL is persistent and set by the writer.
-constexpr char kConnectionPragmas[] =
-    "PRAGMA busy_timeout = 5000;"
-    "PRAGMA foreign_keys = ON;"
-    "PRAGMA synchronous = NORMAL;";
-constexpr char kEnableWal[] = "PRAGMA journal_mode = WAL";
-// Readers must never write; this turns a programming error into an error instead of a lock.
-constexpr char kQueryOnly[] = "PRAGMA query_only = ON";
-// IMMEDIATE takes the write lock up front, so a busy database fails here (after the busy
-// timeout) rather than half-way through a batch.
-constexpr char kBeginImmediate[] = "BEGIN IMMEDIATE";
-constexpr char kBeginRead[] = "BEGIN";
-constexpr char kCommit[] = "COMMIT";
 constexpr char kPing[] = "SELECT 1";
-constexpr char kRollback[] = "ROLLBACK";
 
-struct SqliteDbDeleter {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using SqliteDbPtr = std::unique_ptr<sqlite3, SqliteDbDeleter>;
-
-struct SqliteStmtDeleter {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using SqliteStmtPtr = std::unique_ptr<sqlite3_stmt, SqliteStmtDeleter>;
-
-struct SqliteFreeDeleter {
-  void operator()(char* text) const { sqlite3_free(text); }
-};
-using SqliteErrorText = std::unique_ptr<char, SqliteFreeDeleter>;
-
-// The single place where SQLite result codes become exceptions: a busy or locked database
-// (after busy_timeout) is a transient unavailability, anything else aborts the operation.
-[[noreturn]] void ThrowSqliteError(int rc, std::string_view what, std::string_view message) {
-  std::string text = "sqlite: " + std::string(what) + ": " + std::string(message);
-  int primary = rc & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    throw core::UnavailableError(text);
-  }
-  throw std::runtime_error(text);
-}
-
-class SqliteConnection {
+// The runner's view of the writer connection (the caller holds the writer mutex).
+class SqliteMigrationTarget final : public MigrationTarget {
  public:
-  SqliteConnection(const std::string& path, bool reader) {
-    sqlite3* raw = nullptr;
-    // NOMUTEX: each connection is used by one thread at a time (the pool guarantees it).
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-    db_.reset(raw);  // sqlite3_open_v2 may allocate a handle even when it fails
-    if (rc != SQLITE_OK) {
-      std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
-      ThrowSqliteError(rc, "cannot open " + path, message);
-    }
-    Check(sqlite3_extended_result_codes(db_.get(), 1), "enable extended result codes");
-    Check(sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs), "set busy timeout");
-    Exec(kConnectionPragmas);
-    if (!reader) {
-      std::string mode = QueryText(kEnableWal);
-      if (mode != "wal" && path != kMemoryPath) {
-        throw std::runtime_error("sqlite: cannot enable WAL journal mode on " + path + " (got \"" +
-                                 mode + "\")");
-      }
-    } else {
-      Exec(kQueryOnly);
-    }
+  explicit SqliteMigrationTarget(Connection& writer) : writer_(writer) {}
+
+  void InTransaction(const std::function<void()>& body) override {
+    Transaction transaction(writer_);
+    body();
+    transaction.Commit();
   }
-
-  sqlite3* get() const { return db_.get(); }
-
-  void Check(int rc, std::string_view what) const {
-    if (rc != SQLITE_OK) ThrowSqliteError(rc, what, sqlite3_errmsg(db_.get()));
+  void CreateVersionTable() override { writer_.Exec(q::kCreateMigrationsTable); }
+  int CurrentVersion() override {
+    Statement version(writer_, q::kCurrentVersion);
+    return version.Step() ? static_cast<int>(version.Int(0)) : 0;
   }
-
-  // For statements without parameters or results (pragmas, migrations, transaction control).
-  void Exec(const char* sql_text) {
-    char* raw_error = nullptr;
-    int rc = sqlite3_exec(db_.get(), sql_text, nullptr, nullptr, &raw_error);
-    SqliteErrorText error(raw_error);
-    if (rc != SQLITE_OK) {
-      ThrowSqliteError(rc, "exec", error ? error.get() : sqlite3_errstr(rc));
+  void Apply(const EmbeddedMigration& migration) override {
+    const std::string sql_text(migration.sql);
+    try {
+      writer_.Exec(sql_text.c_str());
+    } catch (const core::UnavailableError&) {
+      throw;
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error("sqlite: migration " + std::string(migration.name) +
+                               " failed: " + e.what());
     }
-  }
-
-  // Prepared once per connection and reused; statements are keyed by their text.
-  sqlite3_stmt* Prepare(const std::string& sql_text) {
-    auto found = statements_.find(sql_text);
-    if (found != statements_.end()) return found->second.get();
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v3(db_.get(), sql_text.c_str(), static_cast<int>(sql_text.size()),
-                                SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-    SqliteStmtPtr stmt(raw);
-    if (rc != SQLITE_OK) ThrowSqliteError(rc, "prepare", sqlite3_errmsg(db_.get()));
-    return statements_.emplace(sql_text, std::move(stmt)).first->second.get();
+    Statement record(writer_, q::kRecordMigration);
+    record.Bind(migration.version).Bind(NowMs()).Run();
   }
 
  private:
-  std::string QueryText(const char* sql_text);
-
-  SqliteDbPtr db_;
-  std::unordered_map<std::string, SqliteStmtPtr> statements_;
-};
-
-// One use of a cached statement: binds in order, steps, and resets on scope exit so the
-// statement never keeps a read transaction open between calls.
-class Statement {
- public:
-  Statement(SqliteConnection& connection, const std::string& sql_text)
-      : connection_(connection), stmt_(connection.Prepare(sql_text)) {}
-  ~Statement() {
-    sqlite3_reset(stmt_);  // returns the last step's error, already reported by Step()
-    sqlite3_clear_bindings(stmt_);
-  }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& Bind(std::int64_t value) {
-    connection_.Check(sqlite3_bind_int64(stmt_, ++bound_, value), "bind");
-    return *this;
-  }
-  Statement& Bind(int value) { return Bind(static_cast<std::int64_t>(value)); }
-  Statement& Bind(double value) {
-    connection_.Check(sqlite3_bind_double(stmt_, ++bound_, value), "bind");
-    return *this;
-  }
-  Statement& Bind(std::string_view value) {
-    // SQLITE_STATIC: the caller's string outlives the step; avoids a copy per value.
-    connection_.Check(sqlite3_bind_text(stmt_, ++bound_, value.data(),
-                                        static_cast<int>(value.size()), SQLITE_STATIC),
-                      "bind");
-    return *this;
-  }
-
-  // True while a row is available.
-  bool Step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    ThrowSqliteError(rc, "step", sqlite3_errmsg(connection_.get()));
-  }
-
-  void Run() {
-    while (Step()) {
-    }
-  }
-
-  std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-  double Double(int column) const { return sqlite3_column_double(stmt_, column); }
-  std::string Text(int column) const { return std::string(TextView(column)); }
-  // Valid until the next step or reset.
-  std::string_view TextView(int column) const {
-    const unsigned char* text = sqlite3_column_text(stmt_, column);
-    if (text == nullptr) return {};
-    return {reinterpret_cast<const char*>(text),
-            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
-  }
-
- private:
-  SqliteConnection& connection_;
-  sqlite3_stmt* stmt_;
-  int bound_ = 0;
-};
-
-std::string SqliteConnection::QueryText(const char* sql_text) {
-  Statement statement(*this, sql_text);
-  return statement.Step() ? statement.Text(0) : std::string();
-}
-
-// Rolls back unless committed, so an exception anywhere in a write leaves nothing behind.
-class Transaction {
- public:
-  explicit Transaction(SqliteConnection& connection) : connection_(connection) {
-    connection_.Exec(kBeginImmediate);
-  }
-  ~Transaction() {
-    if (committed_) return;
-    char* raw_error = nullptr;
-    int rc = sqlite3_exec(connection_.get(), kRollback, nullptr, nullptr, &raw_error);
-    SqliteErrorText error(raw_error);
-    if (rc != SQLITE_OK) {
-      spdlog::error("sqlite: rollback failed: {}", error ? error.get() : sqlite3_errstr(rc));
-    }
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-
-  void Commit() {
-    connection_.Exec(kCommit);
-    committed_ = true;
-  }
-
- private:
-  SqliteConnection& connection_;
-  bool committed_ = false;
+  Connection& writer_;
 };
 
 core::Observation ReadObservation(const Statement& row, int first_column) {
@@ -264,52 +106,22 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, int reader_count) : writer_(path, /*reader=*/false) {
     // An in-memory database exists per connection, so it is served by the writer alone.
-    if (path == kMemoryPath) reader_count = 0;
-    for (int i = 0; i < reader_count; ++i) {
-      readers_.push_back(std::make_unique<SqliteConnection>(path, /*reader=*/true));
-      idle_readers_.push_back(readers_.back().get());
+    if (path != sqlite::kMemoryPath && reader_count > 0) {
+      readers_.emplace("sqlite", reader_count,
+                       [path] { return std::make_unique<Connection>(path, /*reader=*/true); });
     }
   }
 
   std::string_view Kind() const override { return "sqlite"; }
 
   MigrationReport Migrate() override {
-    std::span<const EmbeddedMigration> migrations = SqliteMigrations();
-    const int known = migrations.empty() ? 0 : migrations.back().version;
     std::lock_guard lock(writer_mutex_);
-    writer_.Exec(q::kCreateMigrationsTable);
-    MigrationReport report;
-    report.from_version = static_cast<int>(CurrentVersion());
-    if (report.from_version > known) {
-      throw SchemaTooNewError("database schema version " + std::to_string(report.from_version) +
-                              " is newer than this binary knows (" + std::to_string(known) +
-                              "); upgrade oceandash");
-    }
-    report.to_version = report.from_version;
-    for (const EmbeddedMigration& migration : migrations) {
-      Transaction transaction(writer_);
-      // Re-read inside the write lock: another process may have migrated meanwhile.
-      if (CurrentVersion() >= migration.version) continue;
-      std::string sql_text(migration.sql);
-      try {
-        writer_.Exec(sql_text.c_str());
-      } catch (const core::UnavailableError&) {
-        throw;
-      } catch (const std::runtime_error& e) {
-        throw std::runtime_error("sqlite: migration " + std::string(migration.name) +
-                                 " failed: " + e.what());
-      }
-      Statement record(writer_, q::kRecordMigration);
-      record.Bind(migration.version).Bind(NowMs()).Run();
-      transaction.Commit();
-      report.to_version = migration.version;
-      spdlog::info("sqlite: applied migration {}", migration.name);
-    }
-    return report;
+    SqliteMigrationTarget target(writer_);
+    return RunMigrations(Kind(), SqliteMigrations(), target);
   }
 
   void Ping() override {
-    WithReader([](SqliteConnection& connection) { connection.Exec(kPing); });
+    WithReader([](Connection& connection) { connection.Exec(kPing); });
   }
 
   void UpsertLocations(std::span<const core::Location> locations) override {
@@ -330,7 +142,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<core::Location> ListLocations() override {
-    return WithReader([](SqliteConnection& connection) {
+    return WithReader([](Connection& connection) {
       std::vector<core::Location> locations;
       Statement select(connection, q::kListLocations);
       while (select.Step()) locations.push_back(ReadLocation(select));
@@ -339,7 +151,7 @@ class SqliteStore final : public Store {
   }
 
   std::optional<core::Location> GetLocation(std::string_view id) override {
-    return WithReader([id](SqliteConnection& connection) -> std::optional<core::Location> {
+    return WithReader([id](Connection& connection) -> std::optional<core::Location> {
       Statement select(connection, q::kGetLocation);
       select.Bind(id);
       if (!select.Step()) return std::nullopt;
@@ -362,9 +174,11 @@ class SqliteStore final : public Store {
       Statement exists(writer_, q::kLocationExists);
       exists.Bind(key.first);
       if (!exists.Step()) {
-        throw std::runtime_error("storage: ingest rejected: row " + std::to_string(index) +
+        throw core::ApiError(core::ErrorCode::kValidation,
+                             "storage: ingest rejected: row " + std::to_string(index) +
                                  " has unknown location_id \"" + std::string(key.first) +
-                                 "\"; nothing was written");
+                                 "\"; nothing was written",
+                             {{static_cast<long long>(index), "location_id", "unknown location"}});
       }
       Statement insert_series(writer_, q::kUpsertSeries);
       insert_series.Bind(key.first).Bind(key.second).Run();
@@ -402,9 +216,9 @@ class SqliteStore final : public Store {
     std::string sql_text = q::kSelectObservations;
     AppendFilters(query, sql_text);
     if (query.after) sql_text += q::kFilterAfter;
-    sql_text += q::kOrderByTsIdLimit;
+    sql_text += q::kOrderByPageKeyLimit;
     const std::string locations_json = JsonStringArray(query.locations);
-    return WithReader([&](SqliteConnection& connection) {
+    return WithReader([&](Connection& connection) {
       Statement select(connection, sql_text);
       BindFilters(query, locations_json, select);
       if (query.after) select.Bind(query.after->timestamp_ms).Bind(query.after->id);
@@ -421,7 +235,7 @@ class SqliteStore final : public Store {
     std::string sql_text = q::kSelectSeries;
     if (query.source) sql_text += q::kFilterSource;
     sql_text += q::kOrderSeriesLimit;
-    return WithReader([&](SqliteConnection& connection) {
+    return WithReader([&](Connection& connection) {
       Statement select(connection, sql_text);
       select.Bind(query.location).Bind(query.parameter).Bind(query.start_ms).Bind(query.end_ms);
       if (query.source) select.Bind(*query.source);
@@ -443,7 +257,7 @@ class SqliteStore final : public Store {
     std::string sql_text = q::kCountObservations;
     AppendFilters(query, sql_text, /*for_count=*/true);
     const std::string locations_json = JsonStringArray(query.locations);
-    return WithReader([&](SqliteConnection& connection) {
+    return WithReader([&](Connection& connection) {
       Statement count(connection, sql_text);
       BindFilters(query, locations_json, count);
       return count.Step() ? count.Int(0) : std::int64_t{0};
@@ -454,7 +268,7 @@ class SqliteStore final : public Store {
       std::span<const std::string> locations) override {
     const std::string locations_json =
         JsonStringArray(std::vector<std::string>(locations.begin(), locations.end()));
-    return WithReader([&](SqliteConnection& connection) {
+    return WithReader([&](Connection& connection) {
       Statement select(connection,
                        locations.empty() ? q::kLatestObservations : q::kLatestObservationsAt);
       if (!locations.empty()) select.Bind(locations_json);
@@ -486,7 +300,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<SourceStatus> ListSourceStatus() override {
-    return WithReader([](SqliteConnection& connection) {
+    return WithReader([](Connection& connection) {
       auto read_runs = [&connection](const char* sql_text, std::optional<int> ok) {
         std::vector<SourceRun> runs;
         Statement select(connection, sql_text);
@@ -525,7 +339,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<SourceCell> ListSourceCells(std::string_view location_id) override {
-    return WithReader([location_id](SqliteConnection& connection) {
+    return WithReader([location_id](Connection& connection) {
       std::vector<SourceCell> cells;
       Statement select(connection, q::kListSourceCells);
       select.Bind(location_id);
@@ -546,7 +360,7 @@ class SqliteStore final : public Store {
 
  private:
   // A count reads no row, so for a parameter alone it can read the key index series by series
-  // (see kFilterParameterSeries); a page wants the rows in time order, which observations_ts_id
+  // (see kFilterParameterSeries); a page wants the rows in page order, which observations_ts_id
   // gives.
   static void AppendFilters(const core::ObservationQuery& query, std::string& sql_text,
                             bool for_count = false) {
@@ -567,62 +381,22 @@ class SqliteStore final : public Store {
     if (query.source) statement.Bind(*query.source);
   }
 
-  std::int64_t CurrentVersion() {
-    Statement version(writer_, q::kCurrentVersion);
-    return version.Step() ? version.Int(0) : 0;
-  }
-
-  // Runs `read` on an idle reader connection (or on the writer when there are no readers).
+  // Runs `read` in one read transaction on a pooled reader (or on the writer when there are
+  // no readers).
   template <typename Fn>
-  auto WithReader(Fn&& read) -> std::invoke_result_t<Fn&, SqliteConnection&> {
-    if (readers_.empty()) {
+  auto WithReader(Fn&& read) -> std::invoke_result_t<Fn&, Connection&> {
+    if (!readers_) {
       std::lock_guard lock(writer_mutex_);
       return read(writer_);
     }
-    SqliteConnection* connection = nullptr;
-    {
-      std::unique_lock lock(readers_mutex_);
-      if (!readers_available_.wait_for(lock, kPoolAcquireTimeout,
-                                       [this] { return !idle_readers_.empty(); })) {
-        throw core::UnavailableError("sqlite: no reader connection free within " +
-                                     std::to_string(kPoolAcquireTimeout.count()) + " s");
-      }
-      connection = idle_readers_.back();
-      idle_readers_.pop_back();
-    }
-    struct Release {
-      SqliteStore& store;
-      SqliteConnection* connection;
-      ~Release() {
-        {
-          std::lock_guard lock(store.readers_mutex_);
-          store.idle_readers_.push_back(connection);
-        }
-        store.readers_available_.notify_one();
-      }
-    } release{*this, connection};
-    // Several statements of one read see one snapshot.
-    connection->Exec(kBeginRead);
-    struct EndRead {
-      SqliteConnection& connection;
-      ~EndRead() {
-        int rc = sqlite3_exec(connection.get(), kCommit, nullptr, nullptr, nullptr);
-        if (rc != SQLITE_OK) {
-          spdlog::error("sqlite: ending read transaction failed: {}",
-                        sqlite3_errmsg(connection.get()));
-        }
-      }
-    } end_read{*connection};
-    return read(*connection);
+    auto reader = readers_->Acquire();
+    const ReadTransaction snapshot(*reader);
+    return read(*reader);
   }
 
   std::mutex writer_mutex_;
-  SqliteConnection writer_;  // guarded by writer_mutex_
-
-  std::vector<std::unique_ptr<SqliteConnection>> readers_;
-  std::mutex readers_mutex_;
-  std::condition_variable readers_available_;
-  std::vector<SqliteConnection*> idle_readers_;  // guarded by readers_mutex_
+  Connection writer_;  // guarded by writer_mutex_
+  std::optional<Pool<Connection>> readers_;
 };
 
 }  // namespace
