@@ -3,21 +3,22 @@
 // requests that fetch() would refuse or rewrite), a loopback TCP proxy that can be cut to make
 // a database disappear under a running server, and a sqlite3 CLI runner.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import net from 'node:net';
 import http from 'node:http';
+
+// The server start-up is the dashboard e2e tests' (one way to launch and stop oceandash).
+import { launchOceandash } from '../../web/e2e/harness.mjs';
 
 export const REPO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const API_KEY = 'openapi-test-key-0123456789abcdef';
 export const BINARY = resolve(process.env.OCEANDASH_BIN || join(REPO_DIR, 'build/oceandash'));
 
 const START_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 /** The caller's environment without the settings that would point oceandash elsewhere. */
 export function cleanEnv() {
@@ -43,9 +44,9 @@ export async function startServer({ database, apiKey = API_KEY, args = [] } = {}
   const dbPath = join(dir, 'openapi.db');
   const env = cleanEnv();
   if (apiKey) env.OCEAN_API_KEY = apiKey;
-  const child = spawn(
-    BINARY,
-    [
+  const server = await launchOceandash({
+    binary: BINARY,
+    args: [
       'serve',
       '--port', '0',
       '--host', '127.0.0.1',
@@ -54,51 +55,11 @@ export async function startServer({ database, apiKey = API_KEY, args = [] } = {}
       '--log-level', 'warn',
       ...args,
     ],
-    { cwd: REPO_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const port = await new Promise((resolvePort, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`oceandash did not start in ${START_TIMEOUT_MS / 1000} s: ${stderr}`)),
-      START_TIMEOUT_MS,
-    );
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        const start = JSON.parse(line);
-        if (start.event !== 'start' || !start.port) throw new Error(`unexpected first line: ${line}`);
-        resolvePort(start.port);
-      } catch (e) {
-        reject(e);
-      }
-      // Keep draining the access log so the pipe never fills.
-      lines.on('line', () => {});
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`oceandash exited with ${code}: ${stderr}`));
-    });
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
+    env,
+    dir,
+    startTimeoutMs: START_TIMEOUT_MS,
   });
-  return {
-    port,
-    dbPath,
-    stderr: () => stderr,
-    async stop() {
-      if (child.exitCode == null && child.signalCode == null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
-        if (child.exitCode == null && child.signalCode == null) child.kill('SIGKILL');
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...server, dbPath };
 }
 
 /**

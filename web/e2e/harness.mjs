@@ -28,36 +28,12 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * Starts `oceandash serve` on a free port; resolves once its start line names the port.
- * `scheduler: true` runs the in-server scheduler (on an empty database every source is fetched
- * at start); `sources` (an array) is written as the --sources file; `args` are added to the
- * command line, `env` to the environment.
+ * Runs the oceandash binary with `args` (cwd: the checkout) and resolves once its JSON start
+ * line names the port. `dir` is a temporary folder of the caller's, removed by stop(). Shared
+ * with the OpenAPI contract tests (tests/openapi/harness.mjs), so both start the server alike.
  */
-export async function startServer({
-  binary = process.env.OCEANDASH_BIN || join(REPO_DIR, 'build/oceandash'),
-  staticDir = join(WEB_DIR, 'out'),
-  scheduler = false,
-  logLevel = 'warn',
-  sources,
-  args = [],
-  env = {},
-} = {}) {
-  if (!existsSync(binary)) throw new Error(`${binary} not found: build it with scripts/build.sh --target oceandash`);
-  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}/index.html not found: run scripts/web.sh build`);
-  const dir = mkdtempSync(join(tmpdir(), 'oceandash-web-e2e-'));
-  const sourcesArgs = [];
-  if (sources) {
-    writeFileSync(join(dir, 'sources.json'), JSON.stringify(sources, null, 2));
-    sourcesArgs.push('--sources', join(dir, 'sources.json'));
-  }
-  const child = spawn(
-    binary,
-    [
-      'serve', '--static', staticDir, '--port', '0', '--host', '127.0.0.1', '--database', `sqlite:${join(dir, 'e2e.db')}`,
-      ...(scheduler ? [] : ['--no-scheduler']), '--log-level', logLevel, ...sourcesArgs, ...args,
-    ],
-    { cwd: REPO_DIR, env: { ...process.env, OCEAN_API_KEY: API_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export async function launchOceandash({ binary, args, env, dir, startTimeoutMs = 20_000, stopTimeoutMs = 5_000 }) {
+  const child = spawn(binary, args, { cwd: REPO_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const stderrWaiters = new Set();
   child.stderr.on('data', (d) => {
@@ -65,7 +41,10 @@ export async function startServer({
     for (const waiter of stderrWaiters) waiter();
   });
   const port = await new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`oceandash did not start in 20 s: ${stderr}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`oceandash did not start in ${startTimeoutMs / 1000} s: ${stderr}`)),
+      startTimeoutMs,
+    );
     const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => {
       clearTimeout(timer);
@@ -79,11 +58,20 @@ export async function startServer({
       // Keep draining the access log so the pipe never fills.
       lines.on('line', () => {});
     });
-    child.once('exit', (code) => reject(new Error(`oceandash exited with ${code}: ${stderr}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`oceandash exited with ${code}: ${stderr}`));
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  }).catch((e) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
-  const base = `http://127.0.0.1:${port}`;
   return {
-    base,
+    base: `http://127.0.0.1:${port}`,
     port,
     child,
     /** The temporary directory holding the database; removed by stop(). */
@@ -110,12 +98,46 @@ export async function startServer({
       if (child.exitCode == null && child.signalCode == null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, stopTimeoutMs))]);
         if (child.exitCode == null && child.signalCode == null) child.kill('SIGKILL');
       }
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts `oceandash serve` on a free port; resolves once its start line names the port.
+ * `scheduler: true` runs the in-server scheduler (on an empty database every source is fetched
+ * at start); `sources` (an array) is written as the --sources file; `args` are added to the
+ * command line, `env` to the environment.
+ */
+export async function startServer({
+  binary = process.env.OCEANDASH_BIN || join(REPO_DIR, 'build/oceandash'),
+  staticDir = join(WEB_DIR, 'out'),
+  scheduler = false,
+  logLevel = 'warn',
+  sources,
+  args = [],
+  env = {},
+} = {}) {
+  if (!existsSync(binary)) throw new Error(`${binary} not found: build it with scripts/build.sh --target oceandash`);
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}/index.html not found: run scripts/web.sh build`);
+  const dir = mkdtempSync(join(tmpdir(), 'oceandash-web-e2e-'));
+  const sourcesArgs = [];
+  if (sources) {
+    writeFileSync(join(dir, 'sources.json'), JSON.stringify(sources, null, 2));
+    sourcesArgs.push('--sources', join(dir, 'sources.json'));
+  }
+  return launchOceandash({
+    binary,
+    args: [
+      'serve', '--static', staticDir, '--port', '0', '--host', '127.0.0.1', '--database', `sqlite:${join(dir, 'e2e.db')}`,
+      ...(scheduler ? [] : ['--no-scheduler']), '--log-level', logLevel, ...sourcesArgs, ...args,
+    ],
+    env: { ...process.env, OCEAN_API_KEY: API_KEY, ...env },
+    dir,
+  });
 }
 
 /**
