@@ -1,0 +1,292 @@
+// Every SQL statement of the PostgreSQL store, whole and named; values always travel as bound
+// parameters. Optional filters are parameters that may be NULL ("$n IS NULL OR ..."), so each
+// read has one statement text. The one exception is a page over a few series, which repeats
+// kPageBranch once per series (see pages.cpp).
+//
+// PostgreSQL keeps timestamptz. Epoch milliseconds go in as 'epoch' + ms * interval '1 ms'
+// (to_timestamp(ms / 1000.0) would round): the product is computed in double and is exact to
+// the microsecond from 1684 BC to 2255 AD (|us| < 2^53). Reads return ts in binary format
+// (microseconds since 2000-01-01), which codec.cpp rounds to the millisecond exactly as the
+// text reads' (extract(epoch ...) * 1000)::int8 does, so every EpochMs round-trips.
+// Text keys (location_id, parameter, source) compare byte-wise (COLLATE "C", migration 0006),
+// as SQLite's do, so both stores order pages alike.
+#pragma once
+
+namespace ocean::storage::pg::sql {
+
+inline constexpr char kSessionSetup[] = "SET extra_float_digits = 3";
+inline constexpr char kPing[] = "SELECT 1";
+inline constexpr char kBegin[] = "BEGIN";
+inline constexpr char kBeginSnapshot[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+inline constexpr char kCommit[] = "COMMIT";
+inline constexpr char kRollback[] = "ROLLBACK";
+
+// Any constant works as long as every oceandash uses the same one.
+inline constexpr long long kMigrationLockKey = 0x6f6365616e646173;  // "oceandas"
+inline constexpr char kCreateMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version integer PRIMARY KEY,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+inline constexpr char kLockMigrations[] = "SELECT pg_advisory_xact_lock($1::int8)";
+inline constexpr char kCurrentVersion[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+inline constexpr char kRecordMigration[] =
+    "INSERT INTO schema_migrations (version) VALUES ($1::int4)";
+
+inline constexpr char kUpsertLocation[] =
+    "INSERT INTO locations (id, name, latitude, longitude, description, updated_at)"
+    " VALUES ($1, $2, $3::float8, $4::float8, $5, now())"
+    " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, latitude = EXCLUDED.latitude,"
+    " longitude = EXCLUDED.longitude, description = EXCLUDED.description,"
+    " updated_at = EXCLUDED.updated_at";
+inline constexpr char kListLocations[] =
+    "SELECT id, name, latitude, longitude, description FROM locations ORDER BY id";
+inline constexpr char kGetLocation[] =
+    "SELECT id, name, latitude, longitude, description FROM locations WHERE id = $1";
+
+// ---- Series catalogue (catalogue.cpp) and ingest (ingest.cpp)
+
+// Every series id with its names; the store keeps this mapping in memory (ids never change).
+inline constexpr char kListSeries[] = "SELECT id, location_id, parameter FROM observation_series";
+// The series of a batch that the store does not know yet, as parallel arrays of location and
+// parameter. Also the only check that every location exists (observations has no foreign key;
+// see migration 0001). Only unknown series are offered, so the sequence advances by new series.
+// Inserted in key order, so two processes recording overlapping sets wait on each other in one
+// order instead of deadlocking. Ids of series recorded before migration 0006 carry their
+// parameter's block above bit 32; new ids are the sequence's numbers, below every such id.
+inline constexpr char kInsertSeries[] =
+    "INSERT INTO observation_series (id, location_id, parameter)"
+    " SELECT nextval('observation_series_n'), l, p FROM"
+    " (SELECT DISTINCT l, p FROM unnest($1::text[], $2::text[]) AS b(l, p) ORDER BY l, p) b"
+    " ON CONFLICT DO NOTHING";
+
+// A per-connection staging table for COPY; ON COMMIT DELETE ROWS empties it after each batch
+// and a rollback discards it, so it is created once per connection, outside any transaction.
+inline constexpr char kCreateIngestTable[] =
+    "CREATE TEMP TABLE IF NOT EXISTS ingest_rows ("
+    " series_id int8 NOT NULL, ts timestamptz NOT NULL, source text NOT NULL,"
+    " value float8 NOT NULL, quality_flag int2 NOT NULL)"
+    " ON COMMIT DELETE ROWS";
+inline constexpr char kCopyIngestRows[] =
+    "COPY pg_temp.ingest_rows (series_id, ts, source, value, quality_flag)"
+    " FROM STDIN (FORMAT binary)";
+// The batch's transaction first takes the lock that retention's recount waits on (kLockCounts),
+// before it holds anything on observations: a batch queued behind a recount then holds nothing
+// a third session (a migration's DDL, say) could queue on, so the three cannot deadlock.
+inline constexpr char kLockCountsForIngest[] =
+    "LOCK TABLE observation_counts IN ROW EXCLUSIVE MODE";
+// xmax = 0 on the returned row version means INSERT created it; otherwise it was updated. The
+// rows it created are added to observation_counts and observation_day_totals (migration 0004)
+// in the same statement, in key order, so concurrent batches lock count rows in one order. A
+// key two batches insert at once is inserted by one; the other waits for it and updates, so it
+// is counted once.
+inline constexpr char kUpsertObservationsFromIngest[] =
+    "WITH upserted AS ("
+    " INSERT INTO observations (series_id, ts, source, value, quality_flag)"
+    " SELECT series_id, ts, source, value, quality_flag FROM pg_temp.ingest_rows"
+    " ON CONFLICT (series_id, ts, source) DO UPDATE SET value = EXCLUDED.value,"
+    "  quality_flag = EXCLUDED.quality_flag, ingested_at = now()"
+    " RETURNING series_id, ts, source, (xmax = 0) AS inserted),"
+    " grouped AS ("
+    " SELECT series_id, (ts AT TIME ZONE 'UTC')::date AS day, source, count(*) AS n"
+    "  FROM upserted WHERE inserted GROUP BY 1, 2, 3),"
+    " counted AS ("
+    " INSERT INTO observation_counts (series_id, day, source, n)"
+    " SELECT series_id, day, source, n FROM grouped ORDER BY 1, 2, 3"
+    " ON CONFLICT (series_id, day, source) DO UPDATE SET n = observation_counts.n + EXCLUDED.n),"
+    " totalled AS ("
+    " INSERT INTO observation_day_totals (parameter, day, n)"
+    " SELECT s.parameter, g.day, sum(g.n) FROM grouped g JOIN observation_series s"
+    "  ON s.id = g.series_id GROUP BY 1, 2 ORDER BY 1, 2"
+    " ON CONFLICT (parameter, day) DO UPDATE SET n = observation_day_totals.n + EXCLUDED.n)"
+    " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
+    " FROM upserted";
+// After the upsert, in the same transaction: a batch row becomes its series' latest when it is
+// at least as new (then as great a source) as the current one. Concurrent batches serialise on
+// the series row, and the re-checked condition keeps the newest. The store sends only the
+// candidates, per series the batch's rows at its newest instant, as parallel arrays of series
+// id, epoch ms, value, flag and source. The time is built from whole seconds and the
+// milliseconds left, so that it is the row's exactly (ms * 1000 us in a double is exact only
+// up to the year 2255).
+inline constexpr char kUpdateLatestFromIngest[] =
+    "UPDATE observation_series s SET latest_ts = t.ts, latest_value = t.value,"
+    " latest_quality_flag = t.quality_flag, latest_source = t.source"
+    " FROM (SELECT DISTINCT ON (series_id) series_id,"
+    "  'epoch'::timestamptz + (ms / 1000) * interval '1 second'"
+    "   + (ms % 1000) * interval '1 millisecond' AS ts, value, quality_flag, source"
+    "  FROM unnest($1::int8[], $2::int8[], $3::float8[], $4::int2[], $5::text[])"
+    "   AS b(series_id, ms, value, quality_flag, source)"
+    "  ORDER BY series_id, ms DESC, source DESC) t"
+    " WHERE s.id = t.series_id"
+    " AND (s.latest_ts IS NULL OR (t.ts, t.source) >= (s.latest_ts, s.latest_source))";
+
+// ---- Reads (pages.cpp, pg_store.cpp)
+
+// One series for charts, by its id: the rows in (ts, source) order, as observations_key (which
+// covers value and quality_flag) holds them. $4 NULL: every source.
+inline constexpr char kSelectSeries[] =
+    "SELECT ts, value, quality_flag, source FROM observations"
+    " WHERE series_id = $1::int8"
+    " AND ts >= 'epoch'::timestamptz + $2::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
+    " AND ($4::text IS NULL OR source = $4::text)"
+    " ORDER BY ts, source LIMIT $5::int8";
+
+// The newest observation per series is kept in observation_series by ingest, so this reads one
+// small table. $1 NULL means every location.
+inline constexpr char kLatestObservations[] =
+    "SELECT location_id, parameter, latest_ts, latest_value, latest_quality_flag, latest_source"
+    " FROM observation_series"
+    " WHERE latest_ts IS NOT NULL AND ($1::text[] IS NULL OR location_id = ANY($1::text[]))"
+    " ORDER BY location_id, parameter";
+
+// Pages are in (ts, location_id, parameter, source) order, the documented order of every store.
+// Rows are after the keyset position ($3 ms, $4 location, $5 parameter, $6 source); the first
+// page's position is (window start, '', '', ''), before every row of the window. The separate
+// "ts >= $3" bounds the index scan. A page over every series reads observations_ts in time
+// order and sorts each instant's rows (an incremental sort); the join gives each row its
+// series' names. $7 locations, $8 parameter, $9 source: NULL for none.
+inline constexpr char kPage[] =
+    "SELECT o.series_id, o.ts, o.value, o.quality_flag, o.source"
+    " FROM observations o JOIN observation_series s ON s.id = o.series_id"
+    " WHERE o.ts >= 'epoch'::timestamptz + $1::int8 * interval '1 millisecond'"
+    " AND o.ts <= 'epoch'::timestamptz + $2::int8 * interval '1 millisecond'"
+    " AND o.ts >= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
+    " AND (o.ts, s.location_id, s.parameter, o.source) >"
+    " ('epoch'::timestamptz + $3::int8 * interval '1 millisecond', $4::text, $5::text, $6::text)"
+    " AND ($7::text[] IS NULL OR s.location_id = ANY($7::text[]))"
+    " AND ($8::text IS NULL OR s.parameter = $8::text)"
+    " AND ($9::text IS NULL OR o.source = $9::text)"
+    " ORDER BY o.ts, s.location_id, s.parameter, o.source LIMIT $10::int8";
+
+// A page over a few series (one series; a location's parameters; a parameter at a few
+// locations): one ordered range of observations_key per series, merged (Merge Append), so it
+// reads about `limit` rows however many the window holds. kMergedPageOpen, then kPageBranch
+// per series joined by " UNION ALL ", then kMergedPageClose. $1..$6 and the limit ($8) as in
+// kPage, $7 the source or NULL; each branch names its series' id, location and parameter with
+// its own three parameters, {0}, {1} and {2} (numbered by pages.cpp).
+inline constexpr char kMergedPageOpen[] =
+    "SELECT series_id, ts, value, quality_flag, source FROM (";
+inline constexpr char kPageBranch[] =
+    "(SELECT series_id, ts, value, quality_flag, source,"
+    " ${1}::text COLLATE \"C\" AS location_id, ${2}::text COLLATE \"C\" AS parameter"
+    " FROM observations WHERE series_id = ${0}::int8"
+    " AND ts >= 'epoch'::timestamptz + $1::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + $2::int8 * interval '1 millisecond'"
+    " AND ts >= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
+    " AND (ts, ${1}::text COLLATE \"C\", ${2}::text COLLATE \"C\", source) >"
+    " ('epoch'::timestamptz + $3::int8 * interval '1 millisecond', $4::text, $5::text, $6::text)"
+    " AND ($7::text IS NULL OR source = $7::text)"
+    " ORDER BY ts, source LIMIT $8::int8)";
+inline constexpr char kMergedPageClose[] =
+    ") m ORDER BY ts, location_id, parameter, source LIMIT $8::int8";
+
+// Counts over a window: the whole UTC days [$1, $2) (days since 1970), plus $4 times the rows
+// in [$5, $6) and $7 times those in [$8, $9) (microseconds since 1970; see day_split.hpp). $3
+// the source or NULL. The days of every source come from observation_day_totals, a few rows a
+// day however many series there are; those of one source from observation_counts. Only the
+// branch the CASE takes is evaluated. Every part reads one index range.
+inline constexpr char kCountAll[] =
+    "SELECT CASE WHEN $3::text IS NULL THEN"
+    "  (SELECT coalesce(sum(n), 0)::int8 FROM observation_day_totals"
+    "   WHERE day >= '1970-01-01'::date + $1::int4 AND day < '1970-01-01'::date + $2::int4)"
+    " ELSE (SELECT coalesce(sum(n), 0) FROM observation_counts"
+    "  WHERE day >= '1970-01-01'::date + $1::int4 AND day < '1970-01-01'::date + $2::int4"
+    "  AND source = $3::text) END"
+    " + $4::int8 * (SELECT count(*) FROM observations"
+    "  WHERE ts >= 'epoch'::timestamptz + $5::int8 * interval '1 microsecond'"
+    "  AND ts < 'epoch'::timestamptz + $6::int8 * interval '1 microsecond'"
+    "  AND ($3::text IS NULL OR source = $3::text))"
+    " + $7::int8 * (SELECT count(*) FROM observations"
+    "  WHERE ts >= 'epoch'::timestamptz + $8::int8 * interval '1 microsecond'"
+    "  AND ts < 'epoch'::timestamptz + $9::int8 * interval '1 microsecond'"
+    "  AND ($3::text IS NULL OR source = $3::text))";
+// The same per series of a location and/or parameter filter ($10 locations, $11 parameter,
+// NULL for none), each series' days and edges one range of its own key: the count, and how
+// many series the filter matched (the store checks its list of series against it).
+inline constexpr char kCountSeries[] =
+    "SELECT coalesce(sum(d.n + $4::int8 * e1.c + $7::int8 * e2.c), 0)::int8, count(*)"
+    " FROM observation_series s"
+    " CROSS JOIN LATERAL (SELECT coalesce(sum(c.n), 0) AS n FROM observation_counts c"
+    "  WHERE c.series_id = s.id AND c.day >= '1970-01-01'::date + $1::int4"
+    "  AND c.day < '1970-01-01'::date + $2::int4"
+    "  AND ($3::text IS NULL OR c.source = $3::text)) d"
+    " CROSS JOIN LATERAL (SELECT count(*) AS c FROM observations o WHERE o.series_id = s.id"
+    "  AND o.ts >= 'epoch'::timestamptz + $5::int8 * interval '1 microsecond'"
+    "  AND o.ts < 'epoch'::timestamptz + $6::int8 * interval '1 microsecond'"
+    "  AND ($3::text IS NULL OR o.source = $3::text)) e1"
+    " CROSS JOIN LATERAL (SELECT count(*) AS c FROM observations o WHERE o.series_id = s.id"
+    "  AND o.ts >= 'epoch'::timestamptz + $8::int8 * interval '1 microsecond'"
+    "  AND o.ts < 'epoch'::timestamptz + $9::int8 * interval '1 microsecond'"
+    "  AND ($3::text IS NULL OR o.source = $3::text)) e2"
+    " WHERE ($10::text[] IS NULL OR s.location_id = ANY($10::text[]))"
+    " AND ($11::text IS NULL OR s.parameter = $11::text)";
+// How many series a location and/or parameter filter matches ($1, $2 as kCountSeries' $10, $11).
+inline constexpr char kCountMatchingSeries[] =
+    "SELECT count(*) FROM observation_series"
+    " WHERE ($1::text[] IS NULL OR location_id = ANY($1::text[]))"
+    " AND ($2::text IS NULL OR parameter = $2::text)";
+
+// ---- Retention (retention.cpp)
+
+// Retention recounts observation_counts and observation_day_totals from the rows that remain (so it
+// also repairs counts after observations were edited by hand). The lock, taken before the delete,
+// waits for ingests already writing counts to commit and holds new ones back until the recount
+// commits, so the recount's snapshot misses no batch and no batch adds to counts it then replaces.
+inline constexpr char kLockCounts[] = "LOCK TABLE observation_counts IN SHARE ROW EXCLUSIVE MODE";
+// One statement, so the deletion and the latest it invalidates commit together. A series'
+// latest older than the cutoff means every row of that series was deleted. The cutoff is
+// written out in each condition so the planner sees its value.
+inline constexpr char kDeleteObservationsBefore[] =
+    "WITH deleted AS (DELETE FROM observations"
+    "  WHERE ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1),"
+    " cleared AS (UPDATE observation_series SET latest_ts = NULL, latest_value = NULL,"
+    "  latest_quality_flag = NULL, latest_source = NULL"
+    "  WHERE latest_ts < 'epoch'::timestamptz + $1::int8 * interval '1 millisecond' RETURNING 1)"
+    " SELECT count(*) FROM deleted";
+// Every ingest writes observation_day_totals only in the statement that writes
+// observation_counts, so the lock on the latter holds back writes to both.
+inline constexpr char kClearCounts[] = "DELETE FROM observation_counts";
+inline constexpr char kRecount[] =
+    "INSERT INTO observation_counts (series_id, day, source, n)"
+    " SELECT series_id, (ts AT TIME ZONE 'UTC')::date, source, count(*) FROM observations"
+    " GROUP BY 1, 2, 3";
+inline constexpr char kClearTotals[] = "DELETE FROM observation_day_totals";
+inline constexpr char kRetotal[] =
+    "INSERT INTO observation_day_totals (parameter, day, n)"
+    " SELECT s.parameter, c.day, sum(c.n) FROM observation_counts c"
+    " JOIN observation_series s ON s.id = c.series_id GROUP BY 1, 2";
+
+// ---- Source runs, cells, data version (pg_store.cpp)
+
+inline constexpr char kInsertSourceRun[] =
+    "INSERT INTO source_runs (source_id, started, finished, rows, ok, error)"
+    " VALUES ($1, 'epoch'::timestamptz + $2::int8 * interval '1 millisecond',"
+    " 'epoch'::timestamptz + $3::int8 * interval '1 millisecond', $4::int8, $5::bool, $6)";
+inline constexpr char kLatestRunPerSource[] =
+    "SELECT DISTINCT ON (source_id) source_id, (extract(epoch FROM started) * 1000)::int8,"
+    " (extract(epoch FROM finished) * 1000)::int8, rows, ok, error FROM source_runs"
+    " ORDER BY source_id, started DESC, id DESC";
+inline constexpr char kLatestRunPerSourceByOutcome[] =
+    "SELECT DISTINCT ON (source_id) source_id, (extract(epoch FROM started) * 1000)::int8,"
+    " (extract(epoch FROM finished) * 1000)::int8, rows, ok, error FROM source_runs"
+    " WHERE ok = $1::bool ORDER BY source_id, started DESC, id DESC";
+inline constexpr char kRowsPerSource[] =
+    "SELECT source, count(*) FROM observations GROUP BY source";
+inline constexpr char kUpsertSourceCell[] =
+    "INSERT INTO source_cells"
+    " (source_id, location_id, parameter, cell_latitude, cell_longitude, updated_at)"
+    " VALUES ($1, $2, $3, $4::float8, $5::float8, now())"
+    " ON CONFLICT (source_id, location_id, parameter) DO UPDATE SET"
+    " cell_latitude = EXCLUDED.cell_latitude, cell_longitude = EXCLUDED.cell_longitude,"
+    " updated_at = EXCLUDED.updated_at";
+inline constexpr char kListSourceCells[] =
+    "SELECT source_id, location_id, parameter, cell_latitude, cell_longitude FROM source_cells"
+    " WHERE location_id = $1 ORDER BY source_id, parameter";
+// A counter every write transaction increments (see migration 0003).
+inline constexpr char kDataVersion[] = "SELECT version::text FROM data_version";
+// The last statement of every write transaction, so the new version commits together with what
+// it announces. Last also keeps the lock order the same in every transaction (data rows, then
+// this row), so two writers cannot deadlock on it.
+inline constexpr char kBumpDataVersion[] = "UPDATE data_version SET version = version + 1";
+
+}  // namespace ocean::storage::pg::sql
