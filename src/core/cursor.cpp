@@ -1,20 +1,25 @@
 #include "core/cursor.hpp"
 
-#include "core/validation.hpp"
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <charconv>
+
+#include "core/locations.hpp"
+#include "core/validation.hpp"
 
 namespace ocean::core {
 namespace {
 
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-// v2 added the source (PostgreSQL orders pages by timestamp, series, source); v3 came with
-// PostgreSQL's series ids grouped by parameter (migration 0005), under which a v2 cursor's id
-// would return its instant's rows again. An older cursor is rejected rather than read with
-// another meaning.
-constexpr std::string_view kVersion = "v3";
+// v4 orders by (timestamp, location, parameter, source), the natural key, the same in both
+// stores. v3 and older held a store-specific row or series id, which means nothing in that
+// order, so they are rejected rather than read with another meaning.
+constexpr std::string_view kVersion = "v4";
+// The longest v4 text is about 190 bytes (64-byte location and parameter, 32-byte source).
+constexpr std::size_t kMaxCursorSize = 512;
+constexpr std::size_t kMaxParameterSize = 64;
 
 std::string Base64UrlEncode(std::string_view in) {
   std::string out;
@@ -56,6 +61,14 @@ std::optional<std::string> Base64UrlDecode(std::string_view in) {
   return out;
 }
 
+bool IsValidParameterText(std::string_view parameter) {
+  if (parameter.empty() || parameter.size() > kMaxParameterSize) return false;
+  return std::all_of(parameter.begin(), parameter.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
+}
+
 template <typename T>
 bool ParseInt(std::string_view text, T& value) {
   if (text.empty()) return false;
@@ -66,35 +79,41 @@ bool ParseInt(std::string_view text, T& value) {
 }  // namespace
 
 CursorPosition CursorAfter(const StoredObservation& row) {
-  return {row.observation.timestamp_ms, row.id, row.observation.source};
+  const Observation& o = row.observation;
+  return {.timestamp_ms = o.timestamp_ms,
+          .id = 0,
+          .source = o.source,
+          .location_id = o.location_id,
+          .parameter = o.parameter};
 }
 
 std::string EncodeCursor(const CursorPosition& position) {
-  return Base64UrlEncode(
-      fmt::format("{}:{}:{}:{}", kVersion, position.timestamp_ms, position.id, position.source));
+  return Base64UrlEncode(fmt::format("{}:{}:{}:{}:{}", kVersion, position.timestamp_ms,
+                                     position.location_id, position.parameter, position.source));
 }
 
 std::optional<CursorPosition> DecodeCursor(std::string_view cursor) {
-  if (cursor.empty() || cursor.size() > 128) return std::nullopt;
+  if (cursor.empty() || cursor.size() > kMaxCursorSize) return std::nullopt;
   const auto raw = Base64UrlDecode(cursor);
   if (!raw) return std::nullopt;
   std::string_view text = *raw;
-  if (!text.starts_with(kVersion) || text.size() <= kVersion.size() ||
-      text[kVersion.size()] != ':') {
-    return std::nullopt;
+  // Five fields: none of them can hold ':' (see the validity checks below).
+  std::string_view fields[5];
+  for (std::size_t i = 0; i < 5; ++i) {
+    const auto colon = text.find(':');
+    if ((colon == std::string_view::npos) != (i == 4)) return std::nullopt;
+    fields[i] = text.substr(0, colon);
+    if (colon != std::string_view::npos) text.remove_prefix(colon + 1);
   }
-  text.remove_prefix(kVersion.size() + 1);
-  const auto first = text.find(':');
-  const auto second = text.find(':', first == std::string_view::npos ? first : first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
   CursorPosition position;
-  const std::string_view source = text.substr(second + 1);
-  if (!ParseInt(text.substr(0, first), position.timestamp_ms) ||
-      !ParseInt(text.substr(first + 1, second - first - 1), position.id) || position.id < 0 ||
-      (!source.empty() && !IsValidSourceId(source))) {
+  if (fields[0] != kVersion || !ParseInt(fields[1], position.timestamp_ms) ||
+      !IsValidLocationId(fields[2]) || !IsValidParameterText(fields[3]) ||
+      !IsValidSourceId(fields[4])) {
     return std::nullopt;
   }
-  position.source = source;
+  position.location_id = fields[2];
+  position.parameter = fields[3];
+  position.source = fields[4];
   return position;
 }
 

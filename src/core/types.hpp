@@ -52,10 +52,10 @@ struct Observation {
   std::string source;
 };
 
-// An observation as read back from storage: `id` is the storage row id, used only as the
-// keyset tie-breaker for cursors and never shown to clients.
+// An observation as read back from storage. `id` is internal to the store and never shown to
+// clients.
 struct StoredObservation {
-  std::int64_t id = 0;  // the store's tie-breaker after the timestamp: see CursorPosition
+  std::int64_t id = 0;  // the store's own row or series id; pages are not ordered by it
   Observation observation;
 };
 

@@ -221,7 +221,12 @@ class SqliteStore final : public Store {
     return WithReader([&](Connection& connection) {
       Statement select(connection, sql_text);
       BindFilters(query, locations_json, select);
-      if (query.after) select.Bind(query.after->timestamp_ms).Bind(query.after->id);
+      if (query.after) {
+        select.Bind(query.after->timestamp_ms)
+            .Bind(query.after->location_id)
+            .Bind(query.after->parameter)
+            .Bind(query.after->source);
+      }
       select.Bind(query.limit);
       std::vector<core::StoredObservation> result;
       while (select.Step()) {
@@ -360,7 +365,7 @@ class SqliteStore final : public Store {
 
  private:
   // A count reads no row, so for a parameter alone it can read the key index series by series
-  // (see kFilterParameterSeries); a page wants the rows in page order, which observations_ts_id
+  // (see kFilterParameterSeries); a page wants the rows in page order, which observations_ts_key
   // gives.
   static void AppendFilters(const core::ObservationQuery& query, std::string& sql_text,
                             bool for_count = false) {

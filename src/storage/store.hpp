@@ -112,14 +112,16 @@ class Store {
   // One transaction: all rows or none. Rows must be validated and free of duplicate keys.
   virtual core::IngestResult UpsertObservations(std::span<const core::Observation> rows) = 0;
 
-  // One page of observations in page order, starting after `cursor` (empty: the first page);
-  // `query.limit` is the page size and `query.after` is ignored. The count is read only when
-  // `with_count` is set. Throws core::ApiError (validation, field "cursor") for a cursor this
-  // server did not issue. Built once here on QueryObservations / QueryObservationsWithCount, so
-  // both backends page alike.
+  // One page of observations in page order (see QueryObservations), starting after `cursor`
+  // (empty: the first page); `query.limit` is the page size and `query.after` is ignored. The
+  // count is read only when `with_count` is set. Throws core::ApiError (validation, field "cursor")
+  // for a cursor this server did not issue. Built once here on QueryObservations /
+  // QueryObservationsWithCount, so both backends page alike.
   Page ReadPage(const core::ObservationQuery& query, std::string_view cursor, bool with_count);
 
-  // Rows in (timestamp, id) order, at most query.limit.
+  // At most query.limit rows after query.after, in page order: (timestamp, location_id,
+  // parameter, source), texts compared byte-wise. Both stores use this order (the natural key,
+  // so it is total), which makes their pages and cursors the same on the same data.
   virtual std::vector<core::StoredObservation> QueryObservations(
       const core::ObservationQuery& query) = 0;
 

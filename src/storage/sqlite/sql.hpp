@@ -61,8 +61,11 @@ inline constexpr char kFilterParameterSeries[] =
     " AND (location_id, parameter) IN"
     " (SELECT location_id, parameter FROM observation_series WHERE parameter = ?)";
 inline constexpr char kFilterSource[] = " AND source = ?";
-inline constexpr char kFilterAfter[] = " AND (ts, id) > (?, ?)";
-inline constexpr char kOrderByPageKeyLimit[] = " ORDER BY ts, id LIMIT ?";
+// The page order both stores share: the natural key with the timestamp first (texts compare
+// byte-wise, SQLite's BINARY collation); observations_ts_key returns it for a window as it is.
+inline constexpr char kFilterAfter[] = " AND (ts, location_id, parameter, source) > (?, ?, ?, ?)";
+inline constexpr char kOrderByPageKeyLimit[] =
+    " ORDER BY ts, location_id, parameter, source LIMIT ?";
 
 // Driven by the small series table; each series is one backwards probe of observations_key.
 inline constexpr char kLatestObservations[] =

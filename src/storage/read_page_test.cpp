@@ -1,0 +1,307 @@
+// Store::ReadPage on both stores with the same data: the same rows in the documented order
+// (timestamp, location_id, parameter, source; texts byte-wise), the same next cursors followed
+// to the end, the same counts, and a bad cursor rejected naming `cursor`. PostgreSQL comes from
+// OCEAN_TEST_PG_URL (scripts/services.sh), each test in a schema of its own, as in storage_test.
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/api_error.hpp"
+#include "core/cursor.hpp"
+#include "storage/store.hpp"
+
+namespace ocean::storage {
+namespace {
+
+using core::Observation;
+using core::ObservationQuery;
+
+const char* Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+std::string UniqueSuffix() {
+  static int counter = 0;
+  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(std::random_device()() % 1000000);
+}
+
+struct PgConnDeleter {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+
+// Runs one statement outside the store (schema set-up and clean-up).
+void PgExec(const std::string& url, const std::string& sql_text) {
+  std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectdb(url.c_str()));
+  ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
+  PGresult* result = PQexec(conn.get(), sql_text.c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  PQclear(result);
+  ASSERT_EQ(status, PGRES_COMMAND_OK) << PQerrorMessage(conn.get());
+}
+
+class SqliteBackend {
+ public:
+  static constexpr const char* kName = "Sqlite";
+  // An empty string when ready, else why the backend cannot run.
+  std::string SetUp() {
+    dir_ = std::filesystem::temp_directory_path() / ("oceandash_read_page_" + UniqueSuffix());
+    std::filesystem::create_directories(dir_);
+    return {};
+  }
+  void TearDown() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  std::string url() const { return "sqlite:" + (dir_ / "ocean.db").string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+class PgBackend {
+ public:
+  static constexpr const char* kName = "Postgres";
+  std::string SetUp() {
+    const char* base = Env("OCEAN_TEST_PG_URL");
+    if (base == nullptr) return "OCEAN_TEST_PG_URL is not set (scripts/services.sh start)";
+    base_url_ = base;
+    schema_ = "oceandash_read_page_" + UniqueSuffix();
+    PgExec(base_url_, "CREATE SCHEMA " + schema_);
+    return {};
+  }
+  void TearDown() {
+    if (!schema_.empty()) {
+      PgExec(base_url_, "SET client_min_messages TO warning; DROP SCHEMA " + schema_ + " CASCADE");
+    }
+  }
+  std::string url() const {
+    return base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + schema_;
+  }
+
+ private:
+  std::string base_url_;
+  std::string schema_;
+};
+
+// Ids and sources whose byte order differs from a dictionary order ('-' < '1' < '_' < 'b';
+// upper case before lower case), at instants that every series shares.
+const std::vector<std::string> kLocationIds = {"b_1", "b1", "b-1", "a9"};
+const std::vector<std::string> kParameters = {"sst", "salinity", "wave_height"};
+const std::vector<std::string> kSources = {"noaa", "Ndbc", "copernicus"};
+const std::vector<core::EpochMs> kInstants = {-86'400'000, 0, 1'000, 1'001, 1'795'672'800'000};
+
+std::vector<Observation> Rows() {
+  std::vector<Observation> rows;
+  double value = 0.0;
+  for (const auto& location : kLocationIds) {
+    for (const auto& parameter : kParameters) {
+      for (const auto& source : kSources) {
+        for (const core::EpochMs ts : kInstants) {
+          rows.push_back(
+              {location, parameter, ts, value += 0.25, core::QualityFlag::kGood, source});
+        }
+      }
+    }
+  }
+  // Inserted out of order, in two batches, so row ids say nothing about the page order.
+  std::shuffle(rows.begin(), rows.end(), std::mt19937(15));
+  return rows;
+}
+
+auto PageKey(const Observation& o) {
+  return std::tie(o.timestamp_ms, o.location_id, o.parameter, o.source);
+}
+
+// The documented order, computed here from the data alone.
+std::vector<Observation> Expected(const ObservationQuery& query) {
+  std::vector<Observation> rows;
+  for (Observation& row : Rows()) {
+    const bool at_location =
+        query.locations.empty() || std::find(query.locations.begin(), query.locations.end(),
+                                             row.location_id) != query.locations.end();
+    if (at_location && row.timestamp_ms >= query.start_ms && row.timestamp_ms <= query.end_ms &&
+        (!query.parameter || row.parameter == *query.parameter) &&
+        (!query.source || row.source == *query.source)) {
+      rows.push_back(std::move(row));
+    }
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const Observation& a, const Observation& b) { return PageKey(a) < PageKey(b); });
+  return rows;
+}
+
+struct Walk {
+  std::vector<Observation> rows;
+  std::vector<std::string> cursors;  // each page's next cursor
+  std::vector<std::int64_t> counts;  // each page's count
+};
+
+Walk WalkPages(Store& store, const ObservationQuery& query) {
+  Walk walk;
+  std::string cursor;
+  for (int page_number = 0; page_number < 1000; ++page_number) {
+    Page page = store.ReadPage(query, cursor, /*with_count=*/true);
+    EXPECT_LE(static_cast<std::int64_t>(page.rows.size()), query.limit);
+    for (auto& row : page.rows) walk.rows.push_back(std::move(row.observation));
+    EXPECT_TRUE(page.count.has_value());
+    walk.counts.push_back(page.count.value_or(-1));
+    if (!page.next_cursor) return walk;
+    walk.cursors.push_back(*page.next_cursor);
+    cursor = *page.next_cursor;
+  }
+  ADD_FAILURE() << "pages did not end";
+  return walk;
+}
+
+std::vector<ObservationQuery> Queries() {
+  std::vector<ObservationQuery> queries;
+  ObservationQuery all;
+  all.start_ms = -86'400'000;
+  all.end_ms = 1'795'672'800'000;
+  all.limit = 7;
+  queries.push_back(all);
+  ObservationQuery window = all;  // inclusive edges, a page size that divides nothing
+  window.start_ms = 0;
+  window.end_ms = 1'001;
+  window.limit = 11;
+  queries.push_back(window);
+  ObservationQuery some = all;
+  some.locations = {"b1", "b-1"};
+  some.parameter = "sst";
+  some.limit = 4;
+  queries.push_back(some);
+  ObservationQuery one_source = all;
+  one_source.source = "Ndbc";
+  one_source.limit = 1;
+  queries.push_back(one_source);
+  ObservationQuery whole = all;  // a page exactly as large as the result: no next page
+  whole.limit = static_cast<std::int64_t>(Expected(all).size());
+  queries.push_back(whole);
+  return queries;
+}
+
+template <typename Backend>
+class ReadPageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string problem = backend_.SetUp();
+    if (!problem.empty()) {
+      const char* allow = Env("OCEAN_TEST_ALLOW_NO_PG");
+      if (allow != nullptr && std::string(allow) == "1") GTEST_SKIP() << problem;
+      FAIL() << problem;
+    }
+    ready_ = true;
+    store_ = OpenStore(backend_.url(), 2);
+    store_->Migrate();
+    std::vector<core::Location> locations;
+    for (const auto& id : kLocationIds) locations.push_back({id, id, 1.0, 2.0, "", ""});
+    store_->UpsertLocations(locations);
+    const std::vector<Observation> rows = Rows();
+    const auto half = rows.begin() + static_cast<std::ptrdiff_t>(rows.size() / 2);
+    store_->UpsertObservations(std::vector<Observation>(half, rows.end()));
+    store_->UpsertObservations(std::vector<Observation>(rows.begin(), half));
+  }
+  void TearDown() override {
+    store_.reset();
+    if (ready_) backend_.TearDown();
+  }
+
+  Backend backend_;
+  bool ready_ = false;
+  std::unique_ptr<Store> store_;
+};
+
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
+};
+using Backends = ::testing::Types<SqliteBackend, PgBackend>;
+TYPED_TEST_SUITE(ReadPageTest, Backends, BackendNames);
+
+// Both stores must equal the same expectation (rows, cursors, counts), so they equal each other.
+TYPED_TEST(ReadPageTest, PagesFollowTheDocumentedOrderToTheEnd) {
+  for (const ObservationQuery& query : Queries()) {
+    const std::vector<Observation> expected = Expected(query);
+    const Walk walk = WalkPages(*this->store_, query);
+    ASSERT_EQ(walk.rows.size(), expected.size()) << "limit " << query.limit;
+    std::vector<std::string> expected_cursors;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(PageKey(walk.rows[i]), PageKey(expected[i]))
+          << "row " << i << ", limit " << query.limit;
+      EXPECT_EQ(walk.rows[i].value, expected[i].value);
+      const bool page_end = (i + 1) % static_cast<std::size_t>(query.limit) == 0;
+      if (page_end && i + 1 < expected.size()) {
+        expected_cursors.push_back(core::EncodeCursor(core::CursorAfter({0, expected[i]})));
+      }
+    }
+    EXPECT_EQ(walk.cursors, expected_cursors) << "limit " << query.limit;
+    for (const std::int64_t count : walk.counts) {
+      EXPECT_EQ(count, static_cast<std::int64_t>(expected.size()));
+    }
+  }
+}
+
+TYPED_TEST(ReadPageTest, CountOnlyWhenAsked) {
+  ObservationQuery query = Queries().front();
+  const Page page = this->store_->ReadPage(query, "", /*with_count=*/false);
+  EXPECT_FALSE(page.count);
+  EXPECT_EQ(page.rows.size(), 7u);
+  ASSERT_TRUE(page.next_cursor);
+  const Page same = this->store_->ReadPage(query, "", /*with_count=*/true);
+  EXPECT_EQ(same.next_cursor, page.next_cursor);
+}
+
+// Base64url of `text`: forges cursors of other formats.
+std::string Forge(std::string_view text) {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string cursor;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (const unsigned char c : text) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      cursor += kAlphabet[(buffer >> bits) & 63];
+    }
+  }
+  if (bits > 0) cursor += kAlphabet[(buffer << (6 - bits)) & 63];
+  return cursor;
+}
+
+TYPED_TEST(ReadPageTest, BadCursorIsAValidationErrorNamingCursor) {
+  const ObservationQuery query = Queries().front();
+  // Garbage, a cursor of the older (ts, id, source) format, and a v4 one with a bad field.
+  for (const std::string& cursor :
+       {std::string("not a cursor!"), Forge("v3:1000:42:noaa"), Forge("v4:1000:B1:sst:noaa")}) {
+    try {
+      this->store_->ReadPage(query, cursor, true);
+      ADD_FAILURE() << "accepted " << cursor;
+    } catch (const core::ApiError& e) {
+      EXPECT_EQ(e.code(), core::ErrorCode::kValidation);
+      ASSERT_EQ(e.details().size(), 1u);
+      EXPECT_EQ(e.details()[0].field, "cursor");
+      EXPECT_NE(std::string(e.what()).find("cursor"), std::string::npos);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ocean::storage
