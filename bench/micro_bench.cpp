@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "api/json_writer.hpp"
+#include "core/json_writer.hpp"
 #include "core/lttb.hpp"
 #include "core/time.hpp"
 #include "core/validation.hpp"
@@ -59,7 +59,7 @@ void BM_JsonSeries720(benchmark::State& state) {
     v[i] = std::round((15.0 + 2.5 * std::sin(static_cast<double>(i) / 24.0)) * 1000.0) / 1000.0;
   }
   for (auto _ : state) {
-    ocean::api::JsonWriter w(256 + v.size() * 40);
+    ocean::core::JsonWriter w(256 + v.size() * 40);
     w.BeginObject().Key("t").IntArray(v.size(), [](std::size_t i) {
       return 1'790'000'000'000LL + static_cast<std::int64_t>(i) * 3'600'000LL;
     });

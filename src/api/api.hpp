@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cache/cache.hpp"
+#include "cache/invalidating_writer.hpp"
 #include "core/types.hpp"
 #include "http/message.hpp"
 #include "storage/store.hpp"
@@ -91,6 +92,7 @@ class Api {
 
   storage::Store& store_;
   cache::Cache& cache_;
+  cache::InvalidatingWriter writes_;  // every write of the API goes through it
   ApiOptions options_;
   std::mutex locations_mutex_;
   std::set<std::string, std::less<>> location_ids_;

@@ -144,7 +144,7 @@ bool BackupDegrades(const BackupReport& report) {
          report.state == BackupState::kInvalid;
 }
 
-void WriteBackupReport(JsonWriter& w, const BackupReport& report) {
+void WriteBackupReport(core::JsonWriter& w, const BackupReport& report) {
   const auto optional_string = [&w](std::string_view key, const std::optional<std::string>& v) {
     w.Key(key);
     if (v) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/json_writer.hpp"
+#include "core/json_writer.hpp"
 #include "core/types.hpp"
 
 namespace ocean::api {
@@ -43,6 +43,6 @@ BackupReport ReadBackupStatus(const std::string& path, core::EpochMs now);
 bool BackupDegrades(const BackupReport& report);
 
 // The "backup" object of /api/health/.
-void WriteBackupReport(JsonWriter& w, const BackupReport& report);
+void WriteBackupReport(core::JsonWriter& w, const BackupReport& report);
 
 }  // namespace ocean::api

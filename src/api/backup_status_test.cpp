@@ -19,7 +19,7 @@ constexpr std::string_view kGood =
     R"("last_size_bytes":52311,"kept":7,"interval_seconds":86400,"s3":null})";
 
 boost::json::value Render(const BackupReport& report) {
-  JsonWriter w;
+  core::JsonWriter w;
   WriteBackupReport(w, report);
   return boost::json::parse(w.Take());
 }

@@ -1,15 +1,15 @@
 #include "api/catalogue.hpp"
 
 #include "api/api.hpp"
-#include "api/json_writer.hpp"
 #include "api/openapi.hpp"
 #include "api/response.hpp"
 #include "core/catalogue.hpp"
+#include "core/json_writer.hpp"
 
 namespace ocean::api {
 
 std::string RenderParameters() {
-  JsonWriter w(2048);
+  core::JsonWriter w(2048);
   w.BeginArray();
   for (const auto& p : core::Parameters()) {
     w.BeginObject()

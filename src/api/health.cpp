@@ -1,15 +1,15 @@
 #include "api/health.hpp"
 
 #include "api/api.hpp"
-#include "api/json_writer.hpp"
 #include "api/response.hpp"
+#include "core/json_writer.hpp"
 
 namespace ocean::api {
 
 HealthBody RenderHealth(const HealthFacts& facts) {
   const bool ok = facts.database_error.empty();
   const bool backup_ok = !facts.backup || !BackupDegrades(*facts.backup);
-  JsonWriter w;
+  core::JsonWriter w;
   w.BeginObject()
       .Key("status")
       .String(ok ? (facts.cache_ok && backup_ok ? "ok" : "degraded") : "unavailable")

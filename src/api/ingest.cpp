@@ -3,15 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api.hpp"
-#include "api/json_writer.hpp"
 #include "api/response.hpp"
 #include "core/api_error.hpp"
+#include "core/json_writer.hpp"
 #include "core/validation.hpp"
 
 namespace ocean::api {
 
 std::string RenderIngestResult(const core::IngestResult& result) {
-  JsonWriter w;
+  core::JsonWriter w;
   w.BeginObject()
       .Key("received")
       .Int(result.received)
@@ -24,7 +24,7 @@ std::string RenderIngestResult(const core::IngestResult& result) {
 }
 
 std::string RenderCleanupResult(std::int64_t deleted, int retention_days, core::EpochMs now_ms) {
-  JsonWriter w;
+  core::JsonWriter w;
   w.BeginObject()
       .Key("deleted")
       .Int(deleted)
@@ -50,10 +50,8 @@ http::Response Api::Ingest(const http::Request& request) {
   AdmitIngest(request);
   const auto batch = core::ParseIngestBody(
       request.body, [this](std::string_view id) { return LocationExists(id); });
-  core::IngestResult result = store_.UpsertObservations(batch.rows);
+  core::IngestResult result = writes_.Ingest(batch.rows);
   result.received = batch.received;
-  // Only now: a reader that sees the new generation must also see the committed rows.
-  cache_.InvalidateAll();
   spdlog::info("ingest: received {} inserted {} updated {}", result.received, result.inserted,
                result.updated);
   return JsonResponse(RenderIngestResult(result));

@@ -3,15 +3,15 @@
 #include <fmt/format.h>
 
 #include "api/api.hpp"
-#include "api/json_writer.hpp"
 #include "api/response.hpp"
 #include "core/api_error.hpp"
 #include "core/json_escape.hpp"
+#include "core/observation_json.hpp"
 
 namespace ocean::api {
 namespace {
 
-void WriteLocation(JsonWriter& w, const core::Location& l) {
+void WriteLocation(core::JsonWriter& w, const core::Location& l) {
   w.Key("id")
       .String(l.id)
       .Key("name")
@@ -27,7 +27,7 @@ void WriteLocation(JsonWriter& w, const core::Location& l) {
 }  // namespace
 
 std::string RenderLocations(std::span<const core::Location> locations) {
-  JsonWriter w(4096);
+  core::JsonWriter w(4096);
   w.BeginArray();
   for (const auto& location : locations) {
     w.BeginObject();
@@ -41,11 +41,11 @@ std::string RenderLocations(std::span<const core::Location> locations) {
 std::string RenderLocationDetail(const core::Location& location,
                                  std::span<const core::Observation> latest,
                                  std::span<const storage::SourceCell> cells) {
-  JsonWriter w(4096);
+  core::JsonWriter w(4096);
   w.BeginObject();
   WriteLocation(w, location);
   w.Key("latest").BeginArray();
-  for (const auto& observation : latest) WriteObservation(w, observation);
+  for (const auto& observation : latest) core::WriteObservation(w, observation);
   w.EndArray();
   w.Key("cells").BeginArray();
   for (const auto& cell : cells) {

@@ -4,16 +4,16 @@
 #include <iterator>
 
 #include "api/api.hpp"
-#include "api/json_writer.hpp"
 #include "api/query.hpp"
 #include "api/response.hpp"
+#include "core/observation_json.hpp"
 #include "core/time.hpp"
 
 namespace ocean::api {
 
 std::string RenderObservationsJson(std::span<const core::StoredObservation> rows,
                                    std::int64_t count, std::string_view next_url) {
-  JsonWriter w(256 + rows.size() * 160);
+  core::JsonWriter w(256 + rows.size() * 160);
   w.BeginObject().Key("count").Int(count).Key("next");
   if (next_url.empty()) {
     w.Null();
@@ -21,7 +21,7 @@ std::string RenderObservationsJson(std::span<const core::StoredObservation> rows
     w.String(next_url);
   }
   w.Key("results").BeginArray();
-  for (const auto& row : rows) WriteObservation(w, row.observation);
+  for (const auto& row : rows) core::WriteObservation(w, row.observation);
   w.EndArray().EndObject();
   return w.Take();
 }
@@ -47,9 +47,9 @@ std::string RenderObservationsCsv(std::span<const core::StoredObservation> rows)
 }
 
 std::string RenderLatest(std::span<const core::Observation> latest) {
-  JsonWriter w(256 + latest.size() * 160);
+  core::JsonWriter w(256 + latest.size() * 160);
   w.BeginArray();
-  for (const auto& observation : latest) WriteObservation(w, observation);
+  for (const auto& observation : latest) core::WriteObservation(w, observation);
   w.EndArray();
   return w.Take();
 }

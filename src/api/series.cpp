@@ -1,9 +1,9 @@
 #include "api/series.hpp"
 
 #include "api/api.hpp"
-#include "api/json_writer.hpp"
 #include "api/response.hpp"
 #include "core/catalogue.hpp"
+#include "core/json_writer.hpp"
 #include "core/lttb.hpp"
 
 namespace ocean::api {
@@ -25,7 +25,7 @@ std::string RenderSeries(const SeriesParams& params, const storage::SeriesRows& 
     }
   }
   const auto* parameter = core::FindParameter(params.parameter);
-  JsonWriter w(256 + keep.size() * 40);
+  core::JsonWriter w(256 + keep.size() * 40);
   w.BeginObject()
       .Key("location")
       .String(params.location)

@@ -3,13 +3,13 @@
 #include <algorithm>
 
 #include "api/api.hpp"
-#include "api/json_writer.hpp"
 #include "api/response.hpp"
+#include "core/json_writer.hpp"
 
 namespace ocean::api {
 namespace {
 
-void WriteRun(JsonWriter& w, const storage::SourceRun& run) {
+void WriteRun(core::JsonWriter& w, const storage::SourceRun& run) {
   w.BeginObject()
       .Key("started")
       .Timestamp(run.started_ms)
@@ -23,7 +23,7 @@ void WriteRun(JsonWriter& w, const storage::SourceRun& run) {
   w.EndObject();
 }
 
-void WriteStatus(JsonWriter& w, const storage::SourceStatus* status) {
+void WriteStatus(core::JsonWriter& w, const storage::SourceStatus* status) {
   w.Key("rows").Int(status != nullptr ? status->rows : 0).Key("last_run");
   if (status != nullptr && status->last_run) {
     WriteRun(w, *status->last_run);
@@ -60,7 +60,7 @@ std::string RenderSources(
     }
     return nullptr;
   };
-  JsonWriter w(4096);
+  core::JsonWriter w(4096);
   w.BeginArray();
   for (const auto& source : sources) {
     w.BeginObject()

@@ -16,10 +16,11 @@
 #include <thread>
 
 #include "api/api.hpp"
-#include "api/json_writer.hpp"
 #include "api/routes.hpp"
 #include "app/demo.hpp"
 #include "cache/cache.hpp"
+#include "cache/invalidating_writer.hpp"
+#include "core/json_writer.hpp"
 #include "core/locations.hpp"
 #include "core/time.hpp"
 #include "http/router.hpp"
@@ -103,7 +104,7 @@ std::unique_ptr<storage::Store> OpenAndPrepareStore(const config::Config& config
 
 void PrintStartLine(const config::Config& config, const storage::Store& store,
                     const cache::Cache& cache, unsigned short port, int workers) {
-  api::JsonWriter w;
+  core::JsonWriter w;
   w.BeginObject()
       .Key("time")
       .String(core::FormatTimestamp(NowMs()))
@@ -177,39 +178,32 @@ constexpr std::chrono::milliseconds kDataVersionPoll{1000};
 // Retention runs daily at a quiet minute (not on the hour, when the fetchers run).
 constexpr const char* kCleanupSchedule = "17 3 * * *";
 
-// Polls the stored data's version (see RunServe) and drops the cache when it changes.
+// Polls the stored data's version (see RunServe); cache::InvalidatingWriter decides when that
+// drops the cache, as it does for this process's own writes.
 class DataVersionWatch {
  public:
   DataVersionWatch(storage::Store& store, cache::Cache& cache)
-      : store_(store),
-        cache_(cache),
-        version_(ReadVersion(store)),
-        job_("data version watch", kDataVersionPoll, kDataVersionPoll, [this] { Poll(); }) {}
+      : writes_(store, &cache),
+        job_("data version watch", kDataVersionPoll, kDataVersionPoll,
+             [this] { Poll(true, spdlog::level::debug); }) {
+    // The baseline, read before the job's first poll a period from now. Without one (the
+    // database is down) the first successful poll drops the cache.
+    Poll(false, spdlog::level::warn);
+  }
 
  private:
   // The database being down is reported by /api/health/ and every request: once a second
   // here would only repeat it, so polls log at debug level.
-  static std::optional<std::string> ReadVersion(
-      storage::Store& store, spdlog::level::level_enum level = spdlog::level::warn) {
+  void Poll(bool drop_on_first, spdlog::level::level_enum level) {
     try {
-      return store.DataVersion();
+      writes_.PollDataVersion(drop_on_first);
     } catch (const std::exception& e) {
       spdlog::log(level, "data version: {}", e.what());
-      return std::nullopt;
     }
   }
 
-  void Poll() {
-    std::optional<std::string> version = ReadVersion(store_, spdlog::level::debug);
-    if (!version) return;  // the next successful poll compares again
-    if (!version_ || *version_ != *version) cache_.InvalidateAll();
-    version_ = std::move(version);
-  }
-
-  storage::Store& store_;
-  cache::Cache& cache_;
-  std::optional<std::string> version_;  // touched only by the job's thread after construction
-  jobs::PeriodicJob job_;               // last: stopped and joined first
+  cache::InvalidatingWriter writes_;
+  jobs::PeriodicJob job_;  // last: stopped and joined first
 };
 
 }  // namespace

@@ -16,10 +16,6 @@
 namespace ocean::cache {
 namespace {
 
-constexpr std::string_view kUrlScheme = "redis://";
-constexpr std::string_view kTlsUrlScheme = "rediss://";
-constexpr int kDefaultPort = 6379;
-
 // Entry layout: magic, generation (8 bytes), etag length (4), etag, content type length (4),
 // content type, body (the rest). Big-endian, so the format does not depend on the host.
 constexpr std::string_view kEntryMagic = "OCD1";
@@ -41,54 +37,6 @@ constexpr std::string_view kCmdClient = "CLIENT";
 constexpr std::string_view kCmdSetName = "SETNAME";
 constexpr std::string_view kReplyOk = "OK";
 constexpr std::string_view kReplyPong = "PONG";
-
-[[noreturn]] void ThrowBadUrl(std::string_view url_problem) {
-  throw std::invalid_argument(
-      "invalid Redis URL (expected "
-      "redis://[[user]:password@]host[:port][/db]): " +
-      std::string(url_problem));
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Userinfo may carry reserved characters percent-encoded (a password with '@' or ':').
-std::string PercentDecode(std::string_view text, std::string_view what) {
-  std::string decoded;
-  decoded.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      decoded.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      ThrowBadUrl("truncated percent escape in the " + std::string(what));
-    }
-    const int high = HexValue(text[i + 1]);
-    const int low = HexValue(text[i + 2]);
-    if (high < 0 || low < 0) {
-      ThrowBadUrl("bad percent escape in the " + std::string(what));
-    }
-    decoded.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return decoded;
-}
-
-// Whole-string decimal integer in [min, max], or nullopt.
-std::optional<long long> ParseBoundedInt(std::string_view text, long long min, long long max) {
-  long long value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min ||
-      value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 void AppendBigEndian(std::string& out, std::uint64_t value, int bytes) {
   for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
@@ -148,77 +96,6 @@ std::string ClientName(std::string_view key_prefix) {
 }
 
 }  // namespace
-
-RedisEndpoint ParseRedisUrl(std::string_view url) {
-  if (url.starts_with(kTlsUrlScheme)) {
-    ThrowBadUrl("TLS (rediss://) is not supported");
-  }
-  if (!url.starts_with(kUrlScheme)) {
-    ThrowBadUrl("must start with redis://");
-  }
-  std::string_view rest = url.substr(kUrlScheme.size());
-  if (rest.find_first_of("?#") != std::string_view::npos) {
-    ThrowBadUrl("query strings and fragments are not supported");
-  }
-  const std::size_t slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  const std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
-
-  RedisEndpoint endpoint;
-  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    const std::string_view userinfo = authority.substr(0, at);
-    const std::size_t colon = userinfo.find(':');
-    if (colon == std::string_view::npos) {
-      ThrowBadUrl("credentials must be written [user]:password@");
-    }
-    endpoint.user = PercentDecode(userinfo.substr(0, colon), "user");
-    endpoint.password = PercentDecode(userinfo.substr(colon + 1), "password");
-    if (endpoint.password.empty()) {
-      ThrowBadUrl("empty password");
-    }
-    authority = authority.substr(at + 1);
-  }
-
-  std::string_view port_text;
-  if (authority.starts_with('[')) {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) {
-      ThrowBadUrl("unterminated IPv6 address");
-    }
-    endpoint.host = std::string(authority.substr(1, close - 1));
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (!after.starts_with(':')) {
-        ThrowBadUrl("unexpected text after the IPv6 address");
-      }
-      port_text = after.substr(1);
-      if (port_text.empty()) ThrowBadUrl("empty port");
-    }
-  } else {
-    const std::size_t colon = authority.find(':');
-    endpoint.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-      if (port_text.empty()) ThrowBadUrl("empty port");
-    }
-  }
-  if (endpoint.host.empty()) {
-    ThrowBadUrl("missing host");
-  }
-  if (!port_text.empty()) {
-    const auto port = ParseBoundedInt(port_text, 1, 65535);
-    if (!port) ThrowBadUrl("port must be a number from 1 to 65535");
-    endpoint.port = static_cast<int>(*port);
-  } else {
-    endpoint.port = kDefaultPort;
-  }
-  if (!path.empty()) {
-    const auto db = ParseBoundedInt(path, 0, 1 << 20);
-    if (!db) ThrowBadUrl("database must be a non-negative number after the '/'");
-    endpoint.db = static_cast<int>(*db);
-  }
-  return endpoint;
-}
 
 std::string EncodeRedisEntry(std::uint64_t generation, const CachedResponse& value) {
   std::string out;

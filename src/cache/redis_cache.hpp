@@ -17,23 +17,12 @@
 #include <vector>
 
 #include "cache/cache.hpp"
+#include "cache/redis_url.hpp"
 
 struct redisContext;
 struct redisReply;
 
 namespace ocean::cache {
-
-struct RedisEndpoint {
-  std::string host;
-  int port = 6379;
-  std::string user;      // empty: AUTH with the password alone (pre-ACL servers)
-  std::string password;  // empty: no AUTH. Secret: never logged.
-  int db = 0;
-};
-
-// Parses "redis://[[user]:password@]host[:port][/db]" (user and password percent-decoded,
-// IPv6 hosts in brackets). Throws std::invalid_argument naming what is wrong.
-RedisEndpoint ParseRedisUrl(std::string_view url);
 
 // An entry's value: the generation, then length-prefixed etag and content type, then the body.
 // Binary safe. Decode returns nullopt for anything malformed (treated as a miss).

@@ -1,6 +1,6 @@
 #include "jobs/cleanup.hpp"
 
-#include "cache/cache.hpp"
+#include "cache/invalidating_writer.hpp"
 #include "core/time.hpp"
 #include "storage/store.hpp"
 
@@ -10,9 +10,7 @@ std::int64_t RunCleanup(storage::Store& store, cache::Cache* cache, int retentio
                         core::EpochMs now_ms) {
   const core::EpochMs cutoff =
       now_ms - static_cast<core::EpochMs>(retention_days) * core::kMsPerDay;
-  const std::int64_t deleted = store.DeleteObservationsBefore(cutoff);
-  if (deleted > 0 && cache != nullptr) cache->InvalidateAll();
-  return deleted;
+  return cache::InvalidatingWriter(store, cache).DeleteObservationsBefore(cutoff);
 }
 
 }  // namespace ocean::jobs

@@ -10,7 +10,8 @@
 #include <stdexcept>
 #include <tuple>
 
-#include "cache/cache.hpp"
+#include "cache/invalidating_writer.hpp"
+#include "core/observation_json.hpp"
 #include "core/time.hpp"
 #include "core/validation.hpp"
 #include "sources/failover.hpp"
@@ -53,35 +54,20 @@ std::vector<storage::SourceCell> LatestCells(std::span<const sources::FetchedObs
   return cells;
 }
 
+// The writes go through cache::InvalidatingWriter, which drops the cache when they change
+// what the API serves.
 class StoreSink final : public ObservationSink {
  public:
-  StoreSink(storage::Store& store, cache::Cache* cache) : store_(store), cache_(cache) {}
+  StoreSink(storage::Store& store, cache::Cache* cache) : writes_(store, cache) {}
 
   core::IngestResult Write(std::span<const sources::FetchedObservation> rows) override {
     if (rows.empty()) return {};
-    const auto observations = Observations(rows);
-    const auto result = store_.UpsertObservations(observations);
-    // The rows are stored whatever happens to the cells: the cache is invalidated either way,
-    // and after both writes, so a cached location page never misses the cells of new rows.
-    std::exception_ptr cells_error;
-    try {
-      store_.UpsertSourceCells(LatestCells(rows));
-    } catch (const std::exception&) {
-      cells_error = std::current_exception();
-    }
-    if (cache_ != nullptr && result.inserted + result.updated > 0) cache_->InvalidateAll();
-    if (cells_error) std::rethrow_exception(cells_error);
-    return result;
+    return writes_.WriteFetched(Observations(rows), LatestCells(rows));
   }
-  // /api/sources/ shows the run at once: a failed run changes what it says as much as rows do.
-  void RecordRun(const storage::SourceRun& run) override {
-    store_.RecordSourceRun(run);
-    if (cache_ != nullptr) cache_->InvalidateAll();
-  }
+  void RecordRun(const storage::SourceRun& run) override { writes_.RecordSourceRun(run); }
 
  private:
-  storage::Store& store_;
-  cache::Cache* cache_;
+  cache::InvalidatingWriter writes_;
 };
 
 class IngestSink final : public ObservationSink {
@@ -101,7 +87,7 @@ class IngestSink final : public ObservationSink {
     for (std::size_t start = 0; start < observations.size(); start += batch_rows_) {
       const auto batch = std::span(observations)
                              .subspan(start, std::min(batch_rows_, observations.size() - start));
-      const auto response = http_.Post(url_, IngestBody(batch), headers);
+      const auto response = http_.Post(url_, core::ObservationsJson(batch), headers);
       if (!response.ok()) {
         throw std::runtime_error(fmt::format("ingest {} (rows {}-{}): {}{}{}", url_, start,
                                              start + batch.size() - 1, response.Describe(),
@@ -201,20 +187,6 @@ std::unique_ptr<ObservationSink> MakeIngestSink(std::string url, std::string api
 
 std::unique_ptr<ObservationSink> MakeDryRunSink(PrintLine print) {
   return std::make_unique<DryRunSink>(std::move(print));
-}
-
-std::string IngestBody(std::span<const core::Observation> rows) {
-  json::array array;
-  array.reserve(rows.size());
-  for (const auto& o : rows) {
-    array.push_back(json::object{{"location_id", o.location_id},
-                                 {"parameter", o.parameter},
-                                 {"timestamp", core::FormatTimestamp(o.timestamp_ms)},
-                                 {"value", o.value},
-                                 {"quality_flag", core::ToString(o.quality_flag)},
-                                 {"source", o.source}});
-  }
-  return json::serialize(array);
 }
 
 std::string SourceSummary::Line() const {

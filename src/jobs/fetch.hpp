@@ -43,8 +43,8 @@ class ObservationSink {
   virtual void RecordRun(const storage::SourceRun& run) = 0;
 };
 
-// One transaction per source batch, then cache invalidation (when `cache` is set and rows
-// changed) so servers sharing the cache see the new rows at once.
+// One transaction per source batch; cache::InvalidatingWriter then drops `cache` (when set)
+// if rows changed, so servers sharing the cache see the new rows at once.
 std::unique_ptr<ObservationSink> MakeStoreSink(storage::Store& store, cache::Cache* cache);
 
 // POSTs batches of at most `batch_rows` rows to a running server's /api/observations/ingest/
@@ -87,8 +87,5 @@ FetchRunSummary RunFetch(std::span<const sources::SourceConfig> sources,
                          std::span<const core::Location> locations, sources::HttpClient& http,
                          ObservationSink& sink, const FetchOptions& options,
                          const PrintLine& print);
-
-// The ingest request body: a JSON array of observation objects, as the API accepts.
-std::string IngestBody(std::span<const core::Observation> rows);
 
 }  // namespace ocean::jobs

@@ -1,4 +1,4 @@
-#include "api/json_writer.hpp"
+#include "core/json_writer.hpp"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -13,7 +13,7 @@
 #include "core/time.hpp"
 #include "core/types.hpp"
 
-namespace ocean::api {
+namespace ocean::core {
 
 // Most values we serve are sensor readings with at most three decimals (14.5, 0.123, 35.02).
 // For those the shortest round-trip form is simply the decimal itself, which is much cheaper
@@ -223,61 +223,4 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-void WriteObservation(JsonWriter& w, const core::Observation& o) {
-  constexpr std::string_view kLocation = R"({"location_id":)";
-  constexpr std::string_view kParameter = R"(,"parameter":)";
-  constexpr std::string_view kTimestamp = R"(,"timestamp":")";
-  constexpr std::string_view kValue = R"(","value":)";
-  constexpr std::string_view kFlag = R"(,"quality_flag":")";
-  constexpr std::string_view kSource = R"(","source":)";
-  // Keys, punctuation, the timestamp, the number and the flag name, with room to spare.
-  constexpr std::size_t kFixed = 256;
-  constexpr std::size_t kBuffer = 1024;
-  const std::size_t most = kFixed + core::MaxJsonStringSize(o.location_id.size()) +
-                           core::MaxJsonStringSize(o.parameter.size()) +
-                           core::MaxJsonStringSize(o.source.size());
-  if (most > kBuffer) {
-    WriteObservationByField(w, o);
-    return;
-  }
-  char row[kBuffer];
-  char* p = row;
-  const auto put = [&p](std::string_view text) {
-    std::memcpy(p, text.data(), text.size());
-    p += text.size();
-  };
-  put(kLocation);
-  p = core::WriteJsonString(p, o.location_id);
-  put(kParameter);
-  p = core::WriteJsonString(p, o.parameter);
-  put(kTimestamp);
-  char timestamp[core::kMaxTimestampChars];
-  put({timestamp, core::FormatTimestampTo(o.timestamp_ms, timestamp)});
-  put(kValue);
-  p = JsonWriter::WriteNumber(p, o.value);
-  put(kFlag);
-  put(core::ToString(o.quality_flag));  // an enum name: nothing to escape
-  put(kSource);
-  p = core::WriteJsonString(p, o.source);
-  *p++ = '}';
-  w.Raw({row, static_cast<std::size_t>(p - row)});
-}
-
-void WriteObservationByField(JsonWriter& w, const core::Observation& o) {
-  w.BeginObject()
-      .PlainKey("location_id")
-      .String(o.location_id)
-      .PlainKey("parameter")
-      .String(o.parameter)
-      .PlainKey("timestamp")
-      .Timestamp(o.timestamp_ms)
-      .PlainKey("value")
-      .Number(o.value)
-      .PlainKey("quality_flag")
-      .PlainString(core::ToString(o.quality_flag))
-      .PlainKey("source")
-      .String(o.source)
-      .EndObject();
-}
-
-}  // namespace ocean::api
+}  // namespace ocean::core

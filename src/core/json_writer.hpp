@@ -10,7 +10,7 @@
 
 #include "core/types.hpp"
 
-namespace ocean::api {
+namespace ocean::core {
 
 // Writes `value` (finite) as its shortest round-trip decimal into `out` (room for 32
 // characters) when it has at most three decimals and 0.001 <= |value| < 1e9, returning the
@@ -51,7 +51,7 @@ class JsonWriter {
   }
 
   // A value the caller has already written as JSON, copied as it is: for the rows of a page,
-  // each built in one go (see WriteObservation below).
+  // each built in one go (see WriteObservation in core/observation_json.hpp).
   JsonWriter& Raw(std::string_view json);
 
   std::string Take() { return std::move(out_); }
@@ -90,13 +90,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// An observation as the API shows it: {"location_id", "parameter", "timestamp", "value",
-// "quality_flag", "source"}. Written into a stack buffer in one go and copied once: a page
-// writes 1,000 of them, and field by field (a size check and a separator decision per piece)
-// was a quarter of the server's CPU for a page.
-void WriteObservation(JsonWriter& w, const core::Observation& o);
-// The same, field by field through the writer: for rows too long for the buffer. Exposed for
-// its test.
-void WriteObservationByField(JsonWriter& w, const core::Observation& o);
-
-}  // namespace ocean::api
+}  // namespace ocean::core

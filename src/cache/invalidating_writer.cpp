@@ -1,0 +1,53 @@
+#include "cache/invalidating_writer.hpp"
+
+#include <exception>
+
+#include "cache/cache.hpp"
+#include "storage/store.hpp"
+
+namespace ocean::cache {
+
+core::IngestResult InvalidatingWriter::Ingest(std::span<const core::Observation> rows) {
+  core::IngestResult result = store_.UpsertObservations(rows);
+  InvalidateAll();
+  return result;
+}
+
+core::IngestResult InvalidatingWriter::WriteFetched(std::span<const core::Observation> rows,
+                                                    std::span<const storage::SourceCell> cells) {
+  const core::IngestResult result = store_.UpsertObservations(rows);
+  std::exception_ptr cells_error;
+  try {
+    store_.UpsertSourceCells(cells);
+  } catch (const std::exception&) {
+    cells_error = std::current_exception();
+  }
+  if (result.inserted + result.updated > 0) InvalidateAll();
+  if (cells_error) std::rethrow_exception(cells_error);
+  return result;
+}
+
+void InvalidatingWriter::RecordSourceRun(const storage::SourceRun& run) {
+  store_.RecordSourceRun(run);
+  InvalidateAll();
+}
+
+std::int64_t InvalidatingWriter::DeleteObservationsBefore(core::EpochMs cutoff_ms) {
+  const std::int64_t deleted = store_.DeleteObservationsBefore(cutoff_ms);
+  if (deleted > 0) InvalidateAll();
+  return deleted;
+}
+
+void InvalidatingWriter::PollDataVersion(bool drop_on_first) {
+  std::string version = store_.DataVersion();
+  std::lock_guard lock(version_mutex_);
+  const bool changed = version_ ? *version_ != version : drop_on_first;
+  version_ = std::move(version);
+  if (changed) InvalidateAll();
+}
+
+void InvalidatingWriter::InvalidateAll() {
+  if (cache_ != nullptr) cache_->InvalidateAll();
+}
+
+}  // namespace ocean::cache
