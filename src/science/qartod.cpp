@@ -81,7 +81,7 @@ long long FlatLineCount(double threshold, double step_seconds, const char* name)
   if (!std::isfinite(count) || count < 0) {
     throw QcError(fmt::format(
         "flat_line_test.{}: {} s over the median time step of {} s is not a usable window "
-        "(ioos_qc fails here too; is the series in time order?)",
+        "(ioos_qc fails here too: the times repeat or run backwards)",
         name, threshold, step_seconds));
   }
   return count > static_cast<double>(std::numeric_limits<long long>::max() / 2)

@@ -90,11 +90,11 @@ void RejectUnknown(const json::object& object, std::initializer_list<std::string
   }
 }
 
-// pd.Timestamp's readings that a configuration is likely to hold: "2021", "2021-07",
-// "2021-07-16", a full RFC 3339 time, or one without a zone (taken as UTC, as ioos_qc compares
-// zone-less times).
-std::optional<EpochMs> ParseDate(std::string_view text) {
-  if (auto ms = core::ParseTimestamp(text)) return ms;
+// The pd.Timestamp readings a configuration is likely to hold: "2021", "2021-07", "2021-07-16",
+// "2021-07-16T06:00:00[.fff]", all zone-less and so UTC, as ioos_qc compares its zone-less
+// times. ioos_qc fails on a time with a zone (pandas will not compare aware with naive): so
+// do we, with a message saying so, rather than run a configuration it cannot.
+std::optional<EpochMs> ParseDate(std::string_view text, std::string_view field) {
   const auto digits = [&](std::size_t from, std::size_t count) {
     if (from + count > text.size()) return false;
     for (std::size_t i = from; i < from + count; ++i) {
@@ -111,8 +111,12 @@ std::optional<EpochMs> ParseDate(std::string_view text) {
     return core::DaysFromCivil(std::stoll(std::string(text.substr(0, 4))), month, 1) *
            core::kMsPerDay;
   }
-  if (text.size() > 10 && (text[10] == 'T' || text[10] == ' ')) {
-    return core::ParseTimestamp(std::string(text) + "Z");
+  if (text.size() == 10) return core::ParseTimestamp(text);
+  if (auto ms = core::ParseTimestamp(std::string(text) + "Z")) return ms;
+  if (core::ParseTimestamp(text)) {
+    Fail(field,
+         "give the time without a zone (it is read as UTC); ioos_qc cannot compare a "
+         "zoned tspan with its times");
   }
   return std::nullopt;
 }
@@ -125,10 +129,10 @@ Span DateSpan(const json::value& value, std::string_view field) {
     if (!pair[i].is_string()) {
       Fail(end_field,
            "without a period, tspan holds dates (e.g. \"2021-07\" or "
-           "\"2021-07-16T00:00:00Z\")");
+           "\"2021-07-16T06:00:00\")");
     }
-    const auto ms = ParseDate(pair[i].get_string());
-    if (!ms) Fail(end_field, "not a date (YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339)");
+    const auto ms = ParseDate(pair[i].get_string(), end_field);
+    if (!ms) Fail(end_field, "not a date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)");
     ends[i] = *ms;
   }
   return SortedSpan(static_cast<double>(ends[0]), static_cast<double>(ends[1]));

@@ -35,7 +35,7 @@ TEST(ParseQartodConfig, EveryTestInOrder) {
       "flat_line_test": {"tolerance": 0.01, "suspect_threshold": 3600, "fail_threshold": 7200},
       "climatology_test": {"config": [
           {"tspan": [0, 3], "vspan": [10, 20], "period": "month", "fspan": null},
-          {"tspan": ["2021-07", "2021-09-01T00:00:00Z"], "vspan": [3, 5], "fspan": [0, 8]}]},
+          {"tspan": ["2021-07", "2021-09-01T00:00:00"], "vspan": [3, 5], "fspan": [0, 8]}]},
       "aggregate": {}}})");
   ASSERT_EQ(config.tests.size(), 5U);
   EXPECT_EQ(TestName(config.tests[0]), "spike_test");
@@ -103,6 +103,9 @@ TEST(ParseQartodConfig, ClimatologyRefusals) {
   EXPECT_THAT(ParseError(R"({"qartod": {"climatology_test": {"config": [
                   {"tspan": ["2021-13", "2022"], "vspan": [1, 2]}]}}})"),
               HasSubstr("config[0].tspan[0]: not a date"));
+  EXPECT_THAT(ParseError(R"({"qartod": {"climatology_test": {"config": [
+                  {"tspan": ["2021-01-01T00:00:00Z", "2022"], "vspan": [1, 2]}]}}})"),
+              HasSubstr("config[0].tspan[0]: give the time without a zone"));
   EXPECT_THAT(ParseError(R"({"qartod": {"climatology_test": {"config": [
                   {"tspan": [1, 2], "period": "month"}]}}})"),
               HasSubstr("config[0].vspan: required"));
