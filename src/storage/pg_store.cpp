@@ -2,6 +2,7 @@
 // catalogue, ingest, pages and counts, retention, migrations) behind the Store interface.
 #include "storage/pg_store.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -45,9 +46,11 @@ std::vector<SourceRun> ReadSourceRuns(const PGresult* result) {
 
 class PgStore final : public Store {
  public:
-  PgStore(const std::string& url, int pool_size) : pool_(url, pool_size), pages_(pool_, series_) {
+  PgStore(const std::string& url, int pool_size)
+      : pool_("postgresql", pool_size, [url] { return std::make_unique<PgConnection>(url); }),
+        pages_(pool_, series_) {
     // Fail at startup, not on the first request, when the server is unreachable.
-    pg::Lease lease(pool_);
+    pool_.Acquire();
   }
 
   std::string_view Kind() const override { return "postgresql"; }

@@ -7,8 +7,8 @@ namespace ocean::storage::pg {
 
 class PgConnection;
 
-// Each pending migration in its own transaction, under an advisory lock so servers starting
-// together apply each once. Throws SchemaTooNewError for a schema newer than this binary.
+// The embedded migrations through the shared runner (storage/migration_runner.hpp), each in its
+// own transaction under an advisory lock. Throws SchemaTooNewError for a newer schema.
 MigrationReport Migrate(PgConnection& connection);
 
 }  // namespace ocean::storage::pg

@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "core/types.hpp"
+#include "storage/pg/pool.hpp"
 #include "storage/store.hpp"
 
 namespace ocean::storage::pg {
 
-class PgPool;
 class SeriesCatalogue;
 
 class Pages {
