@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # The dashboard (web/): a static Next.js export served by `oceandash serve --static web/out`.
 #
-#   scripts/web.sh build        npm ci (when node_modules is missing or the lock changed), then
-#                               next build -> web/out. NEXT_PUBLIC_API_URL (default /api) is
-#                               baked in at build time for a separate frontend container.
-#   scripts/web.sh test         unit tests (vitest), then end-to-end tests (node --test) in
-#                               Debian's Chromium against build/oceandash on a temp SQLite;
-#                               builds web/out first when it is older than the sources.
+#   scripts/web.sh build        npm ci (when node_modules is missing or the lock changed), lint,
+#                               then next build -> web/out. NEXT_PUBLIC_API_URL (default /api)
+#                               is baked in at build time for a separate frontend container.
+#   scripts/web.sh test         lint (ESLint, no warnings allowed), the check that
+#                               src/lib/api-types.ts matches src/api/openapi.json, unit tests
+#                               (vitest), then end-to-end tests (node --test) in Debian's
+#                               Chromium against oceandash on a temp SQLite; builds web/out
+#                               first when it is older than the sources.
+#   scripts/web.sh lint         ESLint (Next's rules with the React hooks rules as errors)
+#   scripts/web.sh api-types    regenerates web/src/lib/api-types.ts from src/api/openapi.json
 #   scripts/web.sh screenshots  the end-to-end run, writing docs/screenshots/*.png
 #   scripts/web.sh bench        first-load benchmark (web/bench/first-load.mjs)
 #
 # Needs Node >= 18.18 with npm (Debian 12's nodejs 18.19 will do: Next.js 15 and the pinned
 # test tools run on it). Installs chromium with apt-get when missing (never downloads a
-# browser of its own). `test`, `screenshots` and `bench` need build/oceandash
-# (scripts/build.sh --target oceandash), or OCEANDASH_BIN.
+# browser of its own). `test`, `screenshots` and `bench` need oceandash
+# (scripts/build.sh --target oceandash): OCEANDASH_BIN, else $OCEAN_BUILD_DIR/oceandash, else
+# build/oceandash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -52,16 +57,44 @@ deps() {
   fi
 }
 
+lint() {
+  (cd "$WEB" && npx --no-install eslint --max-warnings 0 .)
+}
+
+API_TYPES=src/lib/api-types.ts
+
+generate_api_types() { # <output file, relative to web/>
+  (cd "$WEB" && npx --no-install openapi-typescript ../src/api/openapi.json --output "$1")
+}
+
+# The committed types must be what the contract generates today.
+check_api_types() {
+  local fresh
+  fresh=$(mktemp "${TMPDIR:-/tmp}/api-types-XXXXXX.ts")
+  generate_api_types "$fresh"
+  if ! diff -u "$WEB/$API_TYPES" "$fresh" >&2; then
+    rm -f "$fresh"
+    echo "web.sh: web/$API_TYPES is out of date with src/api/openapi.json:" \
+      "run scripts/web.sh api-types and commit it" >&2
+    exit 1
+  fi
+  rm -f "$fresh"
+  echo "web.sh: web/$API_TYPES matches src/api/openapi.json"
+}
+
 build() {
   deps
-  (cd "$WEB" && npx --no-install next build)
+  lint
+  # Linted just above with --max-warnings 0; `next build` on its own (npm run build, the
+  # frontend image) lints too.
+  (cd "$WEB" && npx --no-install next build --no-lint)
   echo "web.sh: dashboard built in web/out"
 }
 
 # Rebuild only when a source is newer than the last export.
 build_if_stale() {
   if [ ! -f "$WEB/out/index.html" ] ||
-    [ -n "$(find "$WEB/src" "$WEB/public" "$WEB/next.config.mjs" "$WEB/package-lock.json" -newer "$WEB/out/index.html" -print -quit)" ]; then
+    [ -n "$(find "$WEB/src" "$WEB/public" "$WEB/next.config.mjs" "$WEB/package-lock.json" "$WEB/.eslintrc.json" -newer "$WEB/out/index.html" -print -quit)" ]; then
     build
   fi
 }
@@ -74,9 +107,11 @@ need_chromium() {
 }
 
 need_server() {
-  local bin=${OCEANDASH_BIN:-$ROOT/build/oceandash}
-  if [ ! -x "$bin" ]; then
-    echo "web.sh: $bin is missing: run scripts/build.sh --target oceandash first" >&2
+  local build_dir=${OCEAN_BUILD_DIR:-build}
+  case $build_dir in /*) ;; *) build_dir=$ROOT/$build_dir ;; esac
+  export OCEANDASH_BIN=${OCEANDASH_BIN:-$build_dir/oceandash}
+  if [ ! -x "$OCEANDASH_BIN" ]; then
+    echo "web.sh: $OCEANDASH_BIN is missing: run scripts/build.sh --target oceandash first" >&2
     exit 1
   fi
 }
@@ -92,8 +127,18 @@ case "${1:-}" in
   build)
     build
     ;;
+  lint)
+    deps
+    lint
+    ;;
+  api-types)
+    deps
+    generate_api_types "$API_TYPES"
+    ;;
   test)
     deps
+    lint
+    check_api_types
     (cd "$WEB" && npx --no-install vitest run)
     e2e
     ;;
@@ -109,7 +154,7 @@ case "${1:-}" in
     (cd "$WEB" && node bench/first-load.mjs "${@:2}")
     ;;
   *)
-    echo "usage: scripts/web.sh build|test|screenshots|bench" >&2
+    echo "usage: scripts/web.sh build|test|lint|api-types|screenshots|bench" >&2
     exit 2
     ;;
 esac

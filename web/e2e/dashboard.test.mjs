@@ -190,6 +190,30 @@ describe('dashboard', () => {
     await page.context().close();
   });
 
+  it('shares one request per resource between views (the client cache)', async () => {
+    const page = await newPage();
+    const asked = new Map();
+    page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith('/api/')) asked.set(pathname, (asked.get(pathname) ?? 0) + 1);
+    });
+    await page.goto(`${server.base}/`);
+    await page.locator('[data-testid=latest-card]').first().waitFor();
+    // Compare, then a location from its legend, then back to the map: in-app navigation, so
+    // locations, parameters and the latest values are asked for once.
+    await page.click('nav a[href="/compare/"]');
+    await page.locator('[data-testid=compare-card] [data-testid=chart][data-ready=true]').waitFor();
+    await page.locator('[data-testid=compare-card] .chart-legend a').first().click();
+    await chartPoints(page, 'sst');
+    await page.click('nav a[href="/"]');
+    await page.locator('[data-testid=latest-card]').first().waitFor();
+    await page.locator('[data-testid=map-marker]').first().waitFor();
+    for (const path of ['/api/locations/', '/api/parameters/', '/api/observations/latest/']) {
+      assert.equal(asked.get(path), 1, `${path} asked ${asked.get(path)} times: ${JSON.stringify([...asked])}`);
+    }
+    await page.context().close();
+  });
+
   it('shows the sources with their status', async () => {
     const page = await newPage();
     await page.goto(`${server.base}/sources/`);

@@ -14,10 +14,7 @@ export const metadata: Metadata = {
 export const viewport: Viewport = {
   width: 'device-width',
   initialScale: 1,
-  themeColor: [
-    { media: '(prefers-color-scheme: light)', color: '#ffffff' },
-    { media: '(prefers-color-scheme: dark)', color: '#141e29' },
-  ],
+  // theme-color comes from the palette in use (applyTheme in lib/prefs.ts).
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -4,8 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { apiUrl } from '@/lib/api';
-import { useTempUnit, useTheme, type ThemePref } from '@/lib/prefs';
-import type { Health } from '@/lib/types';
+import { useTempUnit, useTheme, useThemeAttribute, type ThemePref } from '@/lib/prefs';
 import { useApi } from '@/lib/useApi';
 
 const NAV = [
@@ -55,7 +54,8 @@ export function Shell({ children }: { children: ReactNode }) {
   const pathname = usePathname() || '/';
   const [unit, setUnit] = useTempUnit();
   const [theme, setTheme] = useTheme();
-  const health = useApi<Health>(apiUrl('/health/'), 60_000);
+  useThemeAttribute();
+  const health = useApi(apiUrl('/health/'), { refreshMs: 60_000 });
   const demo = health.data?.demo === true;
 
   return (

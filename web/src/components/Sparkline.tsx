@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { apiUrl } from '@/lib/api';
 import { insertGaps, mainTrack, splitBySource } from '@/lib/series';
 import { DAY_MS } from '@/lib/time';
-import type { Series } from '@/lib/types';
+import type { ParameterId } from '@/lib/types';
 import { useApi } from '@/lib/useApi';
 
 const W = 100;
@@ -54,7 +54,7 @@ export function Sparkline({
   label,
 }: {
   location: string;
-  parameter: string;
+  parameter: ParameterId;
   /** One source (that of the latest value): downsampling mixed sources would zigzag. */
   source?: string;
   label: string;
@@ -87,9 +87,9 @@ export function Sparkline({
   }, [visible]);
 
   const url = visible
-    ? apiUrl('/observations/series/', { location, parameter, source, start: window30.start, max_points: 60 })
+    ? apiUrl('/observations/series/', { query: { location, parameter, source, start: window30.start, max_points: 60 } })
     : null;
-  const { data } = useApi<Series>(url);
+  const { data } = useApi(url);
   const track = data ? mainTrack(splitBySource(data)) : null;
   const gapped = track ? insertGaps(track) : null;
   const paths = gapped ? sparkPath(gapped.t, gapped.v, window30.t0, window30.t1) : null;

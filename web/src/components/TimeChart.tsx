@@ -46,8 +46,9 @@ function timeTick(seconds: number, incr: number): string {
   return timeFmt.format(d);
 }
 
-function cssVar(el: Element, name: string, fallback: string) {
-  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
+/** A colour of the palette in use (globals.css defines every variable for both themes). */
+function cssVar(el: Element, name: string) {
+  return getComputedStyle(el).getPropertyValue(name).trim();
 }
 
 export function TimeChart({ x, lines, suspect, bad, format, unit, height = 260, label, points }: Props) {
@@ -64,9 +65,9 @@ export function TimeChart({ x, lines, suspect, bad, format, unit, height = 260, 
     if (!el) return;
     import('uplot').then(({ default: UPlot }) => {
       if (cancelled) return;
-      const axisColour = cssVar(el, '--muted', '#5a6978');
-      const gridColour = cssVar(el, '--grid', '#e6ebf0');
-      const surface = cssVar(el, '--surface', '#fff');
+      const axisColour = cssVar(el, '--muted');
+      const gridColour = cssVar(el, '--grid');
+      const surface = cssVar(el, '--surface');
       const axis: uPlot.Axis = {
         stroke: axisColour,
         grid: { stroke: gridColour, width: 1 },

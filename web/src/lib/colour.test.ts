@@ -37,8 +37,9 @@ describe('URL state', () => {
     expect(parseList(null)).toEqual([]);
   });
   it('builds API URLs under the base', () => {
-    expect(apiUrl('/observations/series/', { location: 'a', parameter: 'sst', x: undefined })).toBe(
+    expect(apiUrl('/observations/series/', { query: { location: 'a', parameter: 'sst', source: undefined } })).toBe(
       '/api/observations/series/?location=a&parameter=sst',
     );
+    expect(apiUrl('/locations/{id}/', { path: { id: 'a b/c' } })).toBe('/api/locations/a%20b%2Fc/');
   });
 });

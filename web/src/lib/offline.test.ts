@@ -6,7 +6,17 @@ const failedRun = { started: '2026-12-07T10:00:00Z', finished: '2026-12-07T10:00
 const goodRun = { started: '2026-12-07T10:00:00Z', finished: '2026-12-07T10:00:05Z', ok: true, rows: 0 };
 
 function source(id: string, fields: Partial<Source> = {}): Source {
-  return { id, rows: 0, last_run: null, last_success: null, last_error: null, ...fields };
+  return {
+    id,
+    configured: true,
+    schedule: null,
+    next_run: null,
+    rows: 0,
+    last_run: null,
+    last_success: null,
+    last_error: null,
+    ...fields,
+  };
 }
 
 const failed = (id: string) =>
@@ -52,7 +62,7 @@ describe('dataState', () => {
   });
 
   it('never shows the notice in the demo', () => {
-    const demoFailed = { ...failed('demo-noaa'), demo: true };
+    const demoFailed: Source = { ...failed('demo-noaa'), demo: true };
     expect(dataState([demoFailed, failed('demo-ndbc')], [])).toBe('demo');
     expect(showOfflineNotice('demo')).toBe(false);
   });
@@ -64,9 +74,10 @@ describe('dataState', () => {
     expect(showOfflineNotice('empty')).toBe(false);
   });
 
-  it('counts a source without a rows field as having none', () => {
-    const { rows: _rows, ...noRows } = failed('noaa');
-    expect(dataState([noRows], [])).toBe('all-failed');
+  it('counts a source without a rows field (an older server) as having none', () => {
+    const noRows: Partial<Source> = failed('noaa');
+    delete noRows.rows;
+    expect(dataState([noRows as Source], [])).toBe('all-failed');
   });
 });
 

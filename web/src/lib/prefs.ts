@@ -2,7 +2,7 @@
 
 // Viewer preferences kept in localStorage: temperature unit and colour theme.
 
-import { useCallback, useSyncExternalStore } from 'react';
+import { useCallback, useLayoutEffect, useSyncExternalStore } from 'react';
 import type { TempUnit } from './units';
 
 export type ThemePref = 'auto' | 'light' | 'dark';
@@ -45,10 +45,21 @@ export function useTempUnit(): [TempUnit, (u: TempUnit) => void] {
   return [value, set];
 }
 
+const DARK_QUERY = '(prefers-color-scheme: dark)';
+
+/** Sets <html data-theme> to the theme in use: the choice, or the system's under "auto". */
 export function applyTheme(theme: ThemePref) {
-  const root = document.documentElement;
-  if (theme === 'auto') root.removeAttribute('data-theme');
-  else root.setAttribute('data-theme', theme);
+  const dark = theme === 'dark' || (theme === 'auto' && window.matchMedia(DARK_QUERY).matches);
+  document.documentElement.setAttribute('data-theme', dark ? 'dark' : 'light');
+  // The browser's own bars take the page's surface colour, read from the palette in use.
+  const surface = getComputedStyle(document.documentElement).getPropertyValue('--surface').trim();
+  let meta = document.querySelector<HTMLMetaElement>('meta[name="theme-color"]');
+  if (!meta) {
+    meta = document.createElement('meta');
+    meta.name = 'theme-color';
+    document.head.appendChild(meta);
+  }
+  meta.content = surface;
 }
 
 export function useTheme(): [ThemePref, (t: ThemePref) => void] {
@@ -67,20 +78,32 @@ export function useTheme(): [ThemePref, (t: ThemePref) => void] {
   return [value, set];
 }
 
-/** Whether the page currently renders dark (explicit choice or the system's). */
-export function useIsDark(): boolean {
-  const [theme] = useTheme();
-  const system = useSyncExternalStore(
+function useSystemDark(): boolean {
+  return useSyncExternalStore(
     (cb) => {
-      const mq = window.matchMedia('(prefers-color-scheme: dark)');
+      const mq = window.matchMedia(DARK_QUERY);
       mq.addEventListener('change', cb);
       return () => mq.removeEventListener('change', cb);
     },
-    () => window.matchMedia('(prefers-color-scheme: dark)').matches,
+    () => window.matchMedia(DARK_QUERY).matches,
     () => false,
   );
+}
+
+/** Whether the page currently renders dark (explicit choice or the system's). */
+export function useIsDark(): boolean {
+  const [theme] = useTheme();
+  const system = useSystemDark();
   return theme === 'dark' || (theme === 'auto' && system);
 }
 
-/** Runs before first paint (inline in <head>) so a stored dark theme never flashes light. */
-export const THEME_BOOT_SCRIPT = `try{var t=localStorage.getItem('oceandash.theme');if(t==='light'||t==='dark')document.documentElement.setAttribute('data-theme',t)}catch(e){}`;
+/** Keeps <html data-theme> on the theme in use, following the system while the choice is "auto". */
+export function useThemeAttribute() {
+  const [theme] = useTheme();
+  const system = useSystemDark();
+  // A layout effect: it runs before the passive effects that read the palette (TimeChart).
+  useLayoutEffect(() => applyTheme(theme), [theme, system]);
+}
+
+/** Runs before first paint (inline in <head>) so a dark page never flashes light. */
+export const THEME_BOOT_SCRIPT = `try{var t=localStorage.getItem('oceandash.theme');if(t!=='light'&&t!=='dark')t=matchMedia('${DARK_QUERY}').matches?'dark':'light';document.documentElement.setAttribute('data-theme',t)}catch(e){}`;

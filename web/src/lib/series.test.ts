@@ -5,7 +5,20 @@ import type { Series } from './types';
 const H = 3_600_000;
 
 function series(partial: Partial<Series>): Series {
-  return { location: 'x', parameter: 'sst', unit: '°C', t: [], v: [], q: [], ...partial };
+  return {
+    location: 'x',
+    parameter: 'sst',
+    unit: '°C',
+    start: '',
+    end: '',
+    total_points: 0,
+    sources: [],
+    t: [],
+    v: [],
+    q: [],
+    s: [],
+    ...partial,
+  };
 }
 
 describe('splitBySource', () => {

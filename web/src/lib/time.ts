@@ -41,3 +41,8 @@ export function formatUtc(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
+
+/** Start of a window of `range` days, rounded to the minute so repeated views share the API's cache. */
+export function windowStart(range: number, now = Date.now()): string {
+  return new Date(now - range * DAY_MS).toISOString().slice(0, 16) + ':00Z';
+}

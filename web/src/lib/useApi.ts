@@ -1,7 +1,12 @@
 'use client';
 
+// Every GET goes through one SWR cache keyed by URL: views that ask for the same URL share one
+// request and one answer. SWR's own error retry is off because the dashboard shows a countdown
+// to the next try (the backoff below) and a "Retry now" button.
+
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, fetchJson } from './api';
+import useSWR, { type SWRConfiguration } from 'swr';
+import { type ApiError, type ApiUrl, fetchJson } from './api';
 
 /** Seconds to wait before each retry after a transient failure. */
 export const BACKOFF_S = [2, 4, 8, 15];
@@ -13,86 +18,80 @@ export function backoffDelay(attempt: number): number {
 export interface ApiState<T> {
   data: T | undefined;
   error: ApiError | undefined;
-  loading: boolean;
   /** Seconds until the next automatic retry, while one is scheduled. */
   retryIn: number | undefined;
   retryNow: () => void;
 }
 
-/**
- * Fetches `url` (null: nothing yet) and keeps the last good answer. Transient failures are
- * retried with backoff (2, 4, 8, 15, 15 … s); `refreshMs` re-fetches quietly on an interval.
- */
-export function useApi<T>(url: string | null, refreshMs?: number): ApiState<T> {
-  return useFetch<T>(url, (signal) => fetchJson<T>(url!, signal), refreshMs);
+export interface ApiOptions<T> {
+  /** Re-fetch quietly on this interval (ms); a function of the last answer may vary it. */
+  refreshMs?: number | ((data: T | undefined) => number);
+  /**
+   * Once loaded, served from the cache for the life of the page: catalogue data (locations,
+   * parameters) that changes only with the server's configuration.
+   */
+  keep?: boolean;
+  /** Another view asking within this many ms gets the cached answer without a new request. */
+  freshMs?: number;
+}
+
+const BASE: SWRConfiguration = {
+  revalidateOnFocus: false,
+  shouldRetryOnError: false,
+  // A new URL (another range, another parameter) keeps showing the last answer until it loads.
+  keepPreviousData: true,
+};
+
+/** Fetches `url` (null: nothing yet) through the shared cache, retrying transient failures. */
+export function useApi<T>(url: ApiUrl<T> | null, { refreshMs, keep = false, freshMs }: ApiOptions<T> = {}): ApiState<T> {
+  const { data, error, mutate } = useSWR<T, ApiError>(url, fetchJson<T>, {
+    ...BASE,
+    refreshInterval: refreshMs,
+    revalidateIfStale: !keep,
+    ...(freshMs ? { dedupingInterval: freshMs } : {}),
+  });
+  return useRetry(data, error, mutate);
 }
 
 /** Several URLs fetched together; one answer (in order) once all have answered. */
-export function useApiAll<T>(urls: string[] | null, refreshMs?: number): ApiState<T[]> {
-  const key = urls == null ? null : urls.join('\n');
-  return useFetch<T[]>(key, (signal) => Promise.all(urls!.map((u) => fetchJson<T>(u, signal))), refreshMs);
+export function useApiAll<T>(urls: ApiUrl<T>[] | null): ApiState<T[]> {
+  const { data, error, mutate } = useSWR<T[], ApiError>(urls, (list: ApiUrl<T>[]) => Promise.all(list.map((u) => fetchJson<T>(u))), BASE);
+  return useRetry(data, error, mutate);
 }
 
-function useFetch<T>(
-  url: string | null,
-  load: (signal: AbortSignal) => Promise<T>,
-  refreshMs?: number,
-): ApiState<T> {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<ApiError>();
-  const [loading, setLoading] = useState(url != null);
+function useRetry<T>(data: T | undefined, error: ApiError | undefined, mutate: () => Promise<unknown>): ApiState<T> {
+  const retryNow = useCallback(() => {
+    void mutate();
+  }, [mutate]);
+  const retryIn = useBackoff(error, retryNow);
+  return { data, error, retryIn, retryNow };
+}
+
+/** Counts down to the next try after each transient failure (2, 4, 8, 15, 15 … s), then retries. */
+function useBackoff(error: ApiError | undefined, retry: () => void): number | undefined {
   const [retryIn, setRetryIn] = useState<number>();
-  const [nonce, setNonce] = useState(0);
   const attempt = useRef(0);
-  const lastUrl = useRef<string | null>(null);
-
-  const retryNow = useCallback(() => setNonce((n) => n + 1), []);
-
   useEffect(() => {
-    if (url == null) return;
-    if (lastUrl.current !== url) {
-      lastUrl.current = url;
+    if (!error) {
       attempt.current = 0;
+      setRetryIn(undefined);
+      return;
     }
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let ticker: ReturnType<typeof setInterval> | undefined;
-    setLoading(true);
-    setRetryIn(undefined);
-    load(controller.signal)
-      .then((body) => {
-        attempt.current = 0;
-        setData(body);
-        setError(undefined);
-        setLoading(false);
-        if (refreshMs) timer = setTimeout(() => setNonce((n) => n + 1), refreshMs);
-      })
-      .catch((e: unknown) => {
-        if (controller.signal.aborted) return;
-        const err = e instanceof ApiError ? e : new ApiError(String(e), 0);
-        setError(err);
-        setLoading(false);
-        if (!err.transient) return;
-        let left = backoffDelay(attempt.current);
-        attempt.current += 1;
+    if (!error.transient) return;
+    let left = backoffDelay(attempt.current);
+    attempt.current += 1;
+    setRetryIn(left);
+    const ticker = setInterval(() => {
+      left -= 1;
+      if (left > 0) {
         setRetryIn(left);
-        ticker = setInterval(() => {
-          left -= 1;
-          if (left <= 0) {
-            clearInterval(ticker);
-            setNonce((n) => n + 1);
-          } else {
-            setRetryIn(left);
-          }
-        }, 1000);
-      });
-    return () => {
-      controller.abort();
-      if (timer) clearTimeout(timer);
-      if (ticker) clearInterval(ticker);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `load` follows `url`
-  }, [url, nonce, refreshMs]);
-
-  return { data, error, loading, retryIn, retryNow };
+        return;
+      }
+      clearInterval(ticker);
+      setRetryIn(undefined);
+      retry();
+    }, 1000);
+    return () => clearInterval(ticker);
+  }, [error, retry]);
+  return retryIn;
 }

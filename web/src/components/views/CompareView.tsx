@@ -6,51 +6,58 @@ import { apiUrl } from '@/lib/api';
 import { LINE_COLOURS } from '@/lib/colour';
 import { useTempUnit } from '@/lib/prefs';
 import { parseList, parseRange, useQueryState } from '@/lib/query';
+import { useLatest, useLocations, useParameters } from '@/lib/resources';
 import { alignTracks, insertGaps, mainTrack, pointCount, splitBySource, stats, type Track } from '@/lib/series';
-import type { Location, Observation, Parameter, Series } from '@/lib/types';
+import { windowStart } from '@/lib/time';
+import type { ParameterId } from '@/lib/types';
 import { converter, displayUnit, formatValue } from '@/lib/units';
-import { useApi, useApiAll } from '@/lib/useApi';
+import { useApiAll } from '@/lib/useApi';
 import { ErrorState, Skeleton } from '../ErrorState';
+import { RangeSwitch } from '../RangeSwitch';
 import { TimeChart, type ChartLine } from '../TimeChart';
-import { RangeSwitch, windowStart } from './LocationView';
 
 export function CompareView() {
   const [query, setQuery] = useQueryState();
   const [tempUnit] = useTempUnit();
   const range = parseRange(query.get('range'));
-  const locations = useApi<Location[]>(apiUrl('/locations/'));
-  const parameters = useApi<Parameter[]>(apiUrl('/parameters/'));
-  const latest = useApi<Observation[]>(apiUrl('/observations/latest/'));
+  const locations = useLocations();
+  const parameters = useParameters();
+  const latest = useLatest();
   const params = parameters.data ?? [];
   const requested = query.get('parameter');
-  const parameterId = requested && params.some((p) => p.id === requested) ? requested : requested ?? 'sst';
+  // The URL's value as given: the API answers an unknown one with a 400 that the page shows.
+  const parameterId = (requested ?? 'sst') as ParameterId;
   const parameter = params.find((p) => p.id === parameterId);
   const hasData = useMemo(
     () => new Set((latest.data ?? []).filter((o) => o.parameter === parameterId).map((o) => o.location_id)),
     [latest.data, parameterId],
   );
-  const known = new Set((locations.data ?? []).map((l) => l.id));
-  const fromUrl = parseList(query.get('locations')).filter((id) => !locations.data || known.has(id));
-  const chosen =
-    query.get('locations') != null
-      ? fromUrl
-      : (locations.data ?? []).filter((l) => hasData.has(l.id)).slice(0, 2).map((l) => l.id);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const requestedLocations = query.get('locations');
+  const chosen = useMemo(() => {
+    if (requestedLocations != null) {
+      const known = new Set((locations.data ?? []).map((l) => l.id));
+      return parseList(requestedLocations).filter((id) => !locations.data || known.has(id));
+    }
+    return (locations.data ?? []).filter((l) => hasData.has(l.id)).slice(0, 2).map((l) => l.id);
+  }, [requestedLocations, locations.data, hasData]);
+  // A new window only when the range changes, so re-renders keep the same URLs.
   const start = useMemo(() => windowStart(range), [range]);
 
+  const ready = locations.data != null && latest.data != null;
   const urls = useMemo(
     () =>
-      chosen.length > 0 && locations.data && latest.data
-        ? chosen.map((id) => apiUrl('/observations/series/', { location: id, parameter: parameterId, start, max_points: 2000 }))
+      chosen.length > 0 && ready
+        ? chosen.map((id) =>
+            apiUrl('/observations/series/', { query: { location: id, parameter: parameterId, start, max_points: 2000 } }),
+          )
         : null,
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [chosen.join(','), parameterId, start, !!locations.data, !!latest.data],
+    [chosen, parameterId, start, ready],
   );
-  const series = useApiAll<Series>(urls);
+  const series = useApiAll(urls);
   const convert = useMemo(() => converter(parameter?.unit ?? '', tempUnit), [parameter?.unit, tempUnit]);
   const unit = parameter ? displayUnit(parameter.unit, tempUnit) : '';
   const format = useCallback((v: number) => formatValue(v, parameterId), [parameterId]);
-  const nameOf = (id: string) => locations.data?.find((l) => l.id === id)?.name ?? id;
+  const nameOf = useCallback((id: string) => locations.data?.find((l) => l.id === id)?.name ?? id, [locations.data]);
 
   const shaped = useMemo(() => {
     if (!series.data || !urls || series.data.length !== urls.length) return null;
@@ -66,8 +73,7 @@ export function CompareView() {
       values: aligned.ys[i],
     }));
     return { tracks, aligned, lines, points: pointCount(tracks.map((t) => t.track)) };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [series.data, urls, convert, locations.data]);
+  }, [series.data, urls, convert, nameOf, chosen]);
 
   const toggle = (id: string) => {
     const next = chosen.includes(id) ? chosen.filter((c) => c !== id) : [...chosen, id];

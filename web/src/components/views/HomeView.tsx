@@ -1,13 +1,14 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { apiUrl } from '@/lib/api';
 import { niceDomain } from '@/lib/colour';
 import { useTempUnit } from '@/lib/prefs';
 import { dataState, showOfflineNotice, sourcesRefreshMs } from '@/lib/offline';
 import { useQueryState } from '@/lib/query';
+import { useLatest, useLocations, useParameters } from '@/lib/resources';
 import { ageText, parseTime } from '@/lib/time';
-import type { Location, Observation, Parameter, Source } from '@/lib/types';
+import type { Observation } from '@/lib/types';
 import { displayUnit, toDisplay } from '@/lib/units';
 import { useApi } from '@/lib/useApi';
 import { useNow } from '@/lib/useNow';
@@ -20,21 +21,22 @@ export function HomeView() {
   const [query, setQuery] = useQueryState();
   const [tempUnit] = useTempUnit();
   const now = useNow();
-  const locations = useApi<Location[]>(apiUrl('/locations/'));
-  const parameters = useApi<Parameter[]>(apiUrl('/parameters/'));
-  const latest = useApi<Observation[]>(apiUrl('/observations/latest/'), 5 * 60_000);
-  // Only for the first-start notice: its failures are not this page's errors.
-  const [sourcesRefresh, setSourcesRefresh] = useState(sourcesRefreshMs('unknown', 5 * 60_000));
-  const sources = useApi<Source[]>(apiUrl('/sources/'), sourcesRefresh);
+  const locations = useLocations();
+  const parameters = useParameters();
+  const latest = useLatest(5 * 60_000);
+  // Only for the first-start notice: its failures are not this page's errors. While no source
+  // has delivered, it is asked more often (sourcesRefreshMs).
+  const sources = useApi(apiUrl('/sources/'), {
+    refreshMs: (data) => sourcesRefreshMs(latest.data ? dataState(data, latest.data) : 'unknown', 5 * 60_000),
+  });
   const state = latest.data ? dataState(sources.data, latest.data) : 'unknown';
   const previousState = useRef(state);
+  const refreshLatest = latest.retryNow;
   useEffect(() => {
-    setSourcesRefresh(sourcesRefreshMs(state, 5 * 60_000));
     // The first fetch just stored rows: show them now rather than at the next refresh.
-    if (previousState.current === 'waiting' && state === 'data') latest.retryNow();
+    if (previousState.current === 'waiting' && state === 'data') refreshLatest();
     previousState.current = state;
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- retryNow is stable
-  }, [state]);
+  }, [state, refreshLatest]);
 
   const withData = useMemo(() => new Set((latest.data ?? []).map((o) => o.parameter)), [latest.data]);
   const params = parameters.data ?? [];

@@ -7,33 +7,18 @@ import { LINE_COLOURS } from '@/lib/colour';
 import { csvFilename, toCsv } from '@/lib/csv';
 import { useTempUnit } from '@/lib/prefs';
 import { BAD, SUSPECT } from '@/lib/quality';
-import { parseRange, RANGES, useQueryState, type RangeDays } from '@/lib/query';
+import { parseRange, useQueryState, type RangeDays } from '@/lib/query';
+import { useParameters } from '@/lib/resources';
 import { alignTracks, insertGaps, pointCount, splitBySource, tracksStats } from '@/lib/series';
-import { DAY_MS, parseTime } from '@/lib/time';
-import type { LocationDetail, Parameter, Series } from '@/lib/types';
+import { parseTime, windowStart } from '@/lib/time';
+import type { Parameter } from '@/lib/types';
 import { converter, decimalsFor, displayUnit, formatValue, type TempUnit } from '@/lib/units';
 import { useApi } from '@/lib/useApi';
 import { useNow } from '@/lib/useNow';
 import { ErrorState, Skeleton } from '../ErrorState';
 import { Age, Flag } from '../LatestCards';
+import { RangeSwitch } from '../RangeSwitch';
 import { BAD_COLOUR, SUSPECT_COLOUR, TimeChart, type ChartLine } from '../TimeChart';
-
-/** Start of the window, rounded to the minute so repeated views share the API's cache. */
-export function windowStart(range: number, now = Date.now()): string {
-  return new Date(now - range * DAY_MS).toISOString().slice(0, 16) + ':00Z';
-}
-
-export function RangeSwitch({ range, onChange }: { range: RangeDays; onChange: (r: RangeDays) => void }) {
-  return (
-    <div className="segmented" role="group" aria-label="Time range" data-testid="range-switch">
-      {RANGES.map((r) => (
-        <button key={r} type="button" aria-pressed={range === r} onClick={() => onChange(r)} data-range={r}>
-          {r} days
-        </button>
-      ))}
-    </div>
-  );
-}
 
 function download(filename: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -59,8 +44,9 @@ function ParameterChart({
   start: string;
   tempUnit: TempUnit;
 }) {
-  const url = apiUrl('/observations/series/', { location: locationId, parameter: parameter.id, start, max_points: 5000 });
-  const series = useApi<Series>(url);
+  const series = useApi(
+    apiUrl('/observations/series/', { query: { location: locationId, parameter: parameter.id, start, max_points: 5000 } }),
+  );
   const unit = displayUnit(parameter.unit, tempUnit);
   const convert = useMemo(() => converter(parameter.unit, tempUnit), [parameter.unit, tempUnit]);
   const format = useCallback((v: number) => formatValue(v, parameter.id), [parameter.id]);
@@ -192,9 +178,9 @@ export function LocationView() {
   const id = query.get('id') ?? '';
   const range = parseRange(query.get('range'));
   const only = query.get('parameter');
-  const detail = useApi<LocationDetail>(id ? apiUrl(`/locations/${encodeURIComponent(id)}/`) : null);
-  const parameters = useApi<Parameter[]>(apiUrl('/parameters/'));
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new window only when the range changes
+  const detail = useApi(id ? apiUrl('/locations/{id}/', { path: { id } }) : null);
+  const parameters = useParameters();
+  // A new window only when the range changes, so re-renders keep the same URLs.
   const start = useMemo(() => windowStart(range), [range]);
 
   if (!id) {

@@ -1,6 +1,5 @@
 'use client';
 
-import { useEffect, useState } from 'react';
 import { apiUrl } from '@/lib/api';
 import { describeSchedule } from '@/lib/cron';
 import { dataState, showOfflineNotice, sourcesRefreshMs } from '@/lib/offline';
@@ -31,8 +30,7 @@ function inText(diff: number): string {
 }
 
 function errorOf(e: Source['last_error']): SourceError | null {
-  if (!e) return null;
-  return typeof e === 'string' ? { message: e } : e;
+  return e ?? null;
 }
 
 function status(s: Source): 'ok' | 'error' | 'unknown' {
@@ -46,10 +44,9 @@ function status(s: Source): 'ok' | 'error' | 'unknown' {
 const STATUS_TEXT = { ok: 'Healthy', error: 'Failing', unknown: 'No scheduled runs yet' };
 
 export function SourcesView() {
-  const [refreshMs, setRefreshMs] = useState(sourcesRefreshMs('unknown', 60_000));
-  const sources = useApi<Source[]>(apiUrl('/sources/'), refreshMs);
+  // Asked more often while no source has delivered (sourcesRefreshMs).
+  const sources = useApi(apiUrl('/sources/'), { refreshMs: (data) => sourcesRefreshMs(dataState(data), 60_000) });
   const state = dataState(sources.data);
-  useEffect(() => setRefreshMs(sourcesRefreshMs(state, 60_000)), [state]);
   const now = useNow();
   return (
     <>
