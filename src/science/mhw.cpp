@@ -60,7 +60,8 @@ std::vector<std::pair<std::size_t, std::size_t>> FindRuns(const std::vector<bool
     }
     std::size_t j = i;
     while (j + 1 < exceed.size() && exceed[j + 1]) ++j;
-    if (static_cast<long long>(j - i + 1) >= min_duration) runs.emplace_back(i, j);
+    const std::size_t length = j - i + 1;
+    if (std::cmp_greater_equal(length, min_duration)) runs.emplace_back(i, j);
     i = j + 1;
   }
   return runs;
@@ -73,8 +74,7 @@ std::vector<std::pair<std::size_t, std::size_t>> JoinAcrossGaps(
     const std::vector<std::pair<std::size_t, std::size_t>>& runs, int max_gap) {
   std::vector<std::pair<std::size_t, std::size_t>> joined;
   for (const auto& run : runs) {
-    if (!joined.empty() &&
-        static_cast<long long>(run.first - joined.back().second) - 1 <= max_gap) {
+    if (!joined.empty() && std::cmp_less_equal(run.first - joined.back().second - 1, max_gap)) {
       joined.back().second = run.second;
     } else {
       joined.push_back(run);
