@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <iterator>
@@ -11,11 +12,11 @@
 namespace ocean::http {
 namespace {
 
-std::string FormatRfc3339Millis(std::chrono::system_clock::time_point time) {
-  const auto since_epoch = time.time_since_epoch();
+// Always three decimals (unlike core::FormatTimestamp), so every line's time has one width.
+std::string FormatRfc3339Millis(core::EpochMs time_ms) {
+  const auto since_epoch = std::chrono::milliseconds(time_ms);
   const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
+  const auto millis = (since_epoch - seconds).count();
   const std::time_t tt = static_cast<std::time_t>(seconds.count());
   std::tm utc{};
   gmtime_r(&tt, &utc);
@@ -42,7 +43,7 @@ std::string FormatAccessLogLine(const AccessLogEntry& entry) {
   std::string line;
   auto out = std::back_inserter(line);
   fmt::format_to(out, R"({{"time":{},"request_id":{},"method":{},"path":{})",
-                 quoted(FormatRfc3339Millis(entry.time)), quoted(entry.request_id),
+                 quoted(FormatRfc3339Millis(entry.time_ms)), quoted(entry.request_id),
                  quoted(entry.method), quoted(entry.path));
   if (!entry.query.empty()) fmt::format_to(out, R"(,"query":{})", quoted(entry.query));
   fmt::format_to(out, R"(,"status":{},"duration_ms":{:.3f},"bytes":{},"remote":{}}})", entry.status,

@@ -1,17 +1,18 @@
 // One JSON line per request on stdout, for log shippers (CloudWatch, Loki) to parse.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <string>
 #include <string_view>
 
+#include "core/types.hpp"
+
 namespace ocean::http {
 
 struct AccessLogEntry {
-  std::chrono::system_clock::time_point time;
+  core::EpochMs time_ms = 0;  // when the response was sent (the server's core::Clock)
   std::string_view request_id;
   std::string_view method;
   std::string_view path;   // decoded path

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "http/message.hpp"
 
 namespace ocean::http {
@@ -27,6 +28,8 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{10};   // Stop(): time in-flight requests get to finish
   std::vector<std::string> cors_allowed_origins;  // exact origins, or "*"; empty = no CORS
   bool access_log = true;                         // one JSON line per request on stdout
+  // The access log's time; null: the system clock. Must outlive the server.
+  const core::Clock* clock = nullptr;
 };
 
 // Runs on the worker pool. May take the request apart (body, headers) by moving from it.

@@ -98,6 +98,7 @@ ServerState::ServerState(ServerOptions options_in, ServerHandler handler_in,
       handler(std::move(handler_in)),
       admission(std::move(admission_in)),
       cors(options.cors_allowed_origins),
+      clock(options.clock != nullptr ? *options.clock : system_clock),
       access_log(stdout),
       workers(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
 
@@ -428,7 +429,7 @@ void Session::LogAccess(int status, std::uint64_t body_bytes) {
   if (!state_.options.access_log) return;
   const auto elapsed = Clock::now() - exchange_.started;
   state_.access_log.Write(AccessLogEntry{
-      .time = std::chrono::system_clock::now(),
+      .time_ms = state_.clock.Now(),
       .request_id = exchange_.request_id,
       .method = exchange_.method_text,
       .path = exchange_.path,

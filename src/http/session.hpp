@@ -36,6 +36,8 @@ struct ServerState {
   const ServerHandler handler;
   const ServerAdmission admission;
   const CorsPolicy cors;
+  const core::SystemClock system_clock;  // the clock unless options.clock names one
+  const core::Clock& clock;
   AccessLog access_log;
   boost::asio::thread_pool workers;
 

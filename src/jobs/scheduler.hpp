@@ -2,7 +2,6 @@
 #pragma once
 
 #include <condition_variable>
-#include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -12,60 +11,11 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/types.hpp"
 #include "jobs/cron.hpp"
 
 namespace ocean::jobs {
-
-// Wall-clock time and waiting on it. Injected so tests drive the scheduler with a FakeClock.
-class Clock {
- public:
-  virtual ~Clock() = default;
-  virtual core::EpochMs Now() const = 0;
-  // Blocks on `wake` (whose mutex `lock` holds) until Now() >= deadline or `wake` is notified.
-  // May return early; callers re-check their state.
-  virtual void WaitUntil(std::condition_variable& wake, std::unique_lock<std::mutex>& lock,
-                         core::EpochMs deadline) = 0;
-};
-
-class SystemClock final : public Clock {
- public:
-  core::EpochMs Now() const override;
-  void WaitUntil(std::condition_variable& wake, std::unique_lock<std::mutex>& lock,
-                 core::EpochMs deadline) override;
-};
-
-// Time moves only when a test says so. Advance/Set wake the threads whose deadline has come.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(core::EpochMs start) : now_(start) {}
-
-  core::EpochMs Now() const override;
-  void WaitUntil(std::condition_variable& wake, std::unique_lock<std::mutex>& lock,
-                 core::EpochMs deadline) override;
-
-  void Advance(core::EpochMs ms);
-  // May go backwards, like a corrected system clock; that wakes every waiter, as SystemClock's
-  // bounded sleep would notice within a minute.
-  void Set(core::EpochMs now);
-  // Blocks until `count` threads wait in WaitUntil for a deadline still in the future, i.e.
-  // they have handled everything due up to Now(). Returns false after `timeout_ms` real time.
-  bool AwaitSleepers(std::size_t count, int timeout_ms = 5000);
-
- private:
-  struct Waiter {
-    std::condition_variable* wake;
-    std::mutex* mutex;
-    core::EpochMs deadline;
-    int notifying = 0;   // Set() calls about to notify; the waiter stays until they are done
-    bool woken = false;  // no longer asleep, even if its wait has not returned yet
-  };
-
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;  // a waiter came or went
-  core::EpochMs now_;
-  std::vector<Waiter*> waiters_;
-};
 
 // Each job runs at each slot of its schedule on its own worker thread, so different jobs may
 // run at once but a job never overlaps itself: a slot that comes while the previous run is
@@ -75,7 +25,7 @@ class FakeClock final : public Clock {
 class Scheduler {
  public:
   Scheduler();  // uses the system clock
-  explicit Scheduler(Clock& clock);
+  explicit Scheduler(core::Clock& clock);
   ~Scheduler();  // Stop()
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -102,8 +52,8 @@ class Scheduler {
   void Dispatch(Entry& entry);                     // mutex_ held
   const Entry* Find(std::string_view name) const;  // mutex_ held
 
-  std::unique_ptr<SystemClock> system_clock_;  // only when no clock was injected
-  Clock& clock_;
+  std::unique_ptr<core::SystemClock> system_clock_;  // only when no clock was injected
+  core::Clock& clock_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;  // the scheduler thread: Stop()
   std::condition_variable work_;  // the workers: a run dispatched, or Stop()

@@ -10,11 +10,14 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/time.hpp"
 
 namespace ocean::jobs {
 namespace {
 
+using core::Clock;
+using core::FakeClock;
 using ::testing::ElementsAre;
 
 constexpr core::EpochMs kMinute = 60'000;

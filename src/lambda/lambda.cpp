@@ -2,21 +2,17 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdio>
 #include <string>
 
+#include "core/clock.hpp"
 #include "lambda/handlers.hpp"
 #include "lambda/runtime.hpp"
 
 namespace ocean::lambda {
 namespace {
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t NowMs() { return core::SystemClock().Now(); }
 
 // CloudWatch Logs takes each stdout line as one event.
 void WriteLine(std::string_view line) {
