@@ -1,39 +1,19 @@
 #include "http/url.hpp"
 
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/pct_string_view.hpp>
+
 namespace ocean::http {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space) {
-  std::string decoded;
-  decoded.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int high = HexValue(text[i + 1]);
-      const int low = HexValue(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      const char byte = static_cast<char>(high * 16 + low);
-      if (byte == '\0') return std::nullopt;
-      decoded.push_back(byte);
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      decoded.push_back(' ');
-    } else if (c == '\0') {
-      return std::nullopt;
-    } else {
-      decoded.push_back(c);
-    }
-  }
+  // Validates every escape ('%' and two hex digits) before anything is decoded.
+  const auto escaped = boost::urls::make_pct_string_view(text);
+  if (!escaped) return std::nullopt;
+  boost::urls::encoding_opts options;
+  options.space_as_plus = plus_as_space;
+  std::string decoded = escaped->decode(options);
+  // A NUL (raw or %00) would cut the text short wherever it reaches a C API: refused.
+  if (decoded.find('\0') != std::string::npos) return std::nullopt;
   return decoded;
 }
 
