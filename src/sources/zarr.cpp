@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <boost/json.hpp>
 #include <cctype>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
+#include "core/big_endian.hpp"
 #include "core/time.hpp"
 #include "sources/blosc.hpp"
 
@@ -189,12 +188,7 @@ Parsed<ZarrArray> ParseArray(std::string name, const json::value& zarray,
 
 template <typename T>
 T LoadAs(const char* bytes, bool big_endian) {
-  std::array<char, sizeof(T)> buffer;
-  std::memcpy(buffer.data(), bytes, sizeof(T));
-  if (big_endian != (std::endian::native == std::endian::big)) {
-    std::reverse(buffer.begin(), buffer.end());
-  }
-  return std::bit_cast<T>(buffer);
+  return core::LoadInOrder<T>(bytes, big_endian ? std::endian::big : std::endian::little);
 }
 
 double LoadElement(const ZarrDtype& dtype, const char* bytes) {
