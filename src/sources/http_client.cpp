@@ -1,5 +1,7 @@
 #include "sources/http_client.hpp"
 
+#include "sources/curl_easy.hpp"
+
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -18,33 +20,7 @@
 namespace ocean::sources {
 namespace {
 
-struct CurlEasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct CurlSlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-struct CurlUrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-struct CurlStringDeleter {
-  void operator()(char* text) const { curl_free(text); }
-};
-using CurlEasyPtr = std::unique_ptr<CURL, CurlEasyDeleter>;
-using CurlSlistPtr = std::unique_ptr<curl_slist, CurlSlistDeleter>;
-using CurlUrlPtr = std::unique_ptr<CURLU, CurlUrlDeleter>;
-using CurlStringPtr = std::unique_ptr<char, CurlStringDeleter>;
-
 constexpr long kMaxRedirects = 5;
-constexpr const char* kAllowedProtocols = "http,https";
-
-// curl_global_init is not thread-safe and must run once before any handle exists.
-void EnsureCurlGlobalInit() {
-  static const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (code != CURLE_OK) {
-    throw std::runtime_error(fmt::format("curl_global_init: {}", curl_easy_strerror(code)));
-  }
-}
 
 // A counting semaphore whose count is set at run time (std::counting_semaphore's is not).
 class HostSlots {
@@ -79,23 +55,6 @@ class SlotGuard {
  private:
   HostSlots& slots_;
 };
-
-struct BodySink {
-  std::string* body;
-  std::size_t max_bytes;
-  bool too_large = false;
-};
-
-std::size_t WriteBody(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* sink = static_cast<BodySink*>(user);
-  const std::size_t bytes = size * count;
-  if (sink->body->size() + bytes > sink->max_bytes) {
-    sink->too_large = true;
-    return 0;  // makes curl stop with CURLE_WRITE_ERROR
-  }
-  sink->body->append(data, bytes);
-  return bytes;
-}
 
 bool IsRetryableStatus(long status) { return status == 429 || status >= 500; }
 
@@ -242,70 +201,41 @@ class HttpClient::Impl {
       response.error = "curl_easy_init failed";
       return attempt;
     }
-    CurlSlistPtr header_list;
-    for (const auto& header : headers) {
-      curl_slist* appended = curl_slist_append(header_list.get(), header.c_str());
-      if (appended == nullptr) {
-        response.error = "curl_slist_append failed";
-        return attempt;
-      }
-      (void)header_list.release();  // `appended` now owns the whole list
-      header_list.reset(appended);
+    CurlTransfer transfer(curl.get(),
+                          {.url = url,
+                           .headers = headers,
+                           .post_body = post_body,
+                           .ca_bundle = ca_bundle_,
+                           .max_body_bytes = options_.max_body_bytes},
+                          response.body);
+    transfer.Set(CURLOPT_FOLLOWLOCATION, 1L, "FOLLOWLOCATION");
+    transfer.Set(CURLOPT_MAXREDIRS, kMaxRedirects, "MAXREDIRS");
+    transfer.Set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()),
+                 "CONNECTTIMEOUT_MS");
+    transfer.Set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()),
+                 "TIMEOUT_MS");
+    transfer.Set(CURLOPT_USERAGENT, options_.user_agent.c_str(), "USERAGENT");
+    transfer.Set(CURLOPT_ACCEPT_ENCODING, "", "ACCEPT_ENCODING");  // every encoding curl decodes
+    transfer.Set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes),
+                 "MAXFILESIZE_LARGE");
+    if (!transfer.error().empty()) {
+      response.error = transfer.error();
+      return attempt;
     }
-    BodySink sink{&response.body, options_.max_body_bytes};
-    char error_buffer[CURL_ERROR_SIZE] = {};
 
-    CURL* h = curl.get();
-    CURLcode code = CURLE_OK;
-    // Every setopt is checked: the first failure names the option and stops the attempt.
-    const auto set = [&](CURLoption option, auto value, const char* name) {
-      if (code != CURLE_OK) return;
-      code = curl_easy_setopt(h, option, value);
-      if (code != CURLE_OK) {
-        response.error = fmt::format("curl_easy_setopt({}): {}", name, curl_easy_strerror(code));
-      }
-    };
-    set(CURLOPT_URL, url.c_str(), "URL");
-    set(CURLOPT_NOSIGNAL, 1L, "NOSIGNAL");  // required with timeouts in threads
-    set(CURLOPT_ERRORBUFFER, static_cast<char*>(error_buffer), "ERRORBUFFER");
-    set(CURLOPT_PROTOCOLS_STR, kAllowedProtocols, "PROTOCOLS_STR");
-    set(CURLOPT_REDIR_PROTOCOLS_STR, kAllowedProtocols, "REDIR_PROTOCOLS_STR");
-    set(CURLOPT_FOLLOWLOCATION, 1L, "FOLLOWLOCATION");
-    set(CURLOPT_MAXREDIRS, kMaxRedirects, "MAXREDIRS");
-    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()),
-        "CONNECTTIMEOUT_MS");
-    set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()), "TIMEOUT_MS");
-    set(CURLOPT_USERAGENT, options_.user_agent.c_str(), "USERAGENT");
-    if (!ca_bundle_.empty()) set(CURLOPT_CAINFO, ca_bundle_.c_str(), "CAINFO");
-    set(CURLOPT_ACCEPT_ENCODING, "", "ACCEPT_ENCODING");  // every encoding curl can decode
-    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes),
-        "MAXFILESIZE_LARGE");
-    set(CURLOPT_WRITEFUNCTION, &WriteBody, "WRITEFUNCTION");
-    set(CURLOPT_WRITEDATA, static_cast<void*>(&sink), "WRITEDATA");
-    if (header_list) set(CURLOPT_HTTPHEADER, header_list.get(), "HTTPHEADER");
-    if (post_body != nullptr) {
-      set(CURLOPT_POST, 1L, "POST");
-      set(CURLOPT_POSTFIELDS, post_body->c_str(), "POSTFIELDS");
-      set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()),
-          "POSTFIELDSIZE_LARGE");
-    }
-    if (code != CURLE_OK) return attempt;
-
-    code = curl_easy_perform(h);
+    const CURLcode code = transfer.Perform();
     if (code != CURLE_OK) {
-      response.body.clear();
-      if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-        response.error = fmt::format("response body larger than {} bytes", options_.max_body_bytes);
-      } else if (code == CURLE_OPERATION_TIMEDOUT) {
-        response.error = fmt::format("timeout after {} ms ({})", options_.total_timeout.count(),
-                                     error_buffer[0] != '\0' ? error_buffer : "no detail");
+      if (code == CURLE_OPERATION_TIMEDOUT) {
+        response.error =
+            fmt::format("timeout after {} ms ({})", options_.total_timeout.count(),
+                        transfer.Detail()[0] != '\0' ? transfer.Detail() : "no detail");
       } else {
-        response.error = fmt::format("{}{}{}", curl_easy_strerror(code),
-                                     error_buffer[0] != '\0' ? ": " : "", error_buffer);
+        response.error = transfer.error();
       }
       attempt.retryable = IsRetryableTransport(code);
       return attempt;
     }
+    CURL* h = curl.get();
     long status = 0;
     if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK) {
       response.error = "curl_easy_getinfo(RESPONSE_CODE) failed";
