@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "sources/erddap.hpp"  // Parsed<T>
+#include "sources/source.hpp"  // Parsed<T>
 
 namespace ocean::sources {
 

@@ -29,16 +29,6 @@ struct ErddapDatasetInfo {
   bool LongitudeIs0To360() const { return longitude_convention == LongitudeConvention::k0To360; }
 };
 
-// A parse result: a value or a one-line reason.
-template <typename T>
-struct Parsed {
-  std::optional<T> value;
-  std::string error;
-
-  static Parsed Ok(T v) { return {std::move(v), ""}; }
-  static Parsed Fail(std::string why) { return {std::nullopt, std::move(why)}; }
-};
-
 // Parses info/{dataset}/index.json for `variable`; refuses a longitude axis in neither
 // convention.
 Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_view variable);

@@ -7,11 +7,22 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/types.hpp"
 
 namespace ocean::sources {
+
+// A parse result: a value or a one-line reason.
+template <typename T>
+struct Parsed {
+  std::optional<T> value;
+  std::string error;
+
+  static Parsed Ok(T v) { return {std::move(v), ""}; }
+  static Parsed Fail(std::string why) { return {std::nullopt, std::move(why)}; }
+};
 
 class HttpClient;
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/types.hpp"
-#include "sources/erddap.hpp"  // Parsed<T>
+#include "sources/source.hpp"  // Parsed<T>
 
 namespace ocean::sources {
 
