@@ -21,6 +21,7 @@
 #include "cache/cache.hpp"
 #include "cache/invalidating_writer.hpp"
 #include "core/json_writer.hpp"
+#include "core/clock.hpp"
 #include "core/locations.hpp"
 #include "core/time.hpp"
 #include "http/router.hpp"
@@ -60,12 +61,6 @@ void ReleaseRequestMemory(http::Request& request) {
 #endif
 }
 
-core::EpochMs NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Operational messages go to stderr; stdout carries only JSON lines (start-up and access log).
 void SetUpLogging(const config::Config& config) {
   auto logger = spdlog::stderr_logger_mt("oceandash");
@@ -76,9 +71,9 @@ void SetUpLogging(const config::Config& config) {
 
 // Each worker holds one database connection. With the database on the same host (the compose
 // deployment), workers beyond about two per core only add backends competing for the same
-// cores: on the 2-core benchmark machine 4 workers gave the same throughput as 8 and a lower
-// p99 (8.4-9.5 ms against 10-27 ms for uncached series). A remote database, where each query
-// mostly waits on the network, is the case for raising --workers.
+// cores: no more throughput, a worse p99 (bench/README.md, "Request workers per core"). A
+// remote database, where each query mostly waits on the network, is the case for raising
+// --workers.
 int WorkerCount(const config::Config& config) {
   if (config.workers > 0) return config.workers;
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -103,11 +98,12 @@ std::unique_ptr<storage::Store> OpenAndPrepareStore(const config::Config& config
 }
 
 void PrintStartLine(const config::Config& config, const storage::Store& store,
-                    const cache::Cache& cache, unsigned short port, int workers) {
+                    const cache::Cache& cache, unsigned short port, int workers,
+                    core::EpochMs now_ms) {
   core::JsonWriter w;
   w.BeginObject()
       .Key("time")
-      .String(core::FormatTimestamp(NowMs()))
+      .String(core::FormatTimestamp(now_ms))
       .Key("event")
       .String("start")
       .Key("version")
@@ -213,6 +209,8 @@ const char* VersionString() { return kVersionLine; }
 int RunServe(const config::Config& config) {
   LimitMallocArenas();  // before any thread starts
   SetUpLogging(config);
+  // The one source of "now" for the API, the jobs and the access log.
+  core::SystemClock clock;
   const int workers = WorkerCount(config);
   auto store = OpenAndPrepareStore(config, workers);
   cache::CacheOptions cache_options;
@@ -227,7 +225,7 @@ int RunServe(const config::Config& config) {
                              ? store->ListLocations()
                              : core::LoadLocationsFile(config.locations_file);
   std::optional<DemoLoad> demo;
-  if (config.demo) demo = LoadDemo(config.demo_dir, locations, *store, cache.get(), NowMs());
+  if (config.demo) demo = LoadDemo(config.demo_dir, locations, *store, cache.get(), clock.Now());
   const auto configured_sources = demo ? demo->sources : LoadServeSources(config);
   // Parse the schedules before serving: a bad cron expression is a start-up error.
   std::vector<jobs::CronSchedule> schedules;
@@ -244,7 +242,7 @@ int RunServe(const config::Config& config) {
   sources::HttpClient http;
   auto sink = jobs::MakeStoreSink(*store, cache.get());
   std::mutex sink_mutex;  // the source jobs share the sink and may be due at the same minute
-  jobs::Scheduler scheduler;
+  jobs::Scheduler scheduler(clock);
 
   api::ApiOptions api_options;
   api_options.version = kVersion;
@@ -254,8 +252,9 @@ int RunServe(const config::Config& config) {
   api_options.backup_status_file = config.backup_status_file;
   api_options.retention_days = config.retention_days;
   api_options.cleanup = [&] {
-    return jobs::RunCleanup(*store, cache.get(), config.retention_days, NowMs());
+    return jobs::RunCleanup(*store, cache.get(), config.retention_days, clock.Now());
   };
+  api_options.now = [&clock] { return clock.Now(); };
   if (config.scheduler) {
     api_options.next_run = [&scheduler](std::string_view id) { return scheduler.NextRun(id); };
   }
@@ -275,6 +274,7 @@ int RunServe(const config::Config& config) {
   options.worker_threads = workers;
   options.max_body_bytes = config.max_body_bytes;
   options.cors_allowed_origins = config.cors_allowed_origins;
+  options.clock = &clock;
   http::Server server(
       options,
       [&router](http::Request& request) {
@@ -299,7 +299,8 @@ int RunServe(const config::Config& config) {
   // retention daily. With --no-scheduler (AWS: Lambda runs the fetchers) nothing runs here.
   if (config.scheduler) {
     scheduler.Add("cleanup", jobs::CronSchedule::Parse(kCleanupSchedule), [&] {
-      const auto deleted = jobs::RunCleanup(*store, cache.get(), config.retention_days, NowMs());
+      const auto deleted =
+          jobs::RunCleanup(*store, cache.get(), config.retention_days, clock.Now());
       spdlog::info("cleanup: deleted {} observations older than {} days", deleted,
                    config.retention_days);
     });
@@ -315,7 +316,7 @@ int RunServe(const config::Config& config) {
           [&, source] {
             std::lock_guard lock(sink_mutex);
             jobs::FetchOptions options;
-            options.now_ms = NowMs();
+            options.now_ms = clock.Now();
             jobs::RunFetch(std::span(source, 1), locations, http, *sink, options,
                            [](std::string_view line) { spdlog::info("fetch: {}", line); });
           },
@@ -323,7 +324,7 @@ int RunServe(const config::Config& config) {
     }
     scheduler.Start();
   }
-  PrintStartLine(config, *store, *cache, port, workers);
+  PrintStartLine(config, *store, *cache, port, workers, clock.Now());
   server.Run();
   scheduler.Stop();
   spdlog::info("stopped");
@@ -345,7 +346,8 @@ int RunCleanup(const config::Config& config) {
   // Other processes (servers) may cache what we delete: invalidate the shared cache too.
   std::unique_ptr<cache::Cache> cache;
   if (!config.redis_url.empty()) cache = cache::OpenCache(config.redis_url, {});
-  const auto deleted = jobs::RunCleanup(*store, cache.get(), config.retention_days, NowMs());
+  const auto deleted =
+      jobs::RunCleanup(*store, cache.get(), config.retention_days, core::SystemClock().Now());
   std::printf("deleted %lld observations older than %d days\n", static_cast<long long>(deleted),
               config.retention_days);
   return 0;
@@ -364,7 +366,7 @@ int RunFetchCommand(const config::Config& config) {
   sources::HttpClient http;
   jobs::FetchOptions options;
   if (config.fetch_days > 0) options.days = config.fetch_days;
-  options.now_ms = NowMs();
+  options.now_ms = core::SystemClock().Now();
 
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<cache::Cache> cache;
