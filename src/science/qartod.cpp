@@ -84,9 +84,9 @@ long long FlatLineCount(double threshold, double step_seconds, const char* name)
         "(ioos_qc fails here too: the times repeat or run backwards)",
         name, threshold, step_seconds));
   }
-  return count > static_cast<double>(std::numeric_limits<long long>::max() / 2)
-             ? std::numeric_limits<long long>::max() / 2
-             : static_cast<long long>(count);
+  // Any count past the series' length flags nothing; capping keeps the conversion defined.
+  constexpr double kMaxCount = 1e15;
+  return static_cast<long long>(std::min(count, kMaxCount));
 }
 
 // Points j >= count whose window x[j-count .. j] has a finite range below tolerance. Sliding
