@@ -27,10 +27,13 @@ std::string RootFooter() {
   std::size_t line = text.size() - text.rfind('\n');
   for (const OptionSpec* spec : kOptions) {
     if (spec->flag.empty()) continue;
-    const std::string item = fmt::format(" {} {},", spec->flag, spec->env);
-    if (line + item.size() > 92) {
+    const std::string item = fmt::format("{} {},", spec->flag, spec->env);
+    if (line + 1 + item.size() > 92) {
       text += "\n";
       line = 0;
+    } else {
+      text += ' ';
+      ++line;
     }
     text += item;
     line += item.size();
