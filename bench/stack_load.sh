@@ -100,8 +100,9 @@ echo "up to healthy (through the frontend): $((SECONDS - started)) s"
 
 # Container names -> the service names of the summary.
 sample() {
-  "$DOCKER" stats --no-stream --format '{{.Name}} {{.MemUsage}}' \
-    $(compose ps -q) 2>/dev/null | awk -v project="$PROJECT" '
+  local ids
+  mapfile -t ids < <(compose ps -q)
+  "$DOCKER" stats --no-stream --format '{{.Name}} {{.MemUsage}}' "${ids[@]}" 2>/dev/null | awk -v project="$PROJECT" '
     function mib(s) {
       if (s ~ /GiB$/) return s * 1024; if (s ~ /MiB$/) return s + 0; if (s ~ /kB$/) return s / 1024;
       if (s ~ /KiB$/) return s / 1024; if (s ~ /B$/) return s / 1048576; return s + 0 }
@@ -110,7 +111,7 @@ sample() {
 }
 summarise() { # $1 label, $2 samples file
   awk -v label="$1" '
-    { peak[$1] = ($2 > peak[$1]) ? $2 : peak[$1]; sum[NR_key] = 0 }
+    { peak[$1] = ($2 > peak[$1]) ? $2 : peak[$1] }
     /^--$/ { if (total > peak_total) peak_total = total; total = 0; next }
     { total += $2 }
     END { if (total > peak_total) peak_total = total
