@@ -62,15 +62,13 @@ export function applyTheme(theme: ThemePref) {
   meta.content = surface;
 }
 
+function storedTheme(): ThemePref {
+  const t = read('oceandash.theme');
+  return t === 'light' || t === 'dark' ? t : 'auto';
+}
+
 export function useTheme(): [ThemePref, (t: ThemePref) => void] {
-  const value = useSyncExternalStore(
-    subscribe,
-    () => {
-      const t = read('oceandash.theme');
-      return t === 'light' || t === 'dark' ? t : 'auto';
-    },
-    () => 'auto' as const,
-  ) as ThemePref;
+  const value = useSyncExternalStore(subscribe, storedTheme, () => 'auto' as const) as ThemePref;
   const set = useCallback((t: ThemePref) => {
     write('oceandash.theme', t);
     applyTheme(t);
@@ -102,7 +100,10 @@ export function useThemeAttribute() {
   const [theme] = useTheme();
   const system = useSystemDark();
   // A layout effect: it runs before the passive effects that read the palette (TimeChart).
-  useLayoutEffect(() => applyTheme(theme), [theme, system]);
+  // It reads the stored choice itself: the hydration pass renders with the server snapshot
+  // ("auto"), and applying that would repaint a stored "light" dark on a dark system until
+  // the next render.
+  useLayoutEffect(() => applyTheme(storedTheme()), [theme, system]);
 }
 
 /** Runs before first paint (inline in <head>) so a dark page never flashes light. */
