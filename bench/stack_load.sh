@@ -45,38 +45,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    ss -Htln "sport = :$port" | grep -q . || {
-      echo "$port"
-      return
-    }
-  done
-}
-
-install -d -m 755 "$WORK/secrets"
-head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/secrets/postgres_password"
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/secrets/api_key"
-chmod 644 "$WORK/secrets/"*
-KEY=$(cat "$WORK/secrets/api_key")
-BACKEND_PORT=$(free_port)
-FRONTEND_PORT=$(free_port)
-cat >"$WORK/.env" <<EOF
-SECRETS_DIR=$WORK/secrets
-BACKEND_IMAGE=$BACKEND_IMAGE
-FRONTEND_IMAGE=$FRONTEND_IMAGE
-POSTGRES_IMAGE=$POSTGRES_IMAGE
-REDIS_IMAGE=$REDIS_IMAGE
-OCEAN_NO_SCHEDULER=true
-OCEAN_LOG_LEVEL=warn
-BACKEND_HOST_PORT=$BACKEND_PORT
-FRONTEND_HOST_PORT=$FRONTEND_PORT
-POSTGRES_HOST_PORT=$(free_port)
-REDIS_HOST_PORT=$(free_port)
-EOF
-while IFS='=' read -r name _; do export -n "${name?}"; done <"$WORK/.env"
+# shellcheck source=tests/docker/dev-stack-lib.sh
+. "$ROOT/tests/docker/dev-stack-lib.sh"
+write_stack_settings OCEAN_LOG_LEVEL=warn
 # The bench's 20 locations, mounted over the image's own list for this run only.
 python3 bench/load.py --write-locations "$WORK/locations.json"
 chmod 644 "$WORK/locations.json"
@@ -137,7 +108,7 @@ summarise "idle (peak of 3)" "$WORK/idle"
 done) &
 SAMPLER_PID=$!
 
-echo "ingest: $(python3 bench/load.py --port "$BACKEND_PORT" --key "$KEY")"
+echo "ingest: $(python3 bench/load.py --port "$BACKEND_PORT" --key "$API_KEY")"
 run_wrk() { # $1 label, $2 base, $3 path
   local out
   out=$(wrk -t2 -c16 -d"${DURATION}s" --latency "$2$3")

@@ -69,17 +69,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port nothing on the host listens on, so the test never clashes with a running service.
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    ss -Htln "sport = :$port" | grep -q . || {
-      echo "$port"
-      return
-    }
-  done
-}
+# shellcheck source=tests/docker/dev-stack-lib.sh
+. "$ROOT/tests/docker/dev-stack-lib.sh"
 
 # ---- images -------------------------------------------------------------------------------
 started=$(date +%s)
@@ -108,33 +99,8 @@ else
 fi
 
 # ---- settings and secrets -----------------------------------------------------------------
-install -d -m 700 "$WORK/secrets"
-(
-  umask 022
-  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/secrets/postgres_password"
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/secrets/api_key"
-)
-API_KEY=$(cat "$WORK/secrets/api_key")
-BACKEND_PORT=$(free_port)
-FRONTEND_PORT=$(free_port)
+write_stack_settings POSTGRES_USER=oceantest POSTGRES_DB=oceantest OCEAN_LOG_LEVEL=info
 STATIC_PORT=$(free_port)
-cat >"$WORK/.env" <<EOF
-SECRETS_DIR=$WORK/secrets
-BACKEND_IMAGE=$BACKEND_IMAGE
-FRONTEND_IMAGE=$FRONTEND_IMAGE
-POSTGRES_IMAGE=$POSTGRES_IMAGE
-REDIS_IMAGE=$REDIS_IMAGE
-POSTGRES_USER=oceantest
-POSTGRES_DB=oceantest
-OCEAN_NO_SCHEDULER=true
-OCEAN_LOG_LEVEL=info
-BACKEND_HOST_PORT=$BACKEND_PORT
-FRONTEND_HOST_PORT=$FRONTEND_PORT
-POSTGRES_HOST_PORT=$(free_port)
-REDIS_HOST_PORT=$(free_port)
-EOF
-# The shell's environment outranks --env-file in Compose: nothing a caller exported may reach it.
-while IFS='=' read -r name _; do export -n "${name?}"; done <"$WORK/.env"
 BACKEND=http://127.0.0.1:$BACKEND_PORT
 FRONTEND=http://127.0.0.1:$FRONTEND_PORT
 
