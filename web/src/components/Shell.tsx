@@ -104,7 +104,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </header>
       {demo && (
         <div className="banner" role="status" data-testid="demo-banner">
-          Demo data — synthesised samples, not measurements
+          Demo data — synthesised samples, not measurements; climatologies and heatwaves come from a synthetic long daily record
         </div>
       )}
       <main id="main">{children}</main>

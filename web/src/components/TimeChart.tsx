@@ -7,12 +7,23 @@ import type uPlot from 'uplot';
 import type { Column } from '@/lib/series';
 import { formatLocal, formatUtc } from '@/lib/time';
 import { useIsDark } from '@/lib/prefs';
+import type { Shading } from '@/lib/climate';
 
 export interface ChartLine {
   label: string;
   colour: string;
   values: Column;
 }
+
+/** The climatology behind a chart: seasonal mean and 90th-percentile threshold per x. */
+export interface ClimatologyBand {
+  mean: Column;
+  threshold: Column;
+}
+
+export const CLIM_MEAN_COLOUR = '#6b7b8c';
+export const CLIM_THRESHOLD_COLOUR = '#c0392b';
+export const CLIM_BAND_FILL = 'rgba(192, 57, 43, 0.10)';
 
 export const SUSPECT_COLOUR = '#e08a00';
 export const BAD_COLOUR = '#d7263d';
@@ -29,6 +40,10 @@ interface Props {
   label: string;
   /** Real data points drawn (exposed as data-points for tests and tools). */
   points: number;
+  /** Drawn behind the lines: the band between the seasonal mean and the threshold. */
+  band?: ClimatologyBand;
+  /** Drawn behind everything: periods shaded across the plot's height (marine heatwaves). */
+  shading?: Shading[];
 }
 
 interface Readout {
@@ -51,7 +66,18 @@ function cssVar(el: Element, name: string) {
   return getComputedStyle(el).getPropertyValue(name).trim();
 }
 
-export function TimeChart({ x, lines, suspect, bad, format, unit, height = 260, label, points }: Props) {
+/** Bands and shading drawn on the canvas, written where tests and tools can read them. */
+function markDrawn(u: uPlot, el: HTMLElement, shading: Shading[] | undefined, bandSeries: number | null) {
+  const min = u.scales.x.min ?? 0;
+  const max = u.scales.x.max ?? 0;
+  const shaded = (shading ?? []).filter((s) => s.to > min && s.from < max).length;
+  el.dataset.shadedDrawn = String(shaded);
+  if (bandSeries != null) {
+    el.dataset.bandDrawn = String(u.data[bandSeries].some((v) => v != null));
+  }
+}
+
+export function TimeChart({ x, lines, suspect, bad, format, unit, height = 260, label, points, band, shading }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const dark = useIsDark();
@@ -85,6 +111,26 @@ export function TimeChart({ x, lines, suspect, bad, format, unit, height = 260, 
         })),
       ];
       const data: uPlot.AlignedData = [x, ...lines.map((l) => l.values as (number | null)[])];
+      // The climatology: threshold and mean as thin lines (gaps spanned: they are per day), the
+      // band between them filled, all drawn before the observations' lines.
+      let bandSeries: number | null = null;
+      const bands: uPlot.Band[] = [];
+      if (band) {
+        const thresholdIndex = series.length;
+        series.push({
+          label: '90th percentile',
+          stroke: CLIM_THRESHOLD_COLOUR,
+          width: 1,
+          dash: [4, 3],
+          spanGaps: true,
+          points: { show: false },
+        });
+        data.push(band.threshold as (number | null)[]);
+        series.push({ label: 'climatological mean', stroke: CLIM_MEAN_COLOUR, width: 1, spanGaps: true, points: { show: false } });
+        data.push(band.mean as (number | null)[]);
+        bands.push({ series: [thresholdIndex, thresholdIndex + 1], fill: CLIM_BAND_FILL });
+        bandSeries = thresholdIndex;
+      }
       if (suspect) {
         series.push({
           label: 'suspect',
@@ -110,6 +156,7 @@ export function TimeChart({ x, lines, suspect, bad, format, unit, height = 260, 
         height,
         series,
         legend: { show: false },
+        bands,
         padding: [12, 8, 0, 0],
         cursor: { points: { size: 7 }, drag: { x: true, y: false } },
         scales: { x: { time: true } },
@@ -118,6 +165,25 @@ export function TimeChart({ x, lines, suspect, bad, format, unit, height = 260, 
           { ...axis, size: 52, values: (_u, splits) => splits.map((v) => (v == null ? '' : String(v).replace(/^-/, '−'))) },
         ],
         hooks: {
+          // Heatwave periods under everything else, across the plot's full height.
+          drawClear: [
+            (u) => {
+              if (!shading || shading.length === 0) return;
+              const { ctx } = u;
+              const { top, height: h } = u.bbox;
+              ctx.save();
+              ctx.globalAlpha = 0.28;
+              for (const s of shading) {
+                const left = Math.max(u.bbox.left, u.valToPos(s.from, 'x', true));
+                const right = Math.min(u.bbox.left + u.bbox.width, u.valToPos(s.to, 'x', true));
+                if (right <= left) continue;
+                ctx.fillStyle = s.colour;
+                ctx.fillRect(left, top, right - left, h);
+              }
+              ctx.restore();
+            },
+          ],
+          draw: [(u) => markDrawn(u, el, shading, bandSeries)],
           setCursor: [
             (u) => {
               const i = u.cursor.idx;
@@ -151,10 +217,18 @@ export function TimeChart({ x, lines, suspect, bad, format, unit, height = 260, 
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [x, lines, suspect, bad, format, unit, height, dark]);
+  }, [x, lines, suspect, bad, format, unit, height, dark, band, shading]);
 
   return (
-    <div className="chart" data-testid="chart" data-points={points} data-series={lines.length} data-ready={ready}>
+    <div
+      className="chart"
+      data-testid="chart"
+      data-points={points}
+      data-series={lines.length}
+      data-ready={ready}
+      data-band={band != null}
+      data-shading={shading?.length ?? 0}
+    >
       <div className="chart-readout" aria-live="off">
         {readout ? (
           <>
