@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/pg/catalogue.hpp"
+#include "storage/pg/climatology.hpp"
 #include "storage/pg/codec.hpp"
 #include "storage/pg/connection.hpp"
 #include "storage/pg/ingest.hpp"
@@ -263,6 +264,44 @@ class PgStore final : public Store {
       }
       return cells;
     });
+  }
+
+  // Every write below is an upsert or a replace, so it converges: safe to retry after COMMIT.
+  void UpsertDailyRecord(std::string_view location, std::string_view parameter,
+                         std::string_view source, std::span<const DailyValue> days) override {
+    Run("upsert daily record", Retry::kAlways, [&](PgConnection& connection) {
+      pg::UpsertDailyRecord(connection, location, parameter, source, days);
+    });
+  }
+
+  std::vector<DailyValue> ReadDailyRecord(std::string_view location, std::string_view parameter,
+                                          std::int32_t first_day,
+                                          std::int32_t last_day) override {
+    return Run("read daily record", Retry::kAlways, [&](PgConnection& connection) {
+      return pg::ReadDailyRecord(connection, location, parameter, first_day, last_day);
+    });
+  }
+
+  void PutClimatology(const StoredClimatology& climatology) override {
+    Run("put climatology", Retry::kAlways,
+        [&](PgConnection& connection) { pg::PutClimatology(connection, climatology); });
+  }
+
+  std::optional<StoredClimatology> GetClimatology(std::string_view location,
+                                                  std::string_view parameter) override {
+    return Run("get climatology", Retry::kAlways, [&](PgConnection& connection) {
+      return pg::GetClimatology(connection, location, parameter);
+    });
+  }
+
+  void RecordBackfillProgress(const BackfillProgress& progress) override {
+    Run("record backfill progress", Retry::kAlways,
+        [&](PgConnection& connection) { pg::RecordBackfillProgress(connection, progress); });
+  }
+
+  std::vector<BackfillProgress> ListBackfillProgress() override {
+    return Run("list backfill progress", Retry::kAlways,
+               [](PgConnection& connection) { return pg::ListBackfillProgress(connection); });
   }
 
   std::string DataVersion() override {

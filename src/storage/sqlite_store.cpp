@@ -19,6 +19,7 @@
 #include "storage/migration_runner.hpp"
 #include "storage/migrations.hpp"
 #include "storage/pool.hpp"
+#include "storage/sqlite/climatology.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/sql.hpp"
 #include "storage/store_internal.hpp"
@@ -354,6 +355,42 @@ class SqliteStore final : public Store {
       }
       return cells;
     });
+  }
+
+  void UpsertDailyRecord(std::string_view location, std::string_view parameter,
+                         std::string_view source, std::span<const DailyValue> days) override {
+    std::lock_guard lock(writer_mutex_);
+    sqlite::UpsertDailyRecord(writer_, location, parameter, source, days);
+  }
+
+  std::vector<DailyValue> ReadDailyRecord(std::string_view location, std::string_view parameter,
+                                          std::int32_t first_day,
+                                          std::int32_t last_day) override {
+    return WithReader([&](Connection& connection) {
+      return sqlite::ReadDailyRecord(connection, location, parameter, first_day, last_day);
+    });
+  }
+
+  void PutClimatology(const StoredClimatology& climatology) override {
+    std::lock_guard lock(writer_mutex_);
+    sqlite::PutClimatology(writer_, climatology);
+  }
+
+  std::optional<StoredClimatology> GetClimatology(std::string_view location,
+                                                  std::string_view parameter) override {
+    return WithReader([&](Connection& connection) {
+      return sqlite::GetClimatology(connection, location, parameter);
+    });
+  }
+
+  void RecordBackfillProgress(const BackfillProgress& progress) override {
+    std::lock_guard lock(writer_mutex_);
+    sqlite::RecordBackfillProgress(writer_, progress);
+  }
+
+  std::vector<BackfillProgress> ListBackfillProgress() override {
+    return WithReader(
+        [](Connection& connection) { return sqlite::ListBackfillProgress(connection); });
   }
 
   std::string DataVersion() override {

@@ -6,6 +6,7 @@
 // clear message.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -86,6 +87,48 @@ struct SourceCell {
   double cell_longitude = 0.0;
 };
 
+// One day of a long daily record (days since 1970-01-01, UTC). Missing days are absent.
+struct DailyValue {
+  std::int32_t day = 0;
+  double value = 0.0;
+};
+
+// Days of the leap-year day-of-year index and percentile levels of a StoredClimatology.
+inline constexpr std::size_t kClimatologyDays = 366;
+inline constexpr std::size_t kClimatologyLevels = 99;
+
+// A climatology of one (location, parameter), computed from a stored long daily record.
+// Index d (0..365) is the leap-year day of year (science::LeapDayOfYear - 1; Feb 29 = 59).
+// percentiles holds 99 levels per day, day-major: percentiles[d * 99 + (p - 1)] is the p-th
+// percentile (p = 1..99) of day d's 11-day window over the baseline years, smoothed like the
+// threshold (so level 90 equals thresh). Values are in log10 space when log10 is set
+// (chlorophyll).
+struct StoredClimatology {
+  std::string location_id;
+  std::string parameter;
+  std::string source;  // e.g. "erddap:ncdcOisst21Agg_LonPM180" or "demo"
+  int baseline_first_year = 0;
+  int baseline_last_year = 0;
+  bool log10 = false;
+  core::EpochMs computed_ms = 0;
+  std::vector<double> seas;         // kClimatologyDays
+  std::vector<double> thresh;       // kClimatologyDays
+  std::vector<double> percentiles;  // kClimatologyDays * kClimatologyLevels
+};
+
+// Progress of one long-record download (issue 16 item 10), shown by /api/sources/.
+struct BackfillProgress {
+  std::string source_id;
+  std::string location_id;
+  std::string parameter;
+  std::int32_t first_day = 0;  // the range asked for
+  std::int32_t last_day = 0;
+  std::int32_t done_through_day = -1;  // last day stored (resume after it); < first_day: none
+  std::string state;                   // "running", "done", "failed"
+  std::string error;                   // when failed
+  core::EpochMs updated_ms = 0;        // 0 when recorded: the store writes its own clock
+};
+
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
@@ -160,6 +203,29 @@ class Store {
   // when any other connection commits). PostgreSQL: a counter each write transaction
   // increments before it commits.
   virtual std::string DataVersion() = 0;
+
+  // ---- Long daily records, climatologies and their download progress (issue 16). Kept apart
+  // from observations: they are not the rolling history, and retention never deletes them.
+  // Each write is one transaction; an unknown location, a non-finite value, a day twice in one
+  // call, or a climatology whose arrays are not the documented sizes is core::ApiError
+  // (validation) and writes nothing.
+
+  // Inserts or replaces (value and source) each given day of (location, parameter).
+  virtual void UpsertDailyRecord(std::string_view location, std::string_view parameter,
+                                 std::string_view source, std::span<const DailyValue> days) = 0;
+  // The stored days in [first_day, last_day], ascending.
+  virtual std::vector<DailyValue> ReadDailyRecord(std::string_view location,
+                                                  std::string_view parameter,
+                                                  std::int32_t first_day,
+                                                  std::int32_t last_day) = 0;
+  // Replaces the climatology of (climatology.location_id, climatology.parameter).
+  virtual void PutClimatology(const StoredClimatology& climatology) = 0;
+  virtual std::optional<StoredClimatology> GetClimatology(std::string_view location,
+                                                          std::string_view parameter) = 0;
+  // Upsert by (source_id, location_id, parameter). State must be "running", "done" or "failed".
+  virtual void RecordBackfillProgress(const BackfillProgress& progress) = 0;
+  // Ordered by (source_id, location_id, parameter).
+  virtual std::vector<BackfillProgress> ListBackfillProgress() = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" or "postgresql://..." / "postgres://...".

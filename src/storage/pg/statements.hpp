@@ -289,4 +289,43 @@ inline constexpr char kDataVersion[] = "SELECT version::text FROM data_version";
 // this row), so two writers cannot deadlock on it.
 inline constexpr char kBumpDataVersion[] = "UPDATE data_version SET version = version + 1";
 
+// ---- Long daily records, climatologies, backfill progress (climatology.cpp)
+
+// Parallel arrays of days and values, all of one (location, parameter) and source.
+inline constexpr char kUpsertDailyRecord[] =
+    "INSERT INTO daily_records (location_id, parameter, day, value, source)"
+    " SELECT $1, $2, d, v, $3 FROM unnest($4::int4[], $5::float8[]) AS b(d, v)"
+    " ON CONFLICT (location_id, parameter, day) DO UPDATE SET value = EXCLUDED.value,"
+    " source = EXCLUDED.source, updated_at = now()";
+inline constexpr char kReadDailyRecord[] =
+    "SELECT day::int8, value FROM daily_records"
+    " WHERE location_id = $1 AND parameter = $2 AND day >= $3::int4 AND day <= $4::int4"
+    " ORDER BY day";
+inline constexpr char kPutClimatology[] =
+    "INSERT INTO climatologies (location_id, parameter, source, baseline_first_year,"
+    " baseline_last_year, log10, computed_at, seas, thresh, percentiles)"
+    " VALUES ($1, $2, $3, $4::int4, $5::int4, $6::bool, $7::int8, $8::bytea, $9::bytea,"
+    " $10::bytea)"
+    " ON CONFLICT (location_id, parameter) DO UPDATE SET source = EXCLUDED.source,"
+    " baseline_first_year = EXCLUDED.baseline_first_year,"
+    " baseline_last_year = EXCLUDED.baseline_last_year, log10 = EXCLUDED.log10,"
+    " computed_at = EXCLUDED.computed_at, seas = EXCLUDED.seas, thresh = EXCLUDED.thresh,"
+    " percentiles = EXCLUDED.percentiles";
+// Binary results: the arrays arrive as their raw bytes.
+inline constexpr char kGetClimatology[] =
+    "SELECT location_id, parameter, source, baseline_first_year::int8,"
+    " baseline_last_year::int8, log10::int4::int8, computed_at, seas, thresh, percentiles"
+    " FROM climatologies WHERE location_id = $1 AND parameter = $2";
+inline constexpr char kUpsertBackfillProgress[] =
+    "INSERT INTO backfill_progress (source_id, location_id, parameter, first_day, last_day,"
+    " done_through_day, state, error, updated_at)"
+    " VALUES ($1, $2, $3, $4::int4, $5::int4, $6::int4, $7, $8, $9::int8)"
+    " ON CONFLICT (source_id, location_id, parameter) DO UPDATE SET"
+    " first_day = EXCLUDED.first_day, last_day = EXCLUDED.last_day,"
+    " done_through_day = EXCLUDED.done_through_day, state = EXCLUDED.state,"
+    " error = EXCLUDED.error, updated_at = EXCLUDED.updated_at";
+inline constexpr char kListBackfillProgress[] =
+    "SELECT source_id, location_id, parameter, first_day, last_day, done_through_day, state,"
+    " error, updated_at FROM backfill_progress ORDER BY source_id, location_id, parameter";
+
 }  // namespace ocean::storage::pg::sql

@@ -85,6 +85,14 @@ class Statement {
     return *this;
   }
 
+  // Bytes as a BLOB (SQLITE_STATIC, as for text).
+  Statement& BindBlob(std::string_view bytes) {
+    connection_.Check(sqlite3_bind_blob(stmt_, ++bound_, bytes.data(),
+                                        static_cast<int>(bytes.size()), SQLITE_STATIC),
+                      "bind");
+    return *this;
+  }
+
   // True while a row is available.
   bool Step();
   void Run() {
@@ -100,6 +108,13 @@ class Statement {
     const unsigned char* text = sqlite3_column_text(stmt_, column);
     if (text == nullptr) return {};
     return {reinterpret_cast<const char*>(text),
+            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+  }
+  // A BLOB column's bytes, valid until the next step or reset.
+  std::string_view BlobView(int column) const {
+    const void* bytes = sqlite3_column_blob(stmt_, column);
+    if (bytes == nullptr) return {};
+    return {static_cast<const char*>(bytes),
             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
   }
 

@@ -116,4 +116,30 @@ inline constexpr char kListSourceCells[] =
 // Per connection: changes when another connection (of any process) has committed.
 inline constexpr char kDataVersion[] = "PRAGMA data_version";
 
+// ---- Long daily records, climatologies, backfill progress (sqlite/climatology.cpp)
+
+inline constexpr char kUpsertDailyValue[] =
+    "INSERT INTO daily_records (location_id, parameter, day, value, source, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (location_id, parameter, day) DO UPDATE SET value = excluded.value,"
+    " source = excluded.source, updated_at = excluded.updated_at";
+inline constexpr char kReadDailyRecord[] =
+    "SELECT day, value FROM daily_records"
+    " WHERE location_id = ?1 AND parameter = ?2 AND day >= ?3 AND day <= ?4 ORDER BY day";
+inline constexpr char kPutClimatology[] =
+    "INSERT OR REPLACE INTO climatologies (location_id, parameter, source, baseline_first_year,"
+    " baseline_last_year, log10, computed_at, seas, thresh, percentiles)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+inline constexpr char kGetClimatology[] =
+    "SELECT location_id, parameter, source, baseline_first_year, baseline_last_year, log10,"
+    " computed_at, seas, thresh, percentiles FROM climatologies"
+    " WHERE location_id = ?1 AND parameter = ?2";
+inline constexpr char kUpsertBackfillProgress[] =
+    "INSERT OR REPLACE INTO backfill_progress (source_id, location_id, parameter, first_day,"
+    " last_day, done_through_day, state, error, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+inline constexpr char kListBackfillProgress[] =
+    "SELECT source_id, location_id, parameter, first_day, last_day, done_through_day, state,"
+    " error, updated_at FROM backfill_progress ORDER BY source_id, location_id, parameter";
+
 }  // namespace ocean::storage::sqlite::sql

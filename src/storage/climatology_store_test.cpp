@@ -1,0 +1,378 @@
+// Long daily records, climatologies and backfill progress on both stores: exact round trips,
+// replacement, ascending reads within bounds, upserts over stored days, progress upserts, an
+// unknown location rejected, retention leaving the record alone, and the migration that adds the
+// tables on a database that already holds rows. PostgreSQL comes from OCEAN_TEST_PG_URL
+// (scripts/services.sh), each test in a schema of its own, as in read_page_test.
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/api_error.hpp"
+#include "storage/migrations.hpp"
+#include "storage/store.hpp"
+
+namespace ocean::storage {
+namespace {
+
+using ::testing::ElementsAre;
+
+const char* Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+std::string UniqueSuffix() {
+  static int counter = 0;
+  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(std::random_device()() % 1000000);
+}
+
+// The version of the migration that adds the tables: the numbering differs per dialect.
+int ClimatologyVersion(std::span<const EmbeddedMigration> migrations) {
+  for (const EmbeddedMigration& migration : migrations) {
+    if (migration.name.find("climatology") != std::string_view::npos) return migration.version;
+  }
+  return -1;
+}
+
+struct PgConnDeleter {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+
+class SqliteBackend {
+ public:
+  static constexpr const char* kName = "Sqlite";
+  std::string SetUp() {
+    dir_ = std::filesystem::temp_directory_path() / ("oceandash_climatology_" + UniqueSuffix());
+    std::filesystem::create_directories(dir_);
+    return {};
+  }
+  void TearDown() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  std::string url() const { return "sqlite:" + path(); }
+  std::span<const EmbeddedMigration> Migrations() const { return SqliteMigrations(); }
+  // Statements outside the store, as an older binary would have run them.
+  void ExecRaw(const std::string& sql_text) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path().c_str(), &raw), SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db.get(), "PRAGMA foreign_keys = ON;", nullptr, nullptr, &error);
+    ASSERT_EQ(rc, SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db.get(), sql_text.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+        << (error ? error : "");
+  }
+  std::string VersionTable() const {
+    return "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL,"
+           " applied_at INTEGER NOT NULL)";
+  }
+  std::string RecordVersion(int version) const {
+    return "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
+           std::to_string(version) + ", 0)";
+  }
+
+ private:
+  std::string path() const { return (dir_ / "ocean.db").string(); }
+  std::filesystem::path dir_;
+};
+
+class PgBackend {
+ public:
+  static constexpr const char* kName = "Postgres";
+  std::string SetUp() {
+    const char* base = Env("OCEAN_TEST_PG_URL");
+    if (base == nullptr) return "OCEAN_TEST_PG_URL is not set (scripts/services.sh start)";
+    base_url_ = base;
+    schema_ = "oceandash_climatology_" + UniqueSuffix();
+    Exec(base_url_, "CREATE SCHEMA " + schema_);
+    return {};
+  }
+  void TearDown() {
+    if (!schema_.empty()) {
+      Exec(base_url_, "SET client_min_messages TO warning; DROP SCHEMA " + schema_ + " CASCADE");
+    }
+  }
+  std::string url() const {
+    return base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + schema_;
+  }
+  std::span<const EmbeddedMigration> Migrations() const { return PostgresMigrations(); }
+  void ExecRaw(const std::string& sql_text) { Exec(url(), sql_text); }
+  std::string VersionTable() const {
+    return "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY,"
+           " applied_at timestamptz NOT NULL DEFAULT now())";
+  }
+  std::string RecordVersion(int version) const {
+    return "INSERT INTO schema_migrations (version) VALUES (" + std::to_string(version) + ")";
+  }
+
+ private:
+  static void Exec(const std::string& url, const std::string& sql_text) {
+    std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectdb(url.c_str()));
+    ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
+    PGresult* result = PQexec(conn.get(), sql_text.c_str());
+    const ExecStatusType status = PQresultStatus(result);
+    PQclear(result);
+    ASSERT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        << PQerrorMessage(conn.get());
+  }
+  std::string base_url_;
+  std::string schema_;
+};
+
+template <typename Backend>
+class ClimatologyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string problem = backend_.SetUp();
+    if (!problem.empty()) {
+      const char* allow = Env("OCEAN_TEST_ALLOW_NO_PG");
+      if (allow != nullptr && std::string(allow) == "1") GTEST_SKIP() << problem;
+      FAIL() << problem;
+    }
+    ready_ = true;
+  }
+  void TearDown() override {
+    store_.reset();
+    if (ready_) backend_.TearDown();
+  }
+  Store& Open() {
+    store_ = OpenStore(backend_.url(), 2);
+    store_->Migrate();
+    store_->UpsertLocations(
+        std::vector<core::Location>{{"a", "A", 1.0, 2.0, "", ""}, {"b", "B", 3.0, 4.0, "", ""}});
+    return *store_;
+  }
+
+  Backend backend_;
+  bool ready_ = false;
+  std::unique_ptr<Store> store_;
+};
+
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
+};
+using Backends = ::testing::Types<SqliteBackend, PgBackend>;
+TYPED_TEST_SUITE(ClimatologyStoreTest, Backends, BackendNames);
+
+// Values whose bits a text round trip or a float column could change.
+StoredClimatology Sample(double shift) {
+  StoredClimatology climatology;
+  climatology.location_id = "a";
+  climatology.parameter = "sst";
+  climatology.source = "erddap:ncdcOisst21Agg_LonPM180";
+  climatology.baseline_first_year = 1991;
+  climatology.baseline_last_year = 2020;
+  climatology.computed_ms = 1'700'000'000'123;
+  for (std::size_t d = 0; d < kClimatologyDays; ++d) {
+    climatology.seas.push_back(shift + 15.0 + std::sin(static_cast<double>(d) / 58.1) / 3.0);
+    climatology.thresh.push_back(climatology.seas.back() + 0.1);
+    for (std::size_t p = 1; p <= kClimatologyLevels; ++p) {
+      climatology.percentiles.push_back(climatology.seas.back() +
+                                        (static_cast<double>(p) - 50.0) / 7.0);
+    }
+  }
+  climatology.seas[0] = -0.0;
+  climatology.seas[1] = std::numeric_limits<double>::denorm_min();
+  climatology.seas[2] = std::numeric_limits<double>::max();
+  climatology.thresh[3] = std::numeric_limits<double>::quiet_NaN();  // a day without data
+  return climatology;
+}
+
+std::vector<std::uint64_t> Bits(const std::vector<double>& values) {
+  std::vector<std::uint64_t> bits;
+  for (const double value : values) bits.push_back(std::bit_cast<std::uint64_t>(value));
+  return bits;
+}
+
+void ExpectSame(const StoredClimatology& got, const StoredClimatology& want) {
+  EXPECT_EQ(got.location_id, want.location_id);
+  EXPECT_EQ(got.parameter, want.parameter);
+  EXPECT_EQ(got.source, want.source);
+  EXPECT_EQ(got.baseline_first_year, want.baseline_first_year);
+  EXPECT_EQ(got.baseline_last_year, want.baseline_last_year);
+  EXPECT_EQ(got.log10, want.log10);
+  EXPECT_EQ(got.computed_ms, want.computed_ms);
+  EXPECT_EQ(Bits(got.seas), Bits(want.seas));
+  EXPECT_EQ(Bits(got.thresh), Bits(want.thresh));
+  EXPECT_EQ(Bits(got.percentiles), Bits(want.percentiles));
+}
+
+TYPED_TEST(ClimatologyStoreTest, ClimatologyRoundTripsExactlyAndIsReplaced) {
+  Store& store = this->Open();
+  EXPECT_FALSE(store.GetClimatology("a", "sst").has_value());
+  const StoredClimatology first = Sample(0.0);
+  store.PutClimatology(first);
+  std::optional<StoredClimatology> got = store.GetClimatology("a", "sst");
+  ASSERT_TRUE(got.has_value());
+  ExpectSame(*got, first);
+
+  StoredClimatology second = Sample(1.0 / 3.0);
+  second.source = "demo";
+  second.baseline_first_year = 1995;
+  second.log10 = true;
+  second.computed_ms = -5;
+  store.PutClimatology(second);
+  got = store.GetClimatology("a", "sst");
+  ASSERT_TRUE(got.has_value());
+  ExpectSame(*got, second);
+  EXPECT_FALSE(store.GetClimatology("a", "chlorophyll_a").has_value());
+  EXPECT_FALSE(store.GetClimatology("b", "sst").has_value());
+}
+
+TYPED_TEST(ClimatologyStoreTest, DailyRecordReadsAscendingWithinBoundsAndUpserts) {
+  Store& store = this->Open();
+  // Out of order, with a gap (day 3 missing) and days before 1970.
+  const std::vector<DailyValue> days = {{5, 5.5}, {-2, -1.25}, {1, 0.1}, {2, 2.0}, {4, 4.0}};
+  store.UpsertDailyRecord("a", "sst", "erddap:x", days);
+  store.UpsertDailyRecord("b", "sst", "erddap:x", std::vector<DailyValue>{{2, 99.0}});
+  const auto read = [&store](std::int32_t first, std::int32_t last) {
+    std::vector<std::string> out;
+    for (const DailyValue& day : store.ReadDailyRecord("a", "sst", first, last)) {
+      out.push_back(std::to_string(day.day) + "=" + std::to_string(day.value));
+    }
+    return out;
+  };
+  EXPECT_THAT(read(-100, 100),
+              ElementsAre("-2=-1.250000", "1=0.100000", "2=2.000000", "4=4.000000", "5=5.500000"));
+  EXPECT_THAT(read(1, 4), ElementsAre("1=0.100000", "2=2.000000", "4=4.000000"));
+  EXPECT_THAT(read(3, 3), ElementsAre());
+  EXPECT_THAT(read(6, 1), ElementsAre());
+  EXPECT_EQ(store.ReadDailyRecord("a", "chlorophyll_a", -100, 100).size(), 0U);
+  EXPECT_EQ(store.ReadDailyRecord("a", "sst", 1, 1).front().value, 0.1);  // exact
+
+  // Over stored days: values replaced, new days added, others kept.
+  store.UpsertDailyRecord("a", "sst", "demo", std::vector<DailyValue>{{2, 2.5}, {3, 3.0}});
+  EXPECT_THAT(read(1, 4), ElementsAre("1=0.100000", "2=2.500000", "3=3.000000", "4=4.000000"));
+  store.UpsertDailyRecord("a", "sst", "demo", {});  // nothing to write is fine
+
+  // Retention deletes observations only.
+  store.DeleteObservationsBefore(std::numeric_limits<core::EpochMs>::max() / 2);
+  EXPECT_EQ(read(-100, 100).size(), 6U);
+}
+
+TYPED_TEST(ClimatologyStoreTest, BackfillProgressUpsertsAndLists) {
+  Store& store = this->Open();
+  EXPECT_TRUE(store.ListBackfillProgress().empty());
+  BackfillProgress progress{"erddap:oisst", "b", "sst", 7670, 18627, -1, "running", "", 0};
+  store.RecordBackfillProgress(progress);
+  progress.location_id = "a";
+  progress.done_through_day = 8000;
+  progress.updated_ms = 1234;
+  store.RecordBackfillProgress(progress);
+  progress.done_through_day = 9000;
+  progress.state = "failed";
+  progress.error = "upstream 503";
+  progress.updated_ms = 5678;
+  store.RecordBackfillProgress(progress);
+
+  const std::vector<BackfillProgress> list = store.ListBackfillProgress();
+  ASSERT_EQ(list.size(), 2U);
+  EXPECT_EQ(list[0].location_id, "a");
+  EXPECT_EQ(list[0].source_id, "erddap:oisst");
+  EXPECT_EQ(list[0].parameter, "sst");
+  EXPECT_EQ(list[0].first_day, 7670);
+  EXPECT_EQ(list[0].last_day, 18627);
+  EXPECT_EQ(list[0].done_through_day, 9000);
+  EXPECT_EQ(list[0].state, "failed");
+  EXPECT_EQ(list[0].error, "upstream 503");
+  EXPECT_EQ(list[0].updated_ms, 5678);
+  EXPECT_EQ(list[1].location_id, "b");
+  EXPECT_EQ(list[1].done_through_day, -1);
+  EXPECT_GT(list[1].updated_ms, 1'600'000'000'000);  // the store's clock when given 0
+}
+
+TYPED_TEST(ClimatologyStoreTest, BadWritesAreRejectedAndWriteNothing) {
+  Store& store = this->Open();
+  const auto expect_rejected = [](const auto& write) {
+    try {
+      write();
+      ADD_FAILURE() << "the write succeeded";
+    } catch (const core::ApiError& e) {
+      EXPECT_EQ(e.code(), core::ErrorCode::kValidation) << e.what();
+    }
+  };
+  expect_rejected([&] {
+    store.UpsertDailyRecord("nowhere", "sst", "x", std::vector<DailyValue>{{1, 1.0}});
+  });
+  StoredClimatology climatology = Sample(0.0);
+  climatology.location_id = "nowhere";
+  expect_rejected([&] { store.PutClimatology(climatology); });
+  expect_rejected([&] {
+    store.RecordBackfillProgress({"s", "nowhere", "sst", 0, 1, -1, "running", "", 0});
+  });
+  expect_rejected([&] {
+    store.UpsertDailyRecord("a", "sst", "x", std::vector<DailyValue>{{1, 1.0}, {2, std::nan("")}});
+  });
+  expect_rejected([&] {
+    store.UpsertDailyRecord("a", "sst", "x", std::vector<DailyValue>{{1, 1.0}, {1, 2.0}});
+  });
+  climatology = Sample(0.0);
+  climatology.percentiles.pop_back();
+  expect_rejected([&] { store.PutClimatology(climatology); });
+  expect_rejected([&] {
+    store.RecordBackfillProgress({"s", "a", "sst", 0, 1, -1, "paused", "", 0});
+  });
+
+  EXPECT_TRUE(store.ReadDailyRecord("a", "sst", -100, 100).empty());
+  EXPECT_TRUE(store.ReadDailyRecord("nowhere", "sst", -100, 100).empty());
+  EXPECT_FALSE(store.GetClimatology("a", "sst").has_value());
+  EXPECT_FALSE(store.GetClimatology("nowhere", "sst").has_value());
+  EXPECT_TRUE(store.ListBackfillProgress().empty());
+}
+
+// A database one migration short of the climatology tables, holding a location and an
+// observation, gains the tables and keeps its rows.
+TYPED_TEST(ClimatologyStoreTest, MigrationAddsTablesToADatabaseWithRows) {
+  const int version = ClimatologyVersion(this->backend_.Migrations());
+  ASSERT_GT(version, 1);
+  this->backend_.ExecRaw(this->backend_.VersionTable());
+  for (const EmbeddedMigration& migration : this->backend_.Migrations()) {
+    if (migration.version >= version) break;
+    this->backend_.ExecRaw(std::string(migration.sql));
+    this->backend_.ExecRaw(this->backend_.RecordVersion(migration.version));
+  }
+  // Written by SQL: the store of this binary would migrate first.
+  const bool sqlite = std::string(TypeParam::kName) == "Sqlite";
+  this->backend_.ExecRaw(
+      "INSERT INTO locations (id, name, latitude, longitude, description, updated_at) VALUES "
+      "('a', 'A', 1, 2, '', " +
+      std::string(sqlite ? "0" : "now()") + ")");
+  auto store = OpenStore(this->backend_.url(), 2);
+  const MigrationReport report = store->Migrate();
+  EXPECT_EQ(report.from_version, version - 1);
+  EXPECT_GE(report.to_version, version);
+  ASSERT_TRUE(store->GetLocation("a").has_value());
+  store->UpsertObservations(
+      std::vector<core::Observation>{{"a", "sst", 1000, 12.5, core::QualityFlag::kGood, "s"}});
+  store->UpsertDailyRecord("a", "sst", "demo", std::vector<DailyValue>{{10, 12.0}});
+  store->PutClimatology(Sample(0.0));
+  ASSERT_EQ(store->ReadDailyRecord("a", "sst", 0, 20).size(), 1U);
+  EXPECT_TRUE(store->GetClimatology("a", "sst").has_value());
+  core::ObservationQuery all;
+  all.start_ms = 0;
+  all.end_ms = 10'000;
+  EXPECT_EQ(store->CountObservations(all), 1);
+}
+
+}  // namespace
+}  // namespace ocean::storage

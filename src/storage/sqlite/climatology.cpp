@@ -1,0 +1,130 @@
+#include "storage/sqlite/climatology.hpp"
+
+#include <string>
+#include <utility>
+
+#include "storage/climatology_codec.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/sql.hpp"
+#include "storage/store_internal.hpp"
+
+namespace ocean::storage::sqlite {
+namespace {
+
+namespace q = sql;
+
+// The foreign key would reject the row too, but without saying which location it was.
+void CheckLocation(Connection& writer, std::string_view what, std::string_view location) {
+  Statement exists(writer, q::kLocationExists);
+  exists.Bind(location);
+  if (!exists.Step()) ThrowUnknownLocation(what, location);
+}
+
+}  // namespace
+
+void UpsertDailyRecord(Connection& writer, std::string_view location, std::string_view parameter,
+                       std::string_view source, std::span<const DailyValue> days) {
+  CheckDailyRecord(days);
+  Transaction transaction(writer);
+  CheckLocation(writer, "daily record", location);
+  const core::EpochMs now = NowMs();
+  for (const DailyValue& day : days) {
+    Statement upsert(writer, q::kUpsertDailyValue);
+    upsert.Bind(location).Bind(parameter).Bind(day.day).Bind(day.value).Bind(source).Bind(now);
+    upsert.Run();
+  }
+  transaction.Commit();
+}
+
+std::vector<DailyValue> ReadDailyRecord(Connection& connection, std::string_view location,
+                                        std::string_view parameter, std::int32_t first_day,
+                                        std::int32_t last_day) {
+  Statement select(connection, q::kReadDailyRecord);
+  select.Bind(location).Bind(parameter).Bind(first_day).Bind(last_day);
+  std::vector<DailyValue> days;
+  while (select.Step()) {
+    days.push_back({static_cast<std::int32_t>(select.Int(0)), select.Double(1)});
+  }
+  return days;
+}
+
+void PutClimatology(Connection& writer, const StoredClimatology& climatology) {
+  CheckClimatology(climatology);
+  const std::string seas = EncodeDoubles(climatology.seas);
+  const std::string thresh = EncodeDoubles(climatology.thresh);
+  const std::string percentiles = EncodeDoubles(climatology.percentiles);
+  Transaction transaction(writer);
+  CheckLocation(writer, "climatology", climatology.location_id);
+  Statement put(writer, q::kPutClimatology);
+  put.Bind(climatology.location_id)
+      .Bind(climatology.parameter)
+      .Bind(climatology.source)
+      .Bind(climatology.baseline_first_year)
+      .Bind(climatology.baseline_last_year)
+      .Bind(climatology.log10 ? 1 : 0)
+      .Bind(climatology.computed_ms)
+      .BindBlob(seas)
+      .BindBlob(thresh)
+      .BindBlob(percentiles)
+      .Run();
+  transaction.Commit();
+}
+
+std::optional<StoredClimatology> GetClimatology(Connection& connection, std::string_view location,
+                                                std::string_view parameter) {
+  Statement select(connection, q::kGetClimatology);
+  select.Bind(location).Bind(parameter);
+  if (!select.Step()) return std::nullopt;
+  StoredClimatology climatology;
+  climatology.location_id = select.Text(0);
+  climatology.parameter = select.Text(1);
+  climatology.source = select.Text(2);
+  climatology.baseline_first_year = static_cast<int>(select.Int(3));
+  climatology.baseline_last_year = static_cast<int>(select.Int(4));
+  climatology.log10 = select.Int(5) != 0;
+  climatology.computed_ms = select.Int(6);
+  climatology.seas = DecodeDoubles(select.BlobView(7), kClimatologyDays);
+  climatology.thresh = DecodeDoubles(select.BlobView(8), kClimatologyDays);
+  climatology.percentiles =
+      DecodeDoubles(select.BlobView(9), kClimatologyDays * kClimatologyLevels);
+  return climatology;
+}
+
+void RecordBackfillProgress(Connection& writer, const BackfillProgress& progress) {
+  CheckBackfillProgress(progress);
+  Transaction transaction(writer);
+  CheckLocation(writer, "backfill progress", progress.location_id);
+  Statement upsert(writer, q::kUpsertBackfillProgress);
+  upsert.Bind(progress.source_id)
+      .Bind(progress.location_id)
+      .Bind(progress.parameter)
+      .Bind(progress.first_day)
+      .Bind(progress.last_day)
+      .Bind(progress.done_through_day)
+      .Bind(progress.state)
+      .Bind(progress.error)
+      .Bind(progress.updated_ms != 0 ? progress.updated_ms : NowMs())
+      .Run();
+  transaction.Commit();
+}
+
+std::vector<BackfillProgress> ListBackfillProgress(Connection& connection) {
+  Statement select(connection, q::kListBackfillProgress);
+  std::vector<BackfillProgress> list;
+  while (select.Step()) {
+    BackfillProgress progress;
+    progress.source_id = select.Text(0);
+    progress.location_id = select.Text(1);
+    progress.parameter = select.Text(2);
+    progress.first_day = static_cast<std::int32_t>(select.Int(3));
+    progress.last_day = static_cast<std::int32_t>(select.Int(4));
+    progress.done_through_day = static_cast<std::int32_t>(select.Int(5));
+    progress.state = select.Text(6);
+    progress.error = select.Text(7);
+    progress.updated_ms = select.Int(8);
+    list.push_back(std::move(progress));
+  }
+  return list;
+}
+
+}  // namespace ocean::storage::sqlite
