@@ -84,7 +84,6 @@ class Statement {
                       "bind");
     return *this;
   }
-
   // Bytes as a BLOB (SQLITE_STATIC, as for text).
   Statement& BindBlob(std::string_view bytes) {
     connection_.Check(sqlite3_bind_blob(stmt_, ++bound_, bytes.data(),
