@@ -54,6 +54,25 @@ double NanMean(std::vector<double>& values) {
   return PairwiseSum(values) / static_cast<double>(count);
 }
 
+// numpy "linear" percentile of values already sorted, with no NaN; NaN when empty.
+double PercentileOfSorted(std::span<const double> sorted, double percentile) {
+  const std::size_t n = sorted.size();
+  if (n == 0) return kNaN;
+  // The virtual index (n - 1) * q, and the interpolation written from the nearer neighbour so
+  // that a weight of exactly 0 or 1 returns that order statistic.
+  const double q = percentile / 100.0;
+  const double virtual_index = static_cast<double>(n - 1) * q;
+  if (virtual_index >= static_cast<double>(n - 1)) return sorted[n - 1];
+  if (virtual_index < 0) return sorted[0];
+  const double below = std::floor(virtual_index);
+  const double gamma = virtual_index - below;
+  const auto i = static_cast<std::size_t>(below);
+  const double a = sorted[i];
+  const double b = sorted[i + 1];
+  const double diff = b - a;
+  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+}
+
 }  // namespace
 
 int LeapDayOfYear(unsigned month, unsigned day) {
@@ -88,21 +107,8 @@ double NanPercentile(std::span<double> values, double percentile) {
   const auto end =
       std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); });
   const auto n = static_cast<std::size_t>(end - values.begin());
-  if (n == 0) return kNaN;
   std::sort(values.begin(), end);
-  // numpy "linear": the virtual index (n - 1) * q, and the interpolation written from the
-  // nearer neighbour so that a weight of exactly 0 or 1 returns that order statistic.
-  const double q = percentile / 100.0;
-  const double virtual_index = static_cast<double>(n - 1) * q;
-  if (virtual_index >= static_cast<double>(n - 1)) return values[n - 1];
-  if (virtual_index < 0) return values[0];
-  const double below = std::floor(virtual_index);
-  const double gamma = virtual_index - below;
-  const auto i = static_cast<std::size_t>(below);
-  const double a = values[i];
-  const double b = values[i + 1];
-  const double diff = b - a;
-  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+  return PercentileOfSorted(values.first(n), percentile);
 }
 
 std::vector<double> PeriodicRunningMean(std::span<const double> values, int width) {
@@ -124,8 +130,14 @@ std::vector<double> PeriodicRunningMean(std::span<const double> values, int widt
   return out;
 }
 
-DayOfYearClimatology ComputeClimatology(const DailySeries& record,
-                                        const ClimatologyOptions& options) {
+namespace {
+
+// seas, thresh and (when asked) the 99 levels per day, all in the climatology's working space
+// (log10 for kLog10). The one computation behind ComputeClimatology and
+// ComputePercentileClimatology, so that a level and the threshold at the same percentile are
+// the same operations on the same numbers.
+PercentileClimatology ComputeInSpace(const DailySeries& record, const ClimatologyOptions& options,
+                                     bool with_levels) {
   Validate(record, options);
   const std::size_t count = record.values.size();
   std::vector<double> values(count);
@@ -163,9 +175,11 @@ DayOfYearClimatology ComputeClimatology(const DailySeries& record,
     positions.at(static_cast<std::size_t>(day_of_year[i] - 1)).push_back(i);
   }
 
-  DayOfYearClimatology out;
+  PercentileClimatology out;
   out.seas.fill(kNaN);
   out.thresh.fill(kNaN);
+  constexpr std::size_t kLevels = kPercentileLevels;
+  if (with_levels) out.levels.assign(kClimatologyYearDays * kLevels, kNaN);
   const int half = options.window_half_width;
   std::vector<double> pooled;
   for (int d = 1; d <= kClimatologyYearDays; ++d) {
@@ -187,21 +201,88 @@ DayOfYearClimatology ComputeClimatology(const DailySeries& record,
     const auto index = static_cast<std::size_t>(d - 1);
     std::vector<double> scratch = pooled;
     out.thresh.at(index) = NanPercentile(scratch, options.percentile);
+    if (with_levels) {
+      // NanPercentile left scratch's non-NaN values sorted at its front.
+      const auto n = static_cast<std::size_t>(
+          std::count_if(pooled.begin(), pooled.end(), [](double v) { return !std::isnan(v); }));
+      const std::span<const double> sorted(scratch.data(), n);
+      for (std::size_t p = 1; p <= kLevels; ++p) {
+        out.levels[index * kLevels + p - 1] = PercentileOfSorted(sorted, static_cast<double>(p));
+      }
+    }
     out.seas.at(index) = NanMean(pooled);
   }
   constexpr auto kFeb29 = static_cast<std::size_t>(kFeb29DayOfYear - 1);
   out.thresh.at(kFeb29) = 0.5 * out.thresh.at(kFeb29 - 1) + 0.5 * out.thresh.at(kFeb29 + 1);
   out.seas.at(kFeb29) = 0.5 * out.seas.at(kFeb29 - 1) + 0.5 * out.seas.at(kFeb29 + 1);
+  if (with_levels) {
+    for (std::size_t p = 0; p < kLevels; ++p) {
+      out.levels[kFeb29 * kLevels + p] = 0.5 * out.levels[(kFeb29 - 1) * kLevels + p] +
+                                         0.5 * out.levels[(kFeb29 + 1) * kLevels + p];
+    }
+  }
 
   if (options.smooth) {
     const std::vector<double> thresh = PeriodicRunningMean(out.thresh, options.smooth_width);
     const std::vector<double> seas = PeriodicRunningMean(out.seas, options.smooth_width);
     std::copy(thresh.begin(), thresh.end(), out.thresh.begin());
     std::copy(seas.begin(), seas.end(), out.seas.begin());
+    if (with_levels) {
+      std::vector<double> level(kClimatologyYearDays);
+      for (std::size_t p = 0; p < kLevels; ++p) {
+        for (std::size_t d = 0; d < level.size(); ++d) level[d] = out.levels[d * kLevels + p];
+        const std::vector<double> smoothed = PeriodicRunningMean(level, options.smooth_width);
+        for (std::size_t d = 0; d < level.size(); ++d) out.levels[d * kLevels + p] = smoothed[d];
+      }
+    }
   }
-  for (double& v : out.thresh) v = BackTransform(v, options.space);
-  for (double& v : out.seas) v = BackTransform(v, options.space);
   return out;
+}
+
+}  // namespace
+
+DayOfYearClimatology ComputeClimatology(const DailySeries& record,
+                                        const ClimatologyOptions& options) {
+  const PercentileClimatology in_space = ComputeInSpace(record, options, /*with_levels=*/false);
+  DayOfYearClimatology out;
+  for (std::size_t d = 0; d < out.seas.size(); ++d) {
+    out.thresh.at(d) = BackTransform(in_space.thresh.at(d), options.space);
+    out.seas.at(d) = BackTransform(in_space.seas.at(d), options.space);
+  }
+  return out;
+}
+
+PercentileClimatology ComputePercentileClimatology(const DailySeries& record,
+                                                   const ClimatologyOptions& options) {
+  return ComputeInSpace(record, options, /*with_levels=*/true);
+}
+
+double ClimatologyPercentile(std::span<const double> levels, double value) {
+  if (levels.size() != kPercentileLevels) {
+    throw ClimatologyError("levels: " + std::to_string(levels.size()) + " given, " +
+                           std::to_string(kPercentileLevels) + " expected");
+  }
+  if (std::isnan(value)) return kNaN;
+  if (std::any_of(levels.begin(), levels.end(), [](double v) { return std::isnan(v); })) {
+    return kNaN;  // a day of year the record never covered
+  }
+  const auto low = std::lower_bound(levels.begin(), levels.end(), value);
+  const auto high = std::upper_bound(levels.begin(), levels.end(), value);
+  // Level k (1-based) sits at index k - 1.
+  const auto first = static_cast<double>(low - levels.begin()) + 1;
+  double percentile = 0;
+  if (low != high) {
+    // The value equals one or more levels: the middle of them.
+    percentile = (first + static_cast<double>(high - levels.begin())) / 2;
+  } else if (low == levels.begin()) {
+    percentile = 1;
+  } else if (low == levels.end()) {
+    percentile = kPercentileLevels;
+  } else {
+    const double below = *(low - 1);
+    percentile = (first - 1) + (value - below) / (*low - below);
+  }
+  return std::clamp(percentile, 1.0, static_cast<double>(kPercentileLevels));
 }
 
 DailyClimatology ExpandClimatology(const DayOfYearClimatology& climatology, long long first_day,

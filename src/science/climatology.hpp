@@ -68,6 +68,29 @@ class ClimatologyError : public std::invalid_argument {
 DayOfYearClimatology ComputeClimatology(const DailySeries& record,
                                         const ClimatologyOptions& options);
 
+// The 99 percentile levels of every day of year (1st to 99th), with seas and thresh, all in the
+// climatology's working space: log10(value) for kLog10, NOT back-transformed, so a log10 value
+// compares with them directly. Same pooling window, Feb 29 rule and smoothing as
+// ComputeClimatology; with options.percentile == 90 (the default) level 90 equals thresh bit for
+// bit, and for kLinear seas and thresh equal ComputeClimatology's bit for bit.
+inline constexpr int kPercentileLevels = 99;
+struct PercentileClimatology {
+  std::array<double, kClimatologyYearDays> seas{};
+  std::array<double, kClimatologyYearDays> thresh{};
+  // Day-major: levels[d * 99 + (p - 1)] is the p-th percentile of day of year index d. NaN for a
+  // day of year the record never covers.
+  std::vector<double> levels;
+};
+
+PercentileClimatology ComputePercentileClimatology(const DailySeries& record,
+                                                   const ClimatologyOptions& options);
+
+// The percentile (1-99) of `value` within one day's 99 levels (ascending, in the same space as
+// `value`): linear between the two levels around it; a value equal to one or more levels gets
+// the middle of them. Clamped: 1 means "at or below the 1st percentile", 99 "at or above the
+// 99th". NaN when the value or any level is NaN. Throws ClimatologyError unless 99 levels.
+double ClimatologyPercentile(std::span<const double> levels, double value);
+
 // The per-day-of-year climatology laid out along the days first_day .. first_day + count - 1.
 DailyClimatology ExpandClimatology(const DayOfYearClimatology& climatology, long long first_day,
                                    std::size_t count);
