@@ -1,12 +1,12 @@
 #include "storage/store.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
 
 #include "core/api_error.hpp"
+#include "core/clock.hpp"
 #include "core/cursor.hpp"
 #include "core/json_escape.hpp"
 #include "storage/pg_store.hpp"
@@ -84,11 +84,7 @@ std::unique_ptr<Store> OpenStore(const std::string& url, int pool_size) {
                               "\": expected sqlite:PATH, postgresql://... or postgres://...");
 }
 
-core::EpochMs NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+core::EpochMs NowMs() { return core::SystemClock().Now(); }
 
 std::vector<SourceStatus> MergeSourceStatus(
     std::vector<SourceRun> latest_runs, std::vector<SourceRun> latest_successes,

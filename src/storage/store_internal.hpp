@@ -16,6 +16,7 @@ namespace ocean::storage {
 // How long a caller waits for a pooled connection before the store reports itself unavailable.
 inline constexpr std::chrono::seconds kPoolAcquireTimeout{10};
 
+// The time through core::SystemClock, for rows the store stamps itself (runs, migrations).
 core::EpochMs NowMs();
 
 // Builds ListSourceStatus from per-source aggregates, which each backend reads with its own SQL:

@@ -118,17 +118,17 @@ void CopyBinaryWriter::Text(std::string_view value) {
 
 void CopyBinaryWriter::Int64(std::int64_t value) {
   AppendBigEndian(out_, std::uint32_t{8});
-  AppendBigEndian(out_, static_cast<std::uint64_t>(value));
+  AppendBigEndian(out_, value);
 }
 
 void CopyBinaryWriter::Double(double value) {
   AppendBigEndian(out_, std::uint32_t{8});
-  AppendBigEndian(out_, std::bit_cast<std::uint64_t>(value));
+  AppendBigEndian(out_, value);
 }
 
 void CopyBinaryWriter::Int16(std::int16_t value) {
   AppendBigEndian(out_, std::uint32_t{2});
-  AppendBigEndian(out_, static_cast<std::uint16_t>(value));
+  AppendBigEndian(out_, value);
 }
 
 std::string CopyBinaryWriter::Finish() && {

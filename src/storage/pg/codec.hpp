@@ -5,15 +5,14 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
-#include <cstring>
 #include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/big_endian.hpp"
 #include "core/types.hpp"
 
 namespace ocean::storage::pg {
@@ -26,26 +25,11 @@ inline constexpr core::EpochMs kMaxPgMs = 9223372036854000;  // 294247-01-10
 
 inline core::EpochMs ClampToPg(core::EpochMs ms) { return std::clamp(ms, kMinPgMs, kMaxPgMs); }
 
-// The one big-endian reader and writer of the store (binary results, COPY).
-template <typename Unsigned>
-constexpr Unsigned ByteSwap(Unsigned value) {
-  if constexpr (sizeof value == 8) return __builtin_bswap64(value);
-  if constexpr (sizeof value == 4) return __builtin_bswap32(value);
-  if constexpr (sizeof value == 2) return __builtin_bswap16(value);
-}
-template <typename Unsigned>
-Unsigned FromBigEndian(const char* bytes) {
-  Unsigned value = 0;
-  std::memcpy(&value, bytes, sizeof value);
-  if constexpr (std::endian::native == std::endian::little) value = ByteSwap(value);
-  return value;
-}
-template <typename Unsigned>
-void AppendBigEndian(std::string& out, Unsigned value) {
-  if constexpr (std::endian::native == std::endian::little) value = ByteSwap(value);
-  char bytes[sizeof value];
-  std::memcpy(bytes, &value, sizeof value);
-  out.append(bytes, sizeof value);
+// Numbers in binary results and COPY are big-endian: core/big_endian.hpp reads and writes them.
+using core::AppendBigEndian;
+template <typename T>
+T FromBigEndian(const char* bytes) {
+  return core::LoadBigEndian<T>(bytes);
 }
 
 // Text-format fields; throw StatementError when a field is not what the statement promised.
@@ -64,13 +48,13 @@ class BinaryColumns {
   BinaryColumns(const PGresult* result, std::initializer_list<int> widths);
 
   std::int64_t Int64(int row, int column) const {
-    return static_cast<std::int64_t>(FromBigEndian<std::uint64_t>(Field(row, column)));
+    return core::LoadBigEndian<std::int64_t>(Field(row, column));
   }
   double Double(int row, int column) const {
-    return std::bit_cast<double>(FromBigEndian<std::uint64_t>(Field(row, column)));
+    return core::LoadBigEndian<double>(Field(row, column));
   }
   int Int16(int row, int column) const {
-    return static_cast<std::int16_t>(FromBigEndian<std::uint16_t>(Field(row, column)));
+    return core::LoadBigEndian<std::int16_t>(Field(row, column));
   }
 
  private:
