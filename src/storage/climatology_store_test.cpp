@@ -200,6 +200,7 @@ StoredClimatology Sample(double shift) {
 
 std::vector<std::uint64_t> Bits(const std::vector<double>& values) {
   std::vector<std::uint64_t> bits;
+  bits.reserve(values.size());
   for (const double value : values) bits.push_back(std::bit_cast<std::uint64_t>(value));
   return bits;
 }
