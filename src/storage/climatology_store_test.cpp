@@ -271,6 +271,20 @@ TYPED_TEST(ClimatologyStoreTest, DailyRecordReadsAscendingWithinBoundsAndUpserts
   EXPECT_EQ(read(-100, 100).size(), 6U);
 }
 
+TYPED_TEST(ClimatologyStoreTest, ThirtyYearsInOneCall) {
+  Store& store = this->Open();
+  constexpr std::int32_t kFirst = 7670;   // 1991-01-01
+  constexpr std::int32_t kDays = 10'958;  // to 2020-12-31
+  std::vector<DailyValue> days;
+  days.reserve(kDays);
+  for (std::int32_t i = 0; i < kDays; ++i) days.push_back({kFirst + i, 15.0 + i / 1000.0});
+  store.UpsertDailyRecord("a", "sst", "erddap:ncdcOisst21Agg_LonPM180", days);
+  const std::vector<DailyValue> read = store.ReadDailyRecord("a", "sst", kFirst, kFirst + kDays);
+  ASSERT_EQ(read.size(), days.size());
+  EXPECT_EQ(read.back().day, kFirst + kDays - 1);
+  EXPECT_EQ(read.back().value, days.back().value);
+}
+
 TYPED_TEST(ClimatologyStoreTest, BackfillProgressUpsertsAndLists) {
   Store& store = this->Open();
   EXPECT_TRUE(store.ListBackfillProgress().empty());
