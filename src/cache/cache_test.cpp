@@ -34,6 +34,36 @@ void Fill(Cache& cache, const std::string& key, const CachedResponse& value) {
   cache.Put(key, value);
 }
 
+// `threads` callers each Get `iterations` times over `keys` keys, Putting on a miss, while the
+// first also invalidates every `invalidate_every` calls. A hit must hold its key's body.
+struct HammerResult {
+  int hits = 0;
+  int wrong = 0;
+};
+HammerResult Hammer(Cache& cache, int threads, int iterations, int keys, int invalidate_every,
+                    std::size_t padding) {
+  std::atomic<int> hits{0};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < threads; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < iterations; ++i) {
+        const std::string key = "key-" + std::to_string((i * 7 + t) % keys);
+        const std::string body = key + std::string(padding, '.');
+        if (t == 0 && i % invalidate_every == 0) cache.InvalidateAll();
+        if (auto hit = cache.Get(key)) {
+          hits.fetch_add(1);
+          if (hit->body != body) wrong.fetch_add(1);
+        } else {
+          cache.Put(key, Response(body));
+        }
+      }
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  return {hits.load(), wrong.load()};
+}
+
 // ---------------------------------------------------------------------------------------------
 // MemoryCache
 
@@ -133,30 +163,9 @@ TEST(MemoryCacheTest, PutWithoutAMissOnThisThreadIsDropped) {
 TEST(MemoryCacheTest, ConcurrentGetPutInvalidate) {
   constexpr std::size_t kMaxBytes = 32 * 1024;
   MemoryCache cache(kMaxBytes);
-  constexpr int kThreads = 8;
-  constexpr int kIterations = 20000;
-  std::atomic<int> hits{0};
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kIterations; ++i) {
-        const std::string key = "key-" + std::to_string((i * 7 + t) % 97);
-        if (t == 0 && i % 500 == 0) {
-          cache.InvalidateAll();
-        }
-        if (auto hit = cache.Get(key)) {
-          hits.fetch_add(1);
-          if (hit->body != key + std::string(200, '.')) wrong.fetch_add(1);
-        } else {
-          cache.Put(key, Response(key + std::string(200, '.')));
-        }
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  EXPECT_EQ(wrong.load(), 0);
-  EXPECT_GT(hits.load(), 0);
+  const HammerResult result = Hammer(cache, 8, 20000, 97, 500, 200);
+  EXPECT_EQ(result.wrong, 0);
+  EXPECT_GT(result.hits, 0);
   EXPECT_LE(cache.SizeBytes(), kMaxBytes);
 }
 
@@ -426,26 +435,9 @@ TEST_F(RedisCacheFixture, ConcurrentCallersShareABoundedPool) {
   auto cache = Open();
   constexpr int kThreads = 8;
   constexpr int kIterations = 300;
-  std::atomic<int> hits{0};
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kIterations; ++i) {
-        const std::string key = "key-" + std::to_string((i + t) % 20);
-        if (t == 0 && i % 100 == 0) cache->InvalidateAll();
-        if (auto hit = cache->Get(key)) {
-          hits.fetch_add(1);
-          if (hit->body != key) wrong.fetch_add(1);
-        } else {
-          cache->Put(key, Response(key));
-        }
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  EXPECT_EQ(wrong.load(), 0);
-  EXPECT_GT(hits.load(), kThreads * kIterations / 2);
+  const HammerResult result = Hammer(*cache, kThreads, kIterations, 20, 100, 0);
+  EXPECT_EQ(result.wrong, 0);
+  EXPECT_GT(result.hits, kThreads * kIterations / 2);
   EXPECT_EQ(cache->Health(), CacheHealth::kOk);
   // The pool never grew past its bound (our connections carry the key prefix as their name).
   RawRedis raw(port_);

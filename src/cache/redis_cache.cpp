@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "cache/fill_ticket.hpp"
+#include "core/big_endian.hpp"
 
 namespace ocean::cache {
 namespace {
@@ -37,20 +38,6 @@ constexpr std::string_view kCmdClient = "CLIENT";
 constexpr std::string_view kCmdSetName = "SETNAME";
 constexpr std::string_view kReplyOk = "OK";
 constexpr std::string_view kReplyPong = "PONG";
-
-void AppendBigEndian(std::string& out, std::uint64_t value, int bytes) {
-  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((value >> shift) & 0xff));
-  }
-}
-
-std::uint64_t ReadBigEndian(std::string_view in, std::size_t offset, int bytes) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < bytes; ++i) {
-    value = (value << 8) | static_cast<unsigned char>(in[offset + static_cast<std::size_t>(i)]);
-  }
-  return value;
-}
 
 timeval ToTimeval(std::chrono::milliseconds timeout) {
   timeval tv{};
@@ -102,10 +89,10 @@ std::string EncodeRedisEntry(std::uint64_t generation, const CachedResponse& val
   out.reserve(kEntryHeaderBytes + value.etag.size() + value.content_type.size() +
               value.body.size());
   out.append(kEntryMagic);
-  AppendBigEndian(out, generation, 8);
-  AppendBigEndian(out, value.etag.size(), 4);
+  core::AppendBigEndian(out, generation);
+  core::AppendBigEndian(out, static_cast<std::uint32_t>(value.etag.size()));
   out.append(value.etag);
-  AppendBigEndian(out, value.content_type.size(), 4);
+  core::AppendBigEndian(out, static_cast<std::uint32_t>(value.content_type.size()));
   out.append(value.content_type);
   out.append(value.body);
   return out;
@@ -117,16 +104,16 @@ std::optional<DecodedRedisEntry> DecodeRedisEntry(std::string_view encoded) {
   }
   std::size_t offset = kEntryMagic.size();
   DecodedRedisEntry entry{};
-  entry.generation = ReadBigEndian(encoded, offset, 8);
+  entry.generation = core::LoadBigEndian<std::uint64_t>(encoded.data() + offset);
   offset += 8;
-  const std::uint64_t etag_size = ReadBigEndian(encoded, offset, 4);
+  const std::uint64_t etag_size = core::LoadBigEndian<std::uint32_t>(encoded.data() + offset);
   offset += 4;
   if (etag_size > encoded.size() - offset - 4) {  // header guarantees 4 bytes remain
     return std::nullopt;
   }
   entry.value.etag = std::string(encoded.substr(offset, etag_size));
   offset += etag_size;
-  const std::uint64_t type_size = ReadBigEndian(encoded, offset, 4);
+  const std::uint64_t type_size = core::LoadBigEndian<std::uint32_t>(encoded.data() + offset);
   offset += 4;
   if (type_size > encoded.size() - offset) {
     return std::nullopt;

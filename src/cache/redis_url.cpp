@@ -3,6 +3,9 @@
 #include <charconv>
 #include <optional>
 #include <stdexcept>
+#include <utility>
+
+#include "http/url.hpp"
 
 namespace ocean::cache {
 namespace {
@@ -18,34 +21,11 @@ constexpr int kDefaultPort = 6379;
       std::string(url_problem));
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Userinfo may carry reserved characters percent-encoded (a password with '@' or ':').
-std::string PercentDecode(std::string_view text, std::string_view what) {
-  std::string decoded;
-  decoded.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      decoded.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      ThrowBadUrl("truncated percent escape in the " + std::string(what));
-    }
-    const int high = HexValue(text[i + 1]);
-    const int low = HexValue(text[i + 2]);
-    if (high < 0 || low < 0) {
-      ThrowBadUrl("bad percent escape in the " + std::string(what));
-    }
-    decoded.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return decoded;
+std::string DecodeUserinfo(std::string_view text, std::string_view what) {
+  auto decoded = http::PercentDecode(text, /*plus_as_space=*/false);
+  if (!decoded) ThrowBadUrl("bad percent escape or NUL in the " + std::string(what));
+  return std::move(*decoded);
 }
 
 // Whole-string decimal integer in [min, max], or nullopt.
@@ -83,8 +63,8 @@ RedisEndpoint ParseRedisUrl(std::string_view url) {
     if (colon == std::string_view::npos) {
       ThrowBadUrl("credentials must be written [user]:password@");
     }
-    endpoint.user = PercentDecode(userinfo.substr(0, colon), "user");
-    endpoint.password = PercentDecode(userinfo.substr(colon + 1), "password");
+    endpoint.user = DecodeUserinfo(userinfo.substr(0, colon), "user");
+    endpoint.password = DecodeUserinfo(userinfo.substr(colon + 1), "password");
     if (endpoint.password.empty()) {
       ThrowBadUrl("empty password");
     }
