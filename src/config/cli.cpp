@@ -1,6 +1,7 @@
 #include "config/cli.hpp"
 
 #include "config/options.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -144,19 +145,12 @@ std::string FindDemoDir() {
   return "";
 }
 
-std::string Trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
 std::vector<std::string> SplitComma(const std::string& text) {
   std::vector<std::string> parts;
   std::stringstream stream(text);
   std::string part;
   while (std::getline(stream, part, ',')) {
-    part = Trim(part);
+    part = std::string(core::Trim(part));
     if (!part.empty()) parts.push_back(part);
   }
   return parts;
@@ -169,7 +163,7 @@ std::string ReadSecretFile(const std::string& path, std::string_view option) {
   if (!in) throw ConfigError(fmt::format("{}: cannot read {}", option, path));
   std::ostringstream text;
   text << in.rdbuf();
-  std::string secret = Trim(text.str());
+  std::string secret(core::Trim(text.str()));
   if (secret.empty()) throw ConfigError(fmt::format("{}: {} is empty", option, path));
   return secret;
 }
@@ -312,7 +306,7 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   Invocation invocation;
   Config& c = invocation.config;
   if (const char* key = std::getenv(std::string(option::kApiKey.env).c_str())) {
-    c.api_key = Trim(key);
+    c.api_key = core::Trim(key);
   }
 
   CLI::App app{"oceandash: ocean conditions service (API, dashboard, scheduler)", "oceandash"};

@@ -5,12 +5,15 @@
 #include <vector>
 
 #include "core/json_escape.hpp"
+#include "core/text.hpp"
 
 namespace ocean::http {
 namespace {
 
 constexpr std::string_view kChunked = "chunked";
 constexpr std::size_t kQuotedCodingMax = 32;
+// RFC 9110 §5.6.3 OWS: spaces and tabs only.
+constexpr std::string_view kOptionalWhitespace = " \t";
 
 // RFC 9110 §5.6.2 tchar.
 bool IsTokenChar(char c) {
@@ -20,13 +23,6 @@ bool IsTokenChar(char c) {
 
 bool IsToken(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), IsTokenChar);
-}
-
-std::string_view TrimWhitespace(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -58,9 +54,10 @@ std::optional<core::ApiError> CheckRequestFraming(const RequestFraming& framing)
   std::string_view rest = framing.transfer_encoding;
   while (true) {
     const auto comma = rest.find(',');
-    const std::string_view element = TrimWhitespace(rest.substr(0, comma));
+    const std::string_view element = core::Trim(rest.substr(0, comma), kOptionalWhitespace);
     if (!element.empty()) {
-      const std::string_view name = TrimWhitespace(element.substr(0, element.find(';')));
+      const std::string_view name =
+          core::Trim(element.substr(0, element.find(';')), kOptionalWhitespace);
       if (!IsToken(name)) return BadFraming("Transfer-Encoding is not a list of codings");
       codings.push_back(name);
     }

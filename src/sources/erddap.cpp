@@ -11,6 +11,7 @@
 #include <numbers>
 
 #include "core/catalogue.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "sources/failover.hpp"
 #include "sources/http_client.hpp"
@@ -43,15 +44,8 @@ constexpr std::string_view kNValues = "nValues=";
 constexpr std::string_view kAverageSpacing = "averageSpacing=";
 constexpr std::string_view kOnlyValue = "onlyValue=";
 
-std::string_view Trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
 std::optional<double> ParseDouble(std::string_view text) {
-  text = Trim(text);
+  text = core::Trim(text);
   double value = 0.0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
@@ -72,7 +66,7 @@ std::vector<std::string> SplitComma(std::string_view text) {
   std::vector<std::string> parts;
   while (!text.empty()) {
     const auto comma = text.find(',');
-    const auto part = Trim(text.substr(0, comma));
+    const auto part = core::Trim(text.substr(0, comma));
     if (!part.empty()) parts.emplace_back(part);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
@@ -81,7 +75,7 @@ std::vector<std::string> SplitComma(std::string_view text) {
 }
 
 bool LooksLikeHtml(std::string_view body) {
-  const auto text = Trim(body);
+  const auto text = core::Trim(body);
   return text.starts_with('<');
 }
 

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/text.hpp"
+
 namespace ocean::sources {
 namespace {
 
@@ -121,13 +123,6 @@ constexpr std::array<Spelling, 70> kSpellings = {{
     {"0 001", "PSU"},  // "0.001", the same, after '.' became a separator
 }};
 
-std::string_view Trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -157,7 +152,7 @@ std::pair<std::string_view, int> SplitExponent(std::string_view factor) {
 // "degree_C" -> "degree c", "°C" -> "deg c", "mg/m^3" -> "mg m-3", "mg.m-3" -> "mg m-3",
 // "µg/L" -> "ug l-1"; "" for a form we do not read (two slashes).
 std::string SpellingKey(std::string_view spelling) {
-  std::string text(Trim(spelling));
+  std::string text(core::Trim(spelling));
   for (char& c : text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
@@ -227,7 +222,7 @@ std::optional<UnitConversion> ConversionBetween(std::string_view from, std::stri
 }
 
 bool SameUnit(std::string_view a, std::string_view b) {
-  if (Trim(a) == Trim(b)) return true;
+  if (core::Trim(a) == core::Trim(b)) return true;
   const auto* first = FindUnit(a);
   return first != nullptr && first == FindUnit(b);
 }
