@@ -17,7 +17,8 @@ constexpr std::string_view kBearerPrefix = "Bearer ";
 }  // namespace
 
 Api::Api(storage::Store& store, cache::Cache& cache, ApiOptions options)
-    : store_(store), cache_(cache), writes_(store, &cache), options_(std::move(options)) {
+    : store_(store), cache_(cache), writes_(store, &cache, options.review),
+      options_(std::move(options)) {
   if (!options_.now) {
     options_.now = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -55,6 +55,8 @@ struct ApiOptions {
   std::function<std::int64_t()> cleanup;
   int retention_days = 30;
 };
+  // Quality control run inside every ingest's transaction; null: rows keep the flags they carry.
+  const storage::FlagReview* review = nullptr;
 
 class Api {
  public:

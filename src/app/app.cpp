@@ -31,6 +31,7 @@
 #include "jobs/cron.hpp"
 #include "jobs/fetch.hpp"
 #include "jobs/periodic.hpp"
+#include "jobs/quality.hpp"
 #include "jobs/scheduler.hpp"
 #include "sources/http_client.hpp"
 #include "sources/source_config.hpp"
@@ -225,13 +226,17 @@ int RunServe(const config::Config& config) {
                              ? store->ListLocations()
                              : core::LoadLocationsFile(config.locations_file);
   std::optional<DemoLoad> demo;
-  if (config.demo) demo = LoadDemo(config.demo_dir, locations, *store, cache.get(), clock.Now());
+  if (config.demo) {
+    demo = LoadDemo(config.demo_dir, locations, *store, cache.get(), clock.Now(), &review);
+  }
   const auto configured_sources = demo ? demo->sources : LoadServeSources(config);
   // Parse the schedules before serving: a bad cron expression is a start-up error.
   std::vector<jobs::CronSchedule> schedules;
   for (const auto& source :
        demo ? std::span<const sources::SourceConfig>() : std::span(configured_sources)) {
     try {
+  // Quality control of every write of observations (docs/qc.md); outlives the writers below.
+  const jobs::QualityReview review(jobs::QcRules::Load(config.qc_rules_file));
       schedules.push_back(jobs::CronSchedule::Parse(source.schedule));
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(
@@ -240,7 +245,7 @@ int RunServe(const config::Config& config) {
   }
   // Declared before the scheduler, whose jobs use them, so they outlive it.
   sources::HttpClient http;
-  auto sink = jobs::MakeStoreSink(*store, cache.get());
+  auto sink = jobs::MakeStoreSink(*store, cache.get(), &review);
   std::mutex sink_mutex;  // the source jobs share the sink and may be due at the same minute
   jobs::Scheduler scheduler(clock);
 
@@ -258,6 +263,7 @@ int RunServe(const config::Config& config) {
   if (config.scheduler) {
     api_options.next_run = [&scheduler](std::string_view id) { return scheduler.NextRun(id); };
   }
+  api_options.review = &review;
   api::Api api(*store, *cache, api_options);
 
   http::Router router;
@@ -379,7 +385,8 @@ int RunFetchCommand(const config::Config& config) {
     store = OpenAndPrepareStore(config, 1);
     // Servers sharing the Redis cache must not serve answers from before these rows.
     if (!config.redis_url.empty()) cache = cache::OpenCache(config.redis_url, {});
-    sink = jobs::MakeStoreSink(*store, cache.get());
+  const jobs::QualityReview review(jobs::QcRules::Load(config.qc_rules_file));
+    sink = jobs::MakeStoreSink(*store, cache.get(), &review);
   }
   const auto summary = jobs::RunFetch(selected, locations, http, *sink, options, print);
   return summary.AllOk() ? 0 : 1;

@@ -286,7 +286,8 @@ void CheckDemoDatabase(storage::Store& store) {
 }
 
 DemoLoad LoadDemo(const std::string& demo_dir, std::span<const core::Location> locations,
-                  storage::Store& store, cache::Cache* cache, core::EpochMs now_ms) {
+                  storage::Store& store, cache::Cache* cache, core::EpochMs now_ms,
+                  const storage::FlagReview* review) {
   CheckDemoDatabase(store);
   auto manifest = LoadDemoManifest(demo_dir);
   const int shift_days = DemoShiftDays(manifest.samples_end_ms, now_ms);
@@ -300,7 +301,7 @@ DemoLoad LoadDemo(const std::string& demo_dir, std::span<const core::Location> l
   DemoUpstream upstream(demo_dir, std::move(manifest));
   load.sources = DemoSources(upstream.BaseUrl());
   sources::HttpClient http;
-  auto store_sink = jobs::MakeStoreSink(store, cache);
+  auto store_sink = jobs::MakeStoreSink(store, cache, review);
   auto sink = MakeShiftingSink(*store_sink, shift_days);
   jobs::FetchOptions options;
   options.now_ms = samples_end_ms;

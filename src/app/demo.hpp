@@ -99,8 +99,10 @@ struct DemoLoad {
 
 // Checks the database, serves `demo_dir`, fetches every demo source once for `locations` (as
 // loaded from the locations file: NDBC needs their stations) over the samples' window through
-// the normal fetch job into `store`, shifted to end near `now_ms`.
+// the normal fetch job into `store`, shifted to end near `now_ms`, with `review` (quality
+// control) run on each batch when set.
 DemoLoad LoadDemo(const std::string& demo_dir, std::span<const core::Location> locations,
-                  storage::Store& store, cache::Cache* cache, core::EpochMs now_ms);
+                  storage::Store& store, cache::Cache* cache, core::EpochMs now_ms,
+                  const storage::FlagReview* review = nullptr);
 
 }  // namespace ocean::app

@@ -6,16 +6,25 @@
 #include "storage/store.hpp"
 
 namespace ocean::cache {
+namespace {
+
+core::IngestResult Upsert(storage::Store& store, std::span<const core::Observation> rows,
+                          const storage::FlagReview* review) {
+  return review != nullptr ? store.UpsertObservationsWithReview(rows, *review)
+                           : store.UpsertObservations(rows);
+}
+
+}  // namespace
 
 core::IngestResult InvalidatingWriter::Ingest(std::span<const core::Observation> rows) {
-  core::IngestResult result = store_.UpsertObservations(rows);
+  core::IngestResult result = Upsert(store_, rows, review_);
   InvalidateAll();
   return result;
 }
 
 core::IngestResult InvalidatingWriter::WriteFetched(std::span<const core::Observation> rows,
                                                     std::span<const storage::SourceCell> cells) {
-  const core::IngestResult result = store_.UpsertObservations(rows);
+  const core::IngestResult result = Upsert(store_, rows, review_);
   std::exception_ptr cells_error;
   try {
     store_.UpsertSourceCells(cells);

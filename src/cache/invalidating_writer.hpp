@@ -15,6 +15,7 @@ class Store;
 struct SourceRun;
 struct SourceCell;
 }  // namespace ocean::storage
+class FlagReview;
 
 namespace ocean::cache {
 
@@ -32,7 +33,10 @@ class InvalidatingWriter {
  public:
   // `cache` may be null: a process with no cache shared with servers (a one-shot fetch without
   // Redis) writes plainly; the servers notice through the data version.
-  InvalidatingWriter(storage::Store& store, Cache* cache) : store_(store), cache_(cache) {}
+  // `review`, when set, is run inside each write of observations (quality control on ingest).
+  InvalidatingWriter(storage::Store& store, Cache* cache,
+                     const storage::FlagReview* review = nullptr)
+      : store_(store), cache_(cache), review_(review) {}
 
   // An ingest: the cache is dropped even when nothing changed, so the answer a client reads
   // right after its own write is never one computed before it.
@@ -69,3 +73,4 @@ class InvalidatingWriter {
 };
 
 }  // namespace ocean::cache
+  const storage::FlagReview* review_;

@@ -80,6 +80,7 @@ void AddStorageOptions(CLI::App& app, Config& c) {
   Add(app, option::kDatabasePasswordFile, c.database_password_file);
   Add(app, option::kRedis, c.redis_url);
   Add(app, option::kLocations, c.locations_file);
+  Add(app, option::kQcRules, c.qc_rules_file);
   Add(app, option::kRetentionDays, c.retention_days);
   Add(app, option::kLogLevel, c.log_level);
 }
@@ -279,6 +280,13 @@ void Validate(Config& c) {
   } else if (!std::filesystem::is_regular_file(c.locations_file)) {
     throw ConfigError(
         fmt::format("{}: {} is not a readable file", Names(option::kLocations), c.locations_file));
+  }
+
+  if (c.qc_rules_file.empty()) {
+    c.qc_rules_file = FindShippedFile("qc.json");
+  } else if (!std::filesystem::is_regular_file(c.qc_rules_file)) {
+    throw ConfigError(
+        fmt::format("{}: {} is not a readable file", Names(option::kQcRules), c.qc_rules_file));
   }
 
   if (c.sources_file.empty()) {

@@ -18,6 +18,9 @@ struct Config {
   std::string database_password_file;
   std::string redis_url;                          // --redis / REDIS_URL; empty: in-process cache
   std::string locations_file;                     // --locations / OCEAN_LOCATIONS_FILE
+  // --qc-rules / OCEAN_QC_FILE; default config/qc.json; empty when none is found: the
+  // catalogue's gross range tests only.
+  std::string qc_rules_file;
   std::string static_dir;                         // --static / OCEAN_STATIC_DIR; empty: no UI
   std::string api_key;                            // OCEAN_API_KEY (secret; env only)
   std::string api_key_file;                       // --api-key-file / OCEAN_API_KEY_FILE

@@ -29,6 +29,9 @@ inline constexpr OptionSpec kRedis{"--redis", "REDIS_URL", "",
                                    "Redis URL redis://host:port/db; unset: in-process cache"};
 inline constexpr OptionSpec kLocations{"--locations", "OCEAN_LOCATIONS_FILE",
                                        "config/locations.json", "locations JSON file"};
+inline constexpr OptionSpec kQcRules{
+    "--qc-rules", "OCEAN_QC_FILE", "config/qc.json",
+    "QARTOD tests run on every ingest, per parameter and location (docs/qc.md)"};
 inline constexpr OptionSpec kStatic{"--static", "OCEAN_STATIC_DIR", "",
                                     "folder of the built dashboard, served at /"};
 inline constexpr OptionSpec kApiKey{"", "OCEAN_API_KEY", "",
@@ -74,6 +77,7 @@ inline constexpr std::array kOptions = {
     &option::kDatabase,
     &option::kRedis,
     &option::kLocations,
+    &option::kQcRules,
     &option::kStatic,
     &option::kApiKey,
     &option::kApiKeyFile,

@@ -58,7 +58,8 @@ std::vector<storage::SourceCell> LatestCells(std::span<const sources::FetchedObs
 // what the API serves.
 class StoreSink final : public ObservationSink {
  public:
-  StoreSink(storage::Store& store, cache::Cache* cache) : writes_(store, cache) {}
+  StoreSink(storage::Store& store, cache::Cache* cache, const storage::FlagReview* review)
+      : writes_(store, cache, review) {}
 
   core::IngestResult Write(std::span<const sources::FetchedObservation> rows) override {
     if (rows.empty()) return {};
@@ -176,8 +177,9 @@ std::vector<sources::FetchedObservation> UniqueRows(std::vector<sources::Fetched
 
 }  // namespace
 
-std::unique_ptr<ObservationSink> MakeStoreSink(storage::Store& store, cache::Cache* cache) {
-  return std::make_unique<StoreSink>(store, cache);
+std::unique_ptr<ObservationSink> MakeStoreSink(storage::Store& store, cache::Cache* cache,
+                                               const storage::FlagReview* review) {
+  return std::make_unique<StoreSink>(store, cache, review);
 }
 
 std::unique_ptr<ObservationSink> MakeIngestSink(std::string url, std::string api_key,

@@ -20,6 +20,7 @@
 
 namespace ocean::storage {
 class Store;
+class FlagReview;
 struct SourceRun;
 }  // namespace ocean::storage
 namespace ocean::cache {
@@ -45,7 +46,9 @@ class ObservationSink {
 
 // One transaction per source batch; cache::InvalidatingWriter then drops `cache` (when set)
 // if rows changed, so servers sharing the cache see the new rows at once.
-std::unique_ptr<ObservationSink> MakeStoreSink(storage::Store& store, cache::Cache* cache);
+// `review`, when set, runs inside each batch's transaction (quality control, jobs/quality.hpp).
+std::unique_ptr<ObservationSink> MakeStoreSink(storage::Store& store, cache::Cache* cache,
+                                               const storage::FlagReview* review = nullptr);
 
 // POSTs batches of at most `batch_rows` rows to a running server's /api/observations/ingest/
 // with the bearer key; the HTTP client retries 5xx (ingest upserts, so a resend is harmless).

@@ -107,6 +107,17 @@ class PgStore final : public Store {
                [&](PgConnection& connection) { return pg::Ingest(connection, series_, rows); });
   }
 
+  core::IngestResult UpsertObservationsWithReview(std::span<const core::Observation> rows,
+                                                  const FlagReview& review) override {
+    if (rows.empty()) return {};
+    pg::CheckPgTimestamps(rows);
+    // As UpsertObservations: the review reads and writes only inside the batch's transaction,
+    // so a retried batch reviews again from the state before it.
+    return Run("ingest", Retry::kAlways, [&](PgConnection& connection) {
+      return pg::Ingest(connection, series_, rows, &review);
+    });
+  }
+
   std::vector<core::StoredObservation> QueryObservations(
       const core::ObservationQuery& query) override {
     return pages_.Read(query);

@@ -21,6 +21,7 @@
 #include "storage/pool.hpp"
 #include "storage/sqlite/climatology.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/review.hpp"
 #include "storage/sqlite/sql.hpp"
 #include "storage/store_internal.hpp"
 
@@ -161,6 +162,15 @@ class SqliteStore final : public Store {
   }
 
   core::IngestResult UpsertObservations(std::span<const core::Observation> rows) override {
+    return Upsert(rows, nullptr);
+  }
+
+  core::IngestResult UpsertObservationsWithReview(std::span<const core::Observation> rows,
+                                                  const FlagReview& review) override {
+    return Upsert(rows, &review);
+  }
+
+  core::IngestResult Upsert(std::span<const core::Observation> rows, const FlagReview* review) {
     core::IngestResult result;
     result.received = static_cast<std::int64_t>(rows.size());
     if (rows.empty()) return result;
@@ -208,6 +218,7 @@ class SqliteStore final : public Store {
         ++result.updated;
       }
     }
+    if (review != nullptr) sqlite::ApplyReview(writer_, rows, *review);
     transaction.Commit();
     return result;
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/types.hpp"
+#include "storage/flag_review.hpp"
 
 namespace ocean::storage {
 
@@ -154,6 +155,11 @@ class Store {
 
   // One transaction: all rows or none. Rows must be validated and free of duplicate keys.
   virtual core::IngestResult UpsertObservations(std::span<const core::Observation> rows) = 0;
+  // UpsertObservations, then, in the same transaction, `review` reads the written series around
+  // the batch and the flags it returns are written: the batch and its re-flagged neighbours
+  // commit together or not at all (quality control on ingest, see flag_review.hpp).
+  virtual core::IngestResult UpsertObservationsWithReview(std::span<const core::Observation> rows,
+                                                          const FlagReview& review) = 0;
 
   // One page of observations in page order (see QueryObservations), starting after `cursor`
   // (empty: the first page); `query.limit` is the page size and `query.after` is ignored. The

@@ -9,6 +9,7 @@
 #include "storage/pg/catalogue.hpp"
 #include "storage/pg/codec.hpp"
 #include "storage/pg/connection.hpp"
+#include "storage/pg/review.hpp"
 #include "storage/pg/statements.hpp"
 #include "storage/store_internal.hpp"
 
@@ -101,7 +102,7 @@ void CheckPgTimestamps(std::span<const core::Observation> rows) {
 }
 
 core::IngestResult Ingest(PgConnection& connection, SeriesCatalogue& catalogue,
-                          std::span<const core::Observation> rows) {
+                          std::span<const core::Observation> rows, const FlagReview* review) {
   if (!connection.ingest_table_ready()) {
     connection.Exec("create ingest table", sql::kCreateIngestTable);
     connection.set_ingest_table_ready();
@@ -114,6 +115,7 @@ core::IngestResult Ingest(PgConnection& connection, SeriesCatalogue& catalogue,
     connection.CopyIn("copy observations", sql::kCopyIngestRows, copy_data);
     PgResultPtr counts = connection.Exec("upsert observations", sql::kUpsertObservationsFromIngest);
     connection.Exec("update latest", sql::kUpdateLatestFromIngest, LatestCandidates(rows, ids));
+    if (review != nullptr) ApplyReview(connection, rows, ids, *review);
     transaction.CommitWrite();
     core::IngestResult done;
     done.received = static_cast<std::int64_t>(rows.size());

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "core/types.hpp"
+#include "storage/flag_review.hpp"
 
 namespace ocean::storage::pg {
 
@@ -18,7 +19,9 @@ void CheckPgTimestamps(std::span<const core::Observation> rows);
 // One transaction: every row or none. Records series the catalogue does not know first (in a
 // transaction of their own, so only committed ids enter the shared catalogue). A write that
 // PostgreSQL rejects for its data (an unknown location, say) throws core::ApiError.
+// `review`, when set, runs after the rows are written and before the commit (pg/review.hpp).
 core::IngestResult Ingest(PgConnection& connection, SeriesCatalogue& catalogue,
-                          std::span<const core::Observation> rows);
+                          std::span<const core::Observation> rows,
+                          const FlagReview* review = nullptr);
 
 }  // namespace ocean::storage::pg

@@ -81,10 +81,11 @@ inline constexpr char kLockCountsForIngest[] =
 // is counted once.
 inline constexpr char kUpsertObservationsFromIngest[] =
     "WITH upserted AS ("
-    " INSERT INTO observations (series_id, ts, source, value, quality_flag)"
-    " SELECT series_id, ts, source, value, quality_flag FROM pg_temp.ingest_rows"
+    " INSERT INTO observations (series_id, ts, source, value, quality_flag, upstream_flag)"
+    " SELECT series_id, ts, source, value, quality_flag, quality_flag FROM pg_temp.ingest_rows"
     " ON CONFLICT (series_id, ts, source) DO UPDATE SET value = EXCLUDED.value,"
-    "  quality_flag = EXCLUDED.quality_flag, ingested_at = now()"
+    "  quality_flag = EXCLUDED.quality_flag, upstream_flag = EXCLUDED.upstream_flag,"
+    "  ingested_at = now()"
     " RETURNING series_id, ts, source, (xmax = 0) AS inserted),"
     " grouped AS ("
     " SELECT series_id, (ts AT TIME ZONE 'UTC')::date AS day, source, count(*) AS n"
@@ -329,3 +330,42 @@ inline constexpr char kListBackfillProgress[] =
     " error, updated_at FROM backfill_progress ORDER BY source_id, location_id, parameter";
 
 }  // namespace ocean::storage::pg::sql
+// ---- Quality control on ingest (pg/review.cpp), inside the batch's write transaction.
+
+// One series around a batch: up to $5 rows before $3 ms, the rows in [$3, $4] ms, up to $6 rows
+// after $4 ms, in time order; all through observations_key. A row stored before migration 0008
+// has no upstream flag: its stored flag is the one it arrived with.
+inline constexpr char kReviewWindow[] =
+    "SELECT (extract(epoch FROM ts) * 1000)::int8, value, quality_flag,"
+    " coalesce(upstream_flag, quality_flag) FROM ("
+    " (SELECT ts, value, quality_flag, upstream_flag FROM observations"
+    "  WHERE series_id = $1::int8 AND source = $2::text"
+    "  AND ts < 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
+    "  ORDER BY ts DESC LIMIT $5::int8)"
+    " UNION ALL"
+    " (SELECT ts, value, quality_flag, upstream_flag FROM observations"
+    "  WHERE series_id = $1::int8 AND source = $2::text"
+    "  AND ts >= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
+    "  AND ts <= 'epoch'::timestamptz + $4::int8 * interval '1 millisecond')"
+    " UNION ALL"
+    " (SELECT ts, value, quality_flag, upstream_flag FROM observations"
+    "  WHERE series_id = $1::int8 AND source = $2::text"
+    "  AND ts > 'epoch'::timestamptz + $4::int8 * interval '1 millisecond'"
+    "  ORDER BY ts LIMIT $6::int8)) w"
+    " ORDER BY ts";
+// New flags as parallel arrays of series id, epoch ms, source and flag; the time is built as in
+// kUpdateLatestFromIngest so that it is the row's exactly.
+inline constexpr char kUpdateQualityFlags[] =
+    "UPDATE observations o SET quality_flag = c.quality_flag"
+    " FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int2[])"
+    "  AS c(series_id, ms, source, quality_flag)"
+    " WHERE o.series_id = c.series_id AND o.source = c.source"
+    " AND o.ts = 'epoch'::timestamptz + (c.ms / 1000) * interval '1 second'"
+    "  + (c.ms % 1000) * interval '1 millisecond'";
+// The latest row kept in observation_series follows its row's new flag ($1: the series ids).
+inline constexpr char kRefreshLatestFlags[] =
+    "UPDATE observation_series s SET latest_quality_flag = o.quality_flag"
+    " FROM observations o"
+    " WHERE s.id = ANY($1::int8[]) AND o.series_id = s.id AND o.ts = s.latest_ts"
+    " AND o.source = s.latest_source AND s.latest_quality_flag IS DISTINCT FROM o.quality_flag";
+

@@ -31,10 +31,11 @@ inline constexpr char kLocationExists[] = "SELECT 1 FROM locations WHERE id = ?1
 inline constexpr char kMaxObservationId[] = "SELECT coalesce(max(id), 0) FROM observations";
 inline constexpr char kUpsertObservation[] =
     "INSERT INTO observations"
-    " (location_id, parameter, ts, value, quality_flag, source, ingested_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " (location_id, parameter, ts, value, quality_flag, source, ingested_at, upstream_flag)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5)"
     " ON CONFLICT (location_id, parameter, ts, source) DO UPDATE SET value = excluded.value,"
-    " quality_flag = excluded.quality_flag, ingested_at = excluded.ingested_at"
+    " quality_flag = excluded.quality_flag, ingested_at = excluded.ingested_at,"
+    " upstream_flag = excluded.upstream_flag"
     " RETURNING id";
 inline constexpr char kUpsertSeries[] =
     "INSERT INTO observation_series (location_id, parameter) VALUES (?1, ?2)"
@@ -141,5 +142,27 @@ inline constexpr char kUpsertBackfillProgress[] =
 inline constexpr char kListBackfillProgress[] =
     "SELECT source_id, location_id, parameter, first_day, last_day, done_through_day, state,"
     " error, updated_at FROM backfill_progress ORDER BY source_id, location_id, parameter";
+
+// ---- Quality control on ingest (sqlite/review.cpp), inside the batch's write transaction.
+
+// One series around a batch: up to ?6 rows before ?4, the rows in [?4, ?5], up to ?7 rows after
+// ?5, in time order; all through observations_key. A row stored before migration 0005 has no
+// upstream flag: its stored flag is the one it arrived with.
+inline constexpr char kReviewWindow[] =
+    "SELECT ts, value, quality_flag, coalesce(upstream_flag, quality_flag) FROM ("
+    " SELECT * FROM (SELECT ts, value, quality_flag, upstream_flag FROM observations"
+    "  WHERE location_id = ?1 AND parameter = ?2 AND source = ?3 AND ts < ?4"
+    "  ORDER BY ts DESC LIMIT ?6)"
+    " UNION ALL"
+    " SELECT ts, value, quality_flag, upstream_flag FROM observations"
+    "  WHERE location_id = ?1 AND parameter = ?2 AND source = ?3 AND ts >= ?4 AND ts <= ?5"
+    " UNION ALL"
+    " SELECT * FROM (SELECT ts, value, quality_flag, upstream_flag FROM observations"
+    "  WHERE location_id = ?1 AND parameter = ?2 AND source = ?3 AND ts > ?5"
+    "  ORDER BY ts LIMIT ?7))"
+    " ORDER BY ts";
+inline constexpr char kUpdateQualityFlag[] =
+    "UPDATE observations SET quality_flag = ?5"
+    " WHERE location_id = ?1 AND parameter = ?2 AND ts = ?3 AND source = ?4";
 
 }  // namespace ocean::storage::sqlite::sql

@@ -1,0 +1,245 @@
+// Quality control on ingest on both stores: the review runs inside the batch's transaction,
+// re-flags stored neighbours, and a refused batch changes no flag. PostgreSQL comes from
+// OCEAN_TEST_PG_URL (scripts/services.sh), each test in a schema of its own, as in
+// storage/read_page_test.cpp.
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cache/cache.hpp"
+#include "cache/invalidating_writer.hpp"
+#include "core/api_error.hpp"
+#include "jobs/quality.hpp"
+#include "storage/store.hpp"
+
+namespace ocean::jobs {
+namespace {
+
+using core::Observation;
+using core::QualityFlag;
+
+constexpr core::EpochMs kHour = 3'600'000;
+constexpr core::EpochMs kStart = 1'700'000'000'000;
+
+const char* Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+std::string UniqueSuffix() {
+  static int counter = 0;
+  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(std::random_device()() % 1000000);
+}
+
+struct PgConnDeleter {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+
+std::string PgExec(const std::string& url, const std::string& sql_text) {
+  std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectdb(url.c_str()));
+  if (PQstatus(conn.get()) != CONNECTION_OK) return PQerrorMessage(conn.get());
+  PGresult* result = PQexec(conn.get(), sql_text.c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  PQclear(result);
+  return status == PGRES_COMMAND_OK ? "" : PQerrorMessage(conn.get());
+}
+
+class SqliteBackend {
+ public:
+  static constexpr const char* kName = "Sqlite";
+  std::string SetUp() {
+    dir_ = std::filesystem::temp_directory_path() / ("oceandash_quality_" + UniqueSuffix());
+    std::filesystem::create_directories(dir_);
+    return {};
+  }
+  void TearDown() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  std::string url() const { return "sqlite:" + (dir_ / "ocean.db").string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+class PgBackend {
+ public:
+  static constexpr const char* kName = "Postgres";
+  std::string SetUp() {
+    const char* base = Env("OCEAN_TEST_PG_URL");
+    if (base == nullptr) return "OCEAN_TEST_PG_URL is not set (scripts/services.sh start)";
+    base_url_ = base;
+    schema_ = "oceandash_quality_" + UniqueSuffix();
+    return PgExec(base_url_, "CREATE SCHEMA " + schema_);
+  }
+  void TearDown() {
+    if (!schema_.empty()) {
+      PgExec(base_url_, "SET client_min_messages TO warning; DROP SCHEMA " + schema_ + " CASCADE");
+    }
+  }
+  std::string url() const {
+    return base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + schema_;
+  }
+
+ private:
+  std::string base_url_;
+  std::string schema_;
+};
+
+// Hourly samples: spike over 2 suspect, over 4 bad; flat over 3 samples suspect, 6 bad; fail
+// outside [0, 30], suspect outside [5, 25].
+constexpr char kRules[] = R"({"parameters": {"sst": {"qartod": {
+    "gross_range_test": {"fail_span": [0, 30], "suspect_span": [5, 25]},
+    "spike_test": {"suspect_threshold": 2, "fail_threshold": 4, "method": "average"},
+    "flat_line_test": {"tolerance": 0.001, "suspect_threshold": 10800, "fail_threshold": 21600}
+  }}}})";
+
+template <typename Backend>
+class QualityStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string problem = backend_.SetUp();
+    if (!problem.empty()) {
+      const char* allow = Env("OCEAN_TEST_ALLOW_NO_PG");
+      if (allow != nullptr && std::string(allow) == "1") GTEST_SKIP() << problem;
+      FAIL() << problem;
+    }
+    ready_ = true;
+    store_ = storage::OpenStore(backend_.url(), 2);
+    store_->Migrate();
+    store_->UpsertLocations(std::vector<core::Location>{{"site", "Site", 1.0, 2.0, "", ""}});
+    cache_ = cache::OpenCache("", {});
+    writes_ = std::make_unique<cache::InvalidatingWriter>(*store_, cache_.get(), &review_);
+  }
+  void TearDown() override {
+    writes_.reset();
+    store_.reset();
+    if (ready_) backend_.TearDown();
+  }
+
+  // Hourly rows from hour `first`, arriving `not evaluated` unless told.
+  void Ingest(int first, const std::vector<double>& values,
+              QualityFlag upstream = QualityFlag::kNotEvaluated) {
+    std::vector<Observation> rows;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      rows.push_back({"site", "sst", kStart + (first + static_cast<int>(i)) * kHour, values[i],
+                      upstream, "buoy"});
+    }
+    writes_->Ingest(rows);
+  }
+
+  // The stored flag of each hour from 0.
+  std::vector<QualityFlag> Flags() {
+    storage::SeriesQuery query;
+    query.location = "site";
+    query.parameter = "sst";
+    query.start_ms = kStart;
+    query.end_ms = kStart + 1000 * kHour;
+    return store_->QuerySeries(query).q;
+  }
+
+  Backend backend_;
+  bool ready_ = false;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<cache::Cache> cache_;
+  const QualityReview review_{QcRules::Parse(boost::json::parse(kRules))};
+  std::unique_ptr<cache::InvalidatingWriter> writes_;
+};
+
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
+};
+using Backends = ::testing::Types<SqliteBackend, PgBackend>;
+TYPED_TEST_SUITE(QualityStoreTest, Backends, BackendNames);
+
+constexpr auto kGood = QualityFlag::kGood;
+constexpr auto kSuspect = QualityFlag::kSuspect;
+constexpr auto kBad = QualityFlag::kBad;
+
+TYPED_TEST(QualityStoreTest, ASpikeInANewBatchIsFlagged) {
+  this->Ingest(0, {10.0, 10.2, 15.0, 10.1, 10.3});
+  // Hour 2 is 4.85 above its neighbours' mean: bad; hours 1 and 3 are over 2 from theirs.
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kSuspect, kBad, kSuspect, kGood}));
+}
+
+TYPED_TEST(QualityStoreTest, ALaterBatchReflagsAStoredNeighbourBothWays) {
+  this->Ingest(0, {10.0, 12.0, 16.0});
+  // The last point is not judged by the spike test; the others pass.
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood}));
+  this->cache_->Put("page", {"\"e\"", "application/json", "{}"});
+  this->Ingest(3, {10.1});
+  // Hour 2 is now a spike (4.95 above the mean of 12 and 10.1); hour 3 is the last point.
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kBad, kGood}));
+  EXPECT_FALSE(this->cache_->Get("page")) << "the cache must be dropped after a re-flag";
+  // Hour 3 corrected to 20: hour 2 lies on a ramp and is no spike any more.
+  this->Ingest(3, {20.0});
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood, kGood}));
+}
+
+TYPED_TEST(QualityStoreTest, AFlatLineAcrossTheBatchBoundary) {
+  this->Ingest(0, {12.0, 12.0, 12.0});
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood}));
+  this->Ingest(3, {12.0, 12.0});
+  // Hours 3 and 4 end windows of 3 samples back that do not move: suspect.
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood, kSuspect, kSuspect}));
+  const auto latest = this->store_->LatestObservations({});
+  ASSERT_EQ(latest.size(), 1U);
+  EXPECT_EQ(latest[0].quality_flag, kSuspect) << "latest shows the new flag";
+}
+
+TYPED_TEST(QualityStoreTest, GrossRangeAndUpstreamFlags) {
+  this->Ingest(0, {31.0});
+  this->Ingest(1, {26.0});
+  this->Ingest(2, {20.0}, QualityFlag::kBad);
+  this->Ingest(3, {20.1}, QualityFlag::kGood);
+  // Outside the fail span: bad; outside the suspect span: suspect; arriving bad: kept (the
+  // tests say suspect, a 3.05 spike); arriving good and passing: good.
+  EXPECT_EQ(this->Flags(), (std::vector{kBad, kSuspect, kBad, kGood}));
+}
+
+TYPED_TEST(QualityStoreTest, ARefusedBatchLeavesFlagsUntouched) {
+  this->Ingest(0, {10.0, 12.0, 16.0});
+  const std::vector<Observation> rows = {
+      {"site", "sst", kStart + 3 * kHour, 10.1, QualityFlag::kNotEvaluated, "buoy"},
+      {"nowhere", "sst", kStart + 3 * kHour, 10.1, QualityFlag::kNotEvaluated, "buoy"}};
+  EXPECT_THROW(this->writes_->Ingest(rows), core::ApiError);
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood}));
+}
+
+// A review that fails after reading: the batch's rows and every flag roll back with it.
+class FailingReview final : public storage::FlagReview {
+ public:
+  std::vector<storage::FlagChange> Review(std::span<const Observation> rows,
+                                          storage::SeriesWindowReader& reader) const override {
+    const auto window = reader.ReadWindow({"site", "sst", "buoy"}, rows.front().timestamp_ms,
+                                          rows.back().timestamp_ms, 2, 2);
+    EXPECT_EQ(window.size(), 3U) << "the batch's row is visible inside its transaction";
+    throw std::runtime_error("review failed");
+  }
+};
+
+TYPED_TEST(QualityStoreTest, AFailedReviewRollsTheBatchBack) {
+  this->Ingest(0, {10.0, 12.0, 16.0});
+  const std::vector<Observation> rows = {
+      {"site", "sst", kStart + 3 * kHour, 10.1, QualityFlag::kNotEvaluated, "buoy"}};
+  EXPECT_ANY_THROW(this->store_->UpsertObservationsWithReview(rows, FailingReview()));
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood}));
+}
+
+}  // namespace
+}  // namespace ocean::jobs
