@@ -54,9 +54,9 @@ struct ApiOptions {
   // deletes observations older than retention_days and returns how many.
   std::function<std::int64_t()> cleanup;
   int retention_days = 30;
-};
   // Quality control run inside every ingest's transaction; null: rows keep the flags they carry.
   const storage::FlagReview* review = nullptr;
+};
 
 class Api {
  public:

@@ -225,6 +225,8 @@ int RunServe(const config::Config& config) {
   const auto locations = config.locations_file.empty()
                              ? store->ListLocations()
                              : core::LoadLocationsFile(config.locations_file);
+  // Quality control of every write of observations (docs/qc.md); outlives the writers below.
+  const jobs::QualityReview review(jobs::QcRules::Load(config.qc_rules_file));
   std::optional<DemoLoad> demo;
   if (config.demo) {
     demo = LoadDemo(config.demo_dir, locations, *store, cache.get(), clock.Now(), &review);
@@ -235,8 +237,6 @@ int RunServe(const config::Config& config) {
   for (const auto& source :
        demo ? std::span<const sources::SourceConfig>() : std::span(configured_sources)) {
     try {
-  // Quality control of every write of observations (docs/qc.md); outlives the writers below.
-  const jobs::QualityReview review(jobs::QcRules::Load(config.qc_rules_file));
       schedules.push_back(jobs::CronSchedule::Parse(source.schedule));
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(
@@ -255,6 +255,7 @@ int RunServe(const config::Config& config) {
   api_options.sources = Describe(configured_sources, demo.has_value());
   if (demo) api_options.demo = demo->info;
   api_options.backup_status_file = config.backup_status_file;
+  api_options.review = &review;
   api_options.retention_days = config.retention_days;
   api_options.cleanup = [&] {
     return jobs::RunCleanup(*store, cache.get(), config.retention_days, clock.Now());
@@ -263,7 +264,6 @@ int RunServe(const config::Config& config) {
   if (config.scheduler) {
     api_options.next_run = [&scheduler](std::string_view id) { return scheduler.NextRun(id); };
   }
-  api_options.review = &review;
   api::Api api(*store, *cache, api_options);
 
   http::Router router;
@@ -377,6 +377,7 @@ int RunFetchCommand(const config::Config& config) {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<cache::Cache> cache;
   std::unique_ptr<jobs::ObservationSink> sink;
+  const jobs::QualityReview review(jobs::QcRules::Load(config.qc_rules_file));
   if (config.dry_run) {
     sink = jobs::MakeDryRunSink(print);
   } else if (!config.ingest_url.empty()) {
@@ -385,7 +386,6 @@ int RunFetchCommand(const config::Config& config) {
     store = OpenAndPrepareStore(config, 1);
     // Servers sharing the Redis cache must not serve answers from before these rows.
     if (!config.redis_url.empty()) cache = cache::OpenCache(config.redis_url, {});
-  const jobs::QualityReview review(jobs::QcRules::Load(config.qc_rules_file));
     sink = jobs::MakeStoreSink(*store, cache.get(), &review);
   }
   const auto summary = jobs::RunFetch(selected, locations, http, *sink, options, print);

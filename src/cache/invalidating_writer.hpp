@@ -14,8 +14,8 @@ namespace ocean::storage {
 class Store;
 struct SourceRun;
 struct SourceCell;
-}  // namespace ocean::storage
 class FlagReview;
+}  // namespace ocean::storage
 
 namespace ocean::cache {
 
@@ -68,9 +68,9 @@ class InvalidatingWriter {
  private:
   storage::Store& store_;
   Cache* cache_;
+  const storage::FlagReview* review_;
   std::mutex version_mutex_;
   std::optional<std::string> version_;
 };
 
 }  // namespace ocean::cache
-  const storage::FlagReview* review_;

@@ -329,7 +329,6 @@ inline constexpr char kListBackfillProgress[] =
     "SELECT source_id, location_id, parameter, first_day, last_day, done_through_day, state,"
     " error, updated_at FROM backfill_progress ORDER BY source_id, location_id, parameter";
 
-}  // namespace ocean::storage::pg::sql
 // ---- Quality control on ingest (pg/review.cpp), inside the batch's write transaction.
 
 // One series around a batch: up to $5 rows before $3 ms, the rows in [$3, $4] ms, up to $6 rows
@@ -369,3 +368,4 @@ inline constexpr char kRefreshLatestFlags[] =
     " WHERE s.id = ANY($1::int8[]) AND o.series_id = s.id AND o.ts = s.latest_ts"
     " AND o.source = s.latest_source AND s.latest_quality_flag IS DISTINCT FROM o.quality_flag";
 
+}  // namespace ocean::storage::pg::sql
