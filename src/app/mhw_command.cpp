@@ -1,19 +1,16 @@
 // `oceandash mhw`: marineHeatWaves.detect on a JSON daily series, printed as JSON.
 #include <fmt/format.h>
 #include <algorithm>
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
-#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "app/json_input.hpp"
 #include "app/science_commands.hpp"
 #include "core/time.hpp"
 #include "science/mhw.hpp"
@@ -22,18 +19,6 @@ namespace ocean::app {
 namespace {
 
 namespace json = boost::json;
-
-// A routine failure of the input: the message names the field, and the command exits 2.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("--input: cannot read " + path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 bool IsDigits(std::string_view text) {
   return !text.empty() &&
@@ -71,10 +56,7 @@ const json::array& ArrayField(const json::object& root, const char* name) {
   return field->get_array();
 }
 
-science::DailySeries ParseSeries(const std::string& text) {
-  json::error_code ec;
-  const json::value root = json::parse(text, ec);
-  if (ec) throw InputError("input: not JSON (" + ec.message() + ")");
+science::DailySeries ParseSeries(const json::value& root) {
   if (!root.is_object()) throw InputError("input: must be an object with time and value");
   const json::array& times = ArrayField(root.get_object(), "time");
   const json::array& values = ArrayField(root.get_object(), "value");
@@ -100,14 +82,9 @@ science::DailySeries ParseSeries(const std::string& text) {
                        " (the series must be continuous and daily; give a missing day as a "
                        "null value)");
     }
-    const json::value& v = values[i];
-    if (v.is_null()) {
-      series.values.push_back(std::numeric_limits<double>::quiet_NaN());
-    } else if (v.is_number()) {
-      series.values.push_back(v.to_number<double>());
-    } else {
-      throw InputError("value" + where + ": must be a number or null");
-    }
+    const std::optional<double> value = NumberOrNan(values[i]);
+    if (!value) throw InputError("value" + where + ": must be a number or null");
+    series.values.push_back(*value);
   }
   return series;
 }
@@ -180,7 +157,7 @@ std::string Render(const science::MhwDetection& detection) {
 int RunMhwCommand(const config::Config& config) {
   std::string output;
   try {
-    const science::DailySeries series = ParseSeries(ReadFile(config.mhw_input_file));
+    const science::DailySeries series = ParseSeries(ReadJsonFile(config.mhw_input_file, "--input"));
     science::DetectionOptions detection;
     detection.cold_spells = config.mhw_cold_spells;
     output =

@@ -5,13 +5,12 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <limits>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "app/json_input.hpp"
 #include "app/science_commands.hpp"
 #include "core/time.hpp"
 #include "science/qartod_config.hpp"
@@ -20,23 +19,6 @@ namespace ocean::app {
 namespace {
 
 namespace json = boost::json;
-
-// A refusal of the command's input; the message names the file or field.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-json::value ReadJsonFile(const std::string& path, std::string_view option) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw InputError(fmt::format("{} {}: cannot open the file", option, path));
-  std::ostringstream text;
-  text << file.rdbuf();
-  boost::system::error_code ec;
-  json::value value = json::parse(text.str(), ec);
-  if (ec) throw InputError(fmt::format("{} {}: not JSON ({})", option, path, ec.message()));
-  return value;
-}
 
 struct Series {
   std::vector<core::EpochMs> times;
@@ -74,14 +56,9 @@ Series ParseSeries(const json::value& root) {
     series.times.push_back(*ms);
   }
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const json::value& v = values[i];
-    if (v.is_null()) {
-      series.values.push_back(std::numeric_limits<double>::quiet_NaN());
-    } else if (v.is_number()) {
-      series.values.push_back(v.to_number<double>());
-    } else {
-      throw InputError(fmt::format("input.value[{}]: expected a number or null", i));
-    }
+    const std::optional<double> value = NumberOrNan(values[i]);
+    if (!value) throw InputError(fmt::format("input.value[{}]: expected a number or null", i));
+    series.values.push_back(*value);
   }
   return series;
 }
