@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <compare>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "core/api_error.hpp"
@@ -76,12 +78,39 @@ Position PositionOf(const core::ObservationQuery& query, SeriesCatalogue& catalo
 // The general page: sql::kPage. Planned for its values when it filters, since the best plan
 // then depends on how many rows the values select, which a generic plan does not know.
 Statement GeneralPage(const core::ObservationQuery& query, const Position& at) {
-  Statement statement{sql::kPage, {}, FiltersSeries(query) || query.source.has_value()};
+  const bool per_call = FiltersSeries(query) || query.source.has_value();
+  if (!query.after) {
+    Statement statement{sql::kFirstPage, {}, per_call};
+    PgParams& params = statement.params;
+    params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms));
+    AddLocations(params, query.locations);
+    AddOptional(params, query.parameter);
+    AddOptional(params, query.source);
+    params.Add(query.limit);
+    return statement;
+  }
+  Statement statement{sql::kPage, {}, per_call};
   PgParams& params = statement.params;
   params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms)).Add(at.ts);
   params.Add(at.location_id).Add(at.parameter).Add(at.source);
   AddLocations(params, query.locations);
   AddOptional(params, query.parameter);
+  AddOptional(params, query.source);
+  params.Add(query.limit);
+  return statement;
+}
+
+// A page of one series: sql::kSeriesPage. Its rows share the series' names, so the position
+// decides alone which of the rows at its instant follow it.
+Statement SeriesPage(const core::ObservationQuery& query, const Position& at,
+                     const NamedSeries& series) {
+  Statement statement{sql::kSeriesPage, {}, false};
+  PgParams& params = statement.params;
+  const auto order = std::tie(series.names.location_id, series.names.parameter) <=>
+                     std::tie(at.location_id, at.parameter);
+  const int tie = order > 0 ? 1 : (order == 0 ? 0 : -1);
+  params.Add(series.id).Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms)).Add(at.ts);
+  params.Add(tie).Add(at.source);
   AddOptional(params, query.source);
   params.Add(query.limit);
   return statement;
@@ -106,6 +135,18 @@ Statement MergedPage(const core::ObservationQuery& query, const Position& at,
   }
   statement.sql_text += sql::kMergedPageClose;
   return statement;
+}
+
+bool IsOneSeries(const core::ObservationQuery& query) {
+  return query.locations.size() == 1 && query.parameter.has_value();
+}
+
+// The statement of a page over `series` (empty: the general statement).
+Statement PageStatement(const core::ObservationQuery& query, const Position& at,
+                        const std::vector<NamedSeries>& series) {
+  if (series.empty()) return GeneralPage(query, at);
+  if (IsOneSeries(query)) return SeriesPage(query, at, series[0]);
+  return MergedPage(query, at, series);
 }
 
 Statement MatchingSeries(const core::ObservationQuery& query) {
@@ -137,7 +178,7 @@ Statement CountStatement(const core::ObservationQuery& query) {
 std::vector<NamedSeries> MergeableSeries(const core::ObservationQuery& query,
                                          const SeriesCatalogue& catalogue) {
   if (!FiltersSeries(query)) return {};
-  if (query.locations.size() == 1 && query.parameter) {
+  if (IsOneSeries(query)) {
     const std::optional<std::int64_t> id = catalogue.Find(query.locations[0], *query.parameter);
     if (!id) return {};
     return {{*id, {query.locations[0], *query.parameter}}};
@@ -193,6 +234,12 @@ std::vector<core::StoredObservation> Pages::Read(const core::ObservationQuery& q
       return ReadRows(connection, catalogue_,
                       connection.ExecBinary("query observations", GeneralPage(query, at)).get());
     }
+    // Ids never change, so a series the catalogue found is the filter's only one.
+    if (IsOneSeries(query)) {
+      return ReadRows(
+          connection, catalogue_,
+          connection.ExecBinary("query observations", SeriesPage(query, at, series[0])).get());
+    }
     // The catalogue may lack a series another process recorded since it was read: the page
     // comes with the number of series the filter matches in the database.
     auto [page, matched] = connection.ExecBinaryPair(
@@ -220,10 +267,9 @@ ObservationPage Pages::ReadWithCount(const core::ObservationQuery& page_query,
   return Run(pool_, "query observations", Retry::kAlways, [&](PgConnection& connection) {
     const Position at = PositionOf(page_query, catalogue_, connection);
     const std::vector<NamedSeries> series = MergeableSeries(page_query, catalogue_);
-    auto [page, count] = connection.ExecBinaryPair(
-        "query observations",
-        series.empty() ? GeneralPage(page_query, at) : MergedPage(page_query, at, series),
-        CountStatement(count_query));
+    auto [page, count] = connection.ExecBinaryPair("query observations",
+                                                   PageStatement(page_query, at, series),
+                                                   CountStatement(count_query));
     ObservationPage done;
     done.count = FirstInt64(count.get(), 0);
     // kCountSeries also says how many series the filter matches (see Read).

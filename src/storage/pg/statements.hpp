@@ -159,6 +159,34 @@ inline constexpr char kPage[] =
     " AND ($9::text IS NULL OR o.source = $9::text)"
     " ORDER BY o.ts, s.location_id, s.parameter, o.source LIMIT $10::int8";
 
+// kPage's first page, whose position precedes every row of the window: without the position's
+// comparison, the names are looked up once per series (a memoized join) rather than once per
+// row. $1, $2 the window, $3 locations, $4 parameter, $5 source (NULL for none), $6 the limit.
+inline constexpr char kFirstPage[] =
+    "SELECT o.series_id, o.ts, o.value, o.quality_flag, o.source"
+    " FROM observations o JOIN observation_series s ON s.id = o.series_id"
+    " WHERE o.ts >= 'epoch'::timestamptz + $1::int8 * interval '1 millisecond'"
+    " AND o.ts <= 'epoch'::timestamptz + $2::int8 * interval '1 millisecond'"
+    " AND ($3::text[] IS NULL OR s.location_id = ANY($3::text[]))"
+    " AND ($4::text IS NULL OR s.parameter = $4::text)"
+    " AND ($5::text IS NULL OR o.source = $5::text)"
+    " ORDER BY o.ts, s.location_id, s.parameter, o.source LIMIT $6::int8";
+
+// A page of one series: its range of observations_key, already in page order. $1 the series,
+// $2, $3 the window (ms), $4 the position's instant (ms), $5 what the position leaves of the
+// rows at that instant (1: all, 0: those with a source after $6, -1: none; pages.cpp works it
+// out from the series' names), $7 the source or NULL, $8 the limit.
+inline constexpr char kSeriesPage[] =
+    "SELECT series_id, ts, value, quality_flag, source FROM observations"
+    " WHERE series_id = $1::int8"
+    " AND ts >= 'epoch'::timestamptz + $2::int8 * interval '1 millisecond'"
+    " AND ts <= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
+    " AND ts >= 'epoch'::timestamptz + $4::int8 * interval '1 millisecond'"
+    " AND (ts > 'epoch'::timestamptz + $4::int8 * interval '1 millisecond'"
+    "  OR $5::int4 > 0 OR ($5::int4 = 0 AND source > $6::text))"
+    " AND ($7::text IS NULL OR source = $7::text)"
+    " ORDER BY ts, source LIMIT $8::int8";
+
 // A page over a few series (one series; a location's parameters; a parameter at a few
 // locations): one ordered range of observations_key per series, merged (Merge Append), so it
 // reads about `limit` rows however many the window holds. kMergedPageOpen, then kPageBranch
