@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
         return ocean::app::RunQcCommand(invocation->config);
       case ocean::config::Command::kMhw:
         return ocean::app::RunMhwCommand(invocation->config);
+      case ocean::config::Command::kClimatology:
+        return ocean::app::RunClimatologyCommand(invocation->config);
     }
   } catch (const ocean::config::ConfigError& e) {
     std::fprintf(stderr, "oceandash: configuration error: %s\n", e.what());

@@ -62,6 +62,8 @@ void ReleaseRequestMemory(http::Request& request) {
 #endif
 }
 
+}  // namespace
+
 // Operational messages go to stderr; stdout carries only JSON lines (start-up and access log).
 void SetUpLogging(const config::Config& config) {
   auto logger = spdlog::stderr_logger_mt("oceandash");
@@ -69,6 +71,8 @@ void SetUpLogging(const config::Config& config) {
   logger->set_level(spdlog::level::from_str(config.log_level));
   spdlog::set_default_logger(logger);
 }
+
+namespace {
 
 // Each worker holds one database connection. With the database on the same host (the compose
 // deployment), workers beyond about two per core only add backends competing for the same
@@ -80,6 +84,8 @@ int WorkerCount(const config::Config& config) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return std::clamp(cores * 2, 4, 32);
 }
+
+}  // namespace
 
 // Opens the store, applies migrations and upserts the configured locations.
 std::unique_ptr<storage::Store> OpenAndPrepareStore(const config::Config& config, int pool) {
@@ -97,6 +103,8 @@ std::unique_ptr<storage::Store> OpenAndPrepareStore(const config::Config& config
   }
   return store;
 }
+
+namespace {
 
 void PrintStartLine(const config::Config& config, const storage::Store& store,
                     const cache::Cache& cache, unsigned short port, int workers,

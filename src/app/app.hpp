@@ -2,9 +2,20 @@
 // runs a subcommand. Each Run* returns the process exit status.
 #pragma once
 
+#include <memory>
+
 #include "config/config.hpp"
 
+namespace ocean::storage {
+class Store;
+}
+
 namespace ocean::app {
+
+// Logging for a subcommand: operational messages on stderr at config.log_level.
+void SetUpLogging(const config::Config& config);
+// Opens the store, applies migrations and upserts the configured locations.
+std::unique_ptr<storage::Store> OpenAndPrepareStore(const config::Config& config, int pool);
 
 int RunServe(const config::Config& config);
 int RunMigrate(const config::Config& config);

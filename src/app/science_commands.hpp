@@ -10,5 +10,8 @@ namespace ocean::app {
 
 int RunQcCommand(const config::Config& config);   // qc_command.cpp
 int RunMhwCommand(const config::Config& config);  // mhw_command.cpp
+// `oceandash climatology`: each site's long daily record fetched (resumed) and its climatology
+// stored; 0 when every one succeeded, 1 otherwise (the reasons on stderr).
+int RunClimatologyCommand(const config::Config& config);  // climatology_command.cpp
 
 }  // namespace ocean::app

@@ -361,6 +361,22 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
                   "first and last year of the climatology baseline (default: the whole record)")
       ->expected(2);
   mhw->add_flag("--cold-spells", c.mhw_cold_spells, "detect marine cold spells instead");
+  auto* climatology = app.add_subcommand(
+      "climatology",
+      "fetch each site's long daily record from ERDDAP (SST: NOAA OISST v2.1, 1991-2020; "
+      "chlorophyll: the chlorophyll_a source's primary dataset, 2012-2023), resuming a stopped "
+      "download, then compute and store its climatology");
+  AddStorageOptions(*climatology, c);
+  Add(*climatology, option::kSources, c.sources_file,
+      "sources JSON file (the chlorophyll dataset)");
+  climatology->add_option("--location", c.climatology_location,
+                          "location id (default: every configured location)");
+  climatology
+      ->add_option("--parameter", c.climatology_parameters,
+                   "sst or chlorophyll; repeat for both (default: both)")
+      ->check(CLI::IsMember({"sst", "chlorophyll"}));
+  climatology->add_flag("--refresh", c.climatology_refresh,
+                        "fetch the whole record again and recompute the climatology");
 
   // Every subcommand binds the same Config, and CLI11 applies the environment to the options of
   // every subcommand, selected or not: `migrate --database X` would end with another
@@ -381,6 +397,7 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
   if (*cleanup) invocation.command = Command::kCleanup;
   if (*fetch) invocation.command = Command::kFetch;
   if (*lambda) invocation.command = Command::kLambda;
+  if (*climatology) invocation.command = Command::kClimatology;
   if (*qc) {
     invocation.command = Command::kQc;
     return invocation;
@@ -419,6 +436,9 @@ std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv, in
     }
   }
   Validate(c);
+  if (invocation.command == Command::kClimatology && c.locations_file.empty()) {
+    throw ConfigError(Names(option::kLocations) + ": config/locations.json not found; set it");
+  }
   if (invocation.command == Command::kFetch) {
     if (c.sources_file.empty()) {
       throw ConfigError(Names(option::kSources) + ": config/sources.json not found; set it");

@@ -18,7 +18,8 @@ enum class Command {
   kHealthcheck,
   kLambda,
   kQc,
-  kMhw
+  kMhw,
+  kClimatology
 };
 
 struct Invocation {

@@ -51,6 +51,10 @@ struct Config {
   std::string mhw_input_file;               // mhw --input
   std::vector<int> mhw_climatology_period;  // mhw --climatology-period Y1 Y2; empty: whole record
   bool mhw_cold_spells = false;             // mhw --cold-spells
+  // `oceandash climatology`: fetch each site's long daily record, compute its climatology.
+  std::string climatology_location;                 // --location; empty: every location
+  std::vector<std::string> climatology_parameters;  // --parameter sst|chlorophyll; empty: both
+  bool climatology_refresh = false;                 // --refresh: refetch and recompute
 };
 
 }  // namespace ocean::config

@@ -1,0 +1,443 @@
+// The long daily record: chunk planning and progress lines; the download against a fake ERDDAP
+// serving recorded answers (tests/fixtures/oisst) into a temporary SQLite store, its resume
+// after a failed year, a site on land; the climatology computed from the record; and
+// `oceandash climatology` end to end.
+#include "jobs/backfill.hpp"
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/time.hpp"
+#include "jobs/site_climatology.hpp"
+#include "sources/http_client.hpp"
+#include "sources/testing/fake_upstream.hpp"
+#include "storage/store.hpp"
+
+namespace ocean::jobs {
+namespace {
+
+using namespace std::chrono_literals;
+using sources::testing::FakeResponse;
+using sources::testing::FakeUpstream;
+using sources::testing::ReadFixture;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr std::string_view kInfoPath = "/erddap/info/ncdcOisst21Agg_LonPM180/index.json";
+constexpr std::string_view kDataPath = "/erddap/griddap/ncdcOisst21Agg_LonPM180.json";
+// How each year's request starts (the time axis begins 2019-11-01T12:00Z).
+constexpr std::string_view k2019 = "(2019-11-01T12:00:00Z)";
+constexpr std::string_view k2020 = "(2020-01-01T00:00:00Z)";
+
+std::int32_t Day(int year, unsigned month, unsigned day) {
+  return static_cast<std::int32_t>(core::DaysFromCivil(year, month, day));
+}
+
+FakeResponse Json(std::string body, int status = 200) {
+  return {status, std::string(sources::testing::kJsonType), std::move(body), 0ms, {}};
+}
+
+core::Location MakeLocation(std::string id, double latitude, double longitude) {
+  core::Location location;
+  location.id = std::move(id);
+  location.name = location.id;
+  location.latitude = latitude;
+  location.longitude = longitude;
+  return location;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/oceandash-backfill-test-XXXXXX";
+    const char* made = ::mkdtemp(pattern);
+    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = made;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(PlanChunks, OneChunkPerYearAfterTheStoredDays) {
+  const auto all = PlanChunks(1991, 2020, Day(1991, 1, 1) - 1);
+  ASSERT_EQ(all.size(), 30u);
+  EXPECT_EQ(all.front().year, 1991);
+  EXPECT_EQ(all.front().first_day, Day(1991, 1, 1));
+  EXPECT_EQ(all.front().last_day, Day(1991, 12, 31));
+  EXPECT_EQ(all.back().last_day - all.back().first_day, 365);  // 2020 is a leap year
+  const auto rest = PlanChunks(1991, 2020, Day(2002, 12, 31));
+  ASSERT_EQ(rest.size(), 18u);
+  EXPECT_EQ(rest.front().year, 2003);
+  EXPECT_TRUE(PlanChunks(1991, 2020, Day(2020, 12, 31)).empty());
+}
+
+TEST(ProgressLine, NamesSiteParameterBaselineYearsAndDays) {
+  EXPECT_EQ(FormatProgressLine("monterey-bay", "sst", 1991, 2020, 12, 4380),
+            "monterey-bay sst 1991\u20132020: 12/30 years, 4,380 days");
+  EXPECT_EQ(FormatProgressLine("x", "chlorophyll", 2012, 2023, 0, 0),
+            "x chlorophyll 2012\u20132023: 0/12 years, 0 days");
+  EXPECT_EQ(FormatProgressLine("x", "sst", 1991, 2020, 30, 10958),
+            "x sst 1991\u20132020: 30/30 years, 10,958 days");
+  EXPECT_EQ(FormatProgressLine("x", "sst", 1, 1, 1, 1234567),
+            "x sst 1\u20131: 1/1 years, 1,234,567 days");
+}
+
+std::string Printed(bool terminal) {
+  std::FILE* file = std::tmpfile();
+  {
+    ProgressPrinter printer(file, terminal);
+    printer.Show("a 1/2 years, 365 days");
+    printer.Show("a 2/2 years, 731 days");
+  }
+  std::rewind(file);
+  std::string text;
+  for (int c; (c = std::fgetc(file)) != EOF;) text += static_cast<char>(c);
+  std::fclose(file);
+  return text;
+}
+
+TEST(ProgressPrinter, RewritesOneLineOnATerminal) {
+  EXPECT_EQ(Printed(true), "\ra 1/2 years, 365 days\x1b[K\ra 2/2 years, 731 days\x1b[K\n");
+}
+
+TEST(ProgressPrinter, PrintsOneLineEachElsewhere) {
+  EXPECT_EQ(Printed(false), "a 1/2 years, 365 days\na 2/2 years, 731 days\n");
+}
+
+class Backfill : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store = storage::OpenStore("sqlite:" + dir.path() + "/test.db", 2);
+    store->Migrate();
+    store->UpsertLocations(locations);
+    upstream.Serve(std::string(kInfoPath),
+                   Json(ReadFixture("oisst/ncdcOisst21Agg_LonPM180_info.json")));
+    upstream.Serve(std::string(kDataPath), Json(ReadFixture("oisst/monterey_2019.json")),
+                   std::string(k2019));
+    upstream.Serve(std::string(kDataPath), Json(ReadFixture("oisst/monterey_2020.json")),
+                   std::string(k2020));
+  }
+
+  // OISST at the fake upstream, for a baseline the fixtures' time axis cuts to two requests.
+  LongRecordSource Oisst() const {
+    const std::string url = upstream.BaseUrl() + "/erddap";
+    auto source = OisstLongRecord([&](const char* name) -> const char* {
+      return std::string_view(name) == "OCEAN_SOURCE_OISST_URL" ? url.c_str() : nullptr;
+    });
+    source.first_year = 2018;
+    source.last_year = 2020;
+    return source;
+  }
+
+  BackfillOutcome Run(const core::Location& location, bool refresh = false) {
+    BackfillOptions options;
+    options.refresh = refresh;
+    return RunBackfill(Oisst(), location, http, *store, options,
+                       [this](std::string_view line) { lines.emplace_back(line); });
+  }
+
+  int DataRequests(std::string_view year) const {
+    int count = 0;
+    for (const auto& request : upstream.Requests()) {
+      if (request.path == kDataPath && request.target.find(year) != std::string::npos) ++count;
+    }
+    return count;
+  }
+
+  std::optional<storage::BackfillProgress> Progress(std::string_view location) {
+    for (auto& progress : store->ListBackfillProgress()) {
+      if (progress.location_id == location) return progress;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<storage::DailyValue> Record(std::string_view location = "monterey-bay") {
+    return store->ReadDailyRecord(location, "sst", Day(2018, 1, 1), Day(2020, 12, 31));
+  }
+
+  TempDir dir;
+  FakeUpstream upstream;
+  sources::HttpClient http{[] {
+    sources::HttpClientOptions options;
+    options.max_attempts = 1;
+    return options;
+  }()};
+  std::vector<core::Location> locations = {MakeLocation("monterey-bay", 36.75, -122.03),
+                                           MakeLocation("boulder", 40.0, -105.0)};
+  std::unique_ptr<storage::Store> store;
+  std::vector<std::string> lines;
+};
+
+TEST_F(Backfill, StoresEachDayAtTheNearestOceanCell) {
+  const auto outcome = Run(locations[0]);
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_TRUE(outcome.fetched);
+  EXPECT_EQ(outcome.chunks_fetched, 3);  // 2018 is before the time axis: no request
+  EXPECT_EQ(outcome.days, 61 + 366);
+  const auto record = Record();
+  ASSERT_EQ(record.size(), 427u);
+  EXPECT_EQ(record.front().day, Day(2019, 11, 1));
+  EXPECT_EQ(record.back().day, Day(2020, 12, 31));
+  // (36.625, -122.125): the eastern column is land, and 36.625 comes first of two as near.
+  EXPECT_DOUBLE_EQ(record[61].value, 11.47);  // 2020-01-01
+  EXPECT_EQ(DataRequests("2018"), 0);
+  EXPECT_EQ(DataRequests(k2019), 1);
+  EXPECT_EQ(DataRequests(k2020), 1);
+  EXPECT_THAT(lines, ElementsAre("monterey-bay sst 2018\u20132020: 0/3 years, 0 days",
+                                 "monterey-bay sst 2018\u20132020: 1/3 years, 0 days",
+                                 "monterey-bay sst 2018\u20132020: 2/3 years, 61 days",
+                                 "monterey-bay sst 2018\u20132020: 3/3 years, 427 days"));
+  const auto progress = Progress("monterey-bay");
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(progress->source_id, "oisst");
+  EXPECT_EQ(progress->parameter, "sst");
+  EXPECT_EQ(progress->state, "done");
+  EXPECT_EQ(progress->first_day, Day(2018, 1, 1));
+  EXPECT_EQ(progress->last_day, Day(2020, 12, 31));
+  EXPECT_EQ(progress->done_through_day, Day(2020, 12, 31));
+
+  // A complete record is not asked for again.
+  lines.clear();
+  const auto again = Run(locations[0]);
+  EXPECT_TRUE(again.ok);
+  EXPECT_FALSE(again.fetched);
+  EXPECT_EQ(again.days, 427);
+  EXPECT_EQ(upstream.RequestCount(kDataPath), 2);
+  EXPECT_TRUE(lines.empty());
+}
+
+TEST_F(Backfill, ResumesAfterAFailedYearWithoutRefetchingStoredOnes) {
+  upstream.Serve(std::string(kDataPath),
+                 {500,
+                  std::string(sources::testing::kErrorType),
+                  ReadFixture("erddap/error_internal.txt"),
+                  0ms,
+                  {}},
+                 std::string(k2020));
+  const auto failed = Run(locations[0]);
+  EXPECT_FALSE(failed.ok);
+  EXPECT_THAT(failed.error, HasSubstr("monterey-bay sst: 2020: HTTP 500"));
+  auto progress = Progress("monterey-bay");
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(progress->state, "failed");
+  EXPECT_EQ(progress->error, failed.error);
+  EXPECT_EQ(progress->done_through_day, Day(2019, 12, 31));
+  EXPECT_EQ(Record().size(), 61u);
+
+  upstream.Serve(std::string(kDataPath), Json(ReadFixture("oisst/monterey_2020.json")),
+                 std::string(k2020));
+  lines.clear();
+  const auto resumed = Run(locations[0]);
+  ASSERT_TRUE(resumed.ok) << resumed.error;
+  EXPECT_EQ(resumed.chunks_fetched, 1);
+  EXPECT_EQ(DataRequests(k2019), 1);  // stored before the failure: not asked again
+  EXPECT_EQ(Record().size(), 427u);
+  EXPECT_EQ(lines.front(), "monterey-bay sst 2018\u20132020: 2/3 years, 61 days");
+  progress = Progress("monterey-bay");
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(progress->state, "done");
+  EXPECT_EQ(progress->error, "");
+}
+
+TEST_F(Backfill, RefreshFetchesEveryYearAgain) {
+  ASSERT_TRUE(Run(locations[0]).ok);
+  const auto refreshed = Run(locations[0], /*refresh=*/true);
+  ASSERT_TRUE(refreshed.ok);
+  EXPECT_EQ(refreshed.chunks_fetched, 3);
+  EXPECT_EQ(DataRequests(k2019), 2);
+  EXPECT_EQ(Record().size(), 427u);
+}
+
+TEST_F(Backfill, ASiteOnLandFailsNamingIt) {
+  upstream.Serve(std::string(kDataPath), Json(ReadFixture("oisst/land_2019.json")), "(39.75)");
+  const auto outcome = Run(locations[1]);
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_THAT(outcome.error, HasSubstr("boulder sst: every cell within 1 of (40, -105) is land "
+                                       "or missing in ncdcOisst21Agg_LonPM180 for 2019"));
+  EXPECT_TRUE(Record("boulder").empty());
+  const auto progress = Progress("boulder");
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(progress->state, "failed");
+}
+
+TEST_F(Backfill, AnUnknownDatasetFailsBeforeAnyYear) {
+  upstream.Serve(std::string(kInfoPath), {404,
+                                          std::string(sources::testing::kErrorType),
+                                          ReadFixture("erddap/error_unknown_dataset.txt"),
+                                          0ms,
+                                          {}});
+  const auto outcome = Run(locations[0]);
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_THAT(outcome.error,
+              HasSubstr("monterey-bay sst: dataset info ncdcOisst21Agg_LonPM180: HTTP 404"));
+  EXPECT_EQ(upstream.RequestCount(kDataPath), 0);
+}
+
+TEST(ChlorophyllLongRecord, IsTheConfiguredSourcesPrimaryServer) {
+  sources::SourceConfig config;
+  config.id = "chlorophyll";
+  config.kind = sources::SourceKind::kErddapGriddap;
+  config.parameter = "chlorophyll_a";
+  config.servers = {{"https://a/erddap", "noaacwNPPVIIRSchlaDaily", "chlor_a", 1, 0, ""},
+                    {"https://b/erddap", "erdMH1chla8day", "chlorophyll", 1, 0, ""}};
+  const std::vector<sources::SourceConfig> configured = {config};
+  const auto source = ChlorophyllLongRecord(configured);
+  ASSERT_TRUE(source);
+  EXPECT_EQ(source->id, "chlorophyll");
+  EXPECT_EQ(source->parameter, "chlorophyll_a");
+  EXPECT_EQ(source->server.dataset, "noaacwNPPVIIRSchlaDaily");
+  EXPECT_EQ(source->RecordSource(), "erddap:noaacwNPPVIIRSchlaDaily");
+  EXPECT_TRUE(source->log10);
+  EXPECT_EQ(source->first_year, kChlorophyllFirstYear);
+  EXPECT_FALSE(ChlorophyllLongRecord({}));
+}
+
+// A synthetic record: the value of each day is its day of year, so every level is known.
+std::vector<storage::DailyValue> Synthetic(int first_year, int last_year, bool log_values) {
+  std::vector<storage::DailyValue> record;
+  for (auto day = Day(first_year, 1, 1); day <= Day(last_year, 12, 31); ++day) {
+    const auto date = core::CivilDateFromDays(day);
+    const double x = 10.0 + std::sin(2 * 3.141592653589793 * (day % 365) / 365.0) +
+                     0.001 * static_cast<double>(date.year - first_year);
+    record.push_back({day, log_values ? std::pow(10.0, x - 10.0) : x});
+  }
+  return record;
+}
+
+TEST(StoredClimatology, HasEveryLevelWithLevel90EqualToThresh) {
+  ClimatologyRequest request{"monterey-bay", "sst", "erddap:x", 2001, 2010, false};
+  const auto stored = ComputeStoredClimatology(Synthetic(2001, 2010, false), request, 42);
+  EXPECT_EQ(stored.source, "erddap:x");
+  EXPECT_EQ(stored.computed_ms, 42);
+  ASSERT_EQ(stored.seas.size(), 366u);
+  ASSERT_EQ(stored.thresh.size(), 366u);
+  ASSERT_EQ(stored.percentiles.size(), 366u * 99u);
+  for (std::size_t d = 0; d < 366; ++d) {
+    EXPECT_EQ(stored.percentiles[d * 99 + 89], stored.thresh[d]) << d;
+    for (std::size_t p = 1; p < 99; ++p) {
+      EXPECT_LE(stored.percentiles[d * 99 + p - 1], stored.percentiles[d * 99 + p]);
+    }
+    EXPECT_TRUE(std::isfinite(stored.seas[d]));
+  }
+}
+
+TEST(StoredClimatology, ChlorophyllStaysInLog10Space) {
+  ClimatologyRequest linear{"m", "chlorophyll_a", "erddap:x", 2001, 2010, false};
+  ClimatologyRequest logged = linear;
+  logged.log10 = true;
+  // log10 of the logged record is the linear record minus 10.
+  const auto a = ComputeStoredClimatology(Synthetic(2001, 2010, false), linear, 0);
+  const auto b = ComputeStoredClimatology(Synthetic(2001, 2010, true), logged, 0);
+  EXPECT_TRUE(b.log10);
+  for (std::size_t d = 0; d < 366; ++d) EXPECT_NEAR(b.seas[d], a.seas[d] - 10.0, 1e-9);
+}
+
+TEST(StoredClimatology, ARecordWithNothingInTheBaselineIsRefused) {
+  ClimatologyRequest request{"monterey-bay", "sst", "erddap:x", 1991, 2000, false};
+  EXPECT_THROW(ComputeStoredClimatology(Synthetic(2001, 2002, false), request, 0),
+               std::invalid_argument);
+}
+
+#ifdef OCEAN_BINARY
+// `oceandash climatology` as a user runs it, OCEAN_SOURCE_OISST_URL pointing at the fake.
+class ClimatologyCommand : public Backfill {
+ protected:
+  struct Result {
+    int status = -1;
+    std::string out;
+    std::string err;
+  };
+  Result Oceandash(const std::string& args) {
+    std::ofstream(dir.path() + "/locations.json")
+        << R"([{"id":"monterey-bay","name":"Monterey Bay","latitude":36.75,"longitude":-122.03},)"
+        << R"({"id":"boulder","name":"Boulder","latitude":40.0,"longitude":-105.0}])";
+    const std::string command = fmt::format(
+        "OCEAN_SOURCE_OISST_URL='{}/erddap' OCEAN_LOG_LEVEL=warn '{}' climatology {} "
+        "--locations '{}/locations.json' --database 'sqlite:{}/cli.db' 2>'{}/stderr.txt'",
+        upstream.BaseUrl(), OCEAN_BINARY, args, dir.path(), dir.path(), dir.path());
+    Result result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return result;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
+      result.out.append(buffer, n);
+    }
+    const int status = ::pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.err = ReadFile(dir.path() + "/stderr.txt");
+    return result;
+  }
+};
+
+TEST_F(ClimatologyCommand, FetchesComputesAndStoresThenKeepsIt) {
+  const auto run = Oceandash("--location monterey-bay --parameter sst");
+  ASSERT_EQ(run.status, 0) << run.out << run.err;
+  EXPECT_EQ(run.out,
+            "monterey-bay sst: climatology 1991\u20132020 stored from "
+            "erddap:ncdcOisst21Agg_LonPM180 (427 days)\n");
+  // Not a terminal: one progress line per year.
+  EXPECT_THAT(run.err, HasSubstr("monterey-bay sst 1991\u20132020: 0/30 years, 0 days\n"));
+  EXPECT_THAT(run.err, HasSubstr("monterey-bay sst 1991\u20132020: 29/30 years, 61 days\n"));
+  EXPECT_THAT(run.err, HasSubstr("monterey-bay sst 1991\u20132020: 30/30 years, 427 days\n"));
+  auto cli = storage::OpenStore("sqlite:" + dir.path() + "/cli.db", 1);
+  const auto stored = cli->GetClimatology("monterey-bay", "sst");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->source, "erddap:ncdcOisst21Agg_LonPM180");
+  EXPECT_EQ(stored->baseline_first_year, 1991);
+  EXPECT_EQ(stored->baseline_last_year, 2020);
+  EXPECT_FALSE(stored->log10);
+  ASSERT_EQ(stored->percentiles.size(), 366u * 99u);
+  EXPECT_EQ(stored->percentiles[180 * 99 + 89], stored->thresh[180]);
+  EXPECT_EQ(cli->ReadDailyRecord("monterey-bay", "sst", 0, Day(2030, 1, 1)).size(), 427u);
+
+  const auto again = Oceandash("--location monterey-bay --parameter sst");
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(again.out, "monterey-bay sst: climatology 1991\u20132020 already stored (427 days)\n");
+  EXPECT_EQ(upstream.RequestCount(kDataPath), 2);
+
+  const auto refreshed = Oceandash("--location monterey-bay --parameter sst --refresh");
+  EXPECT_EQ(refreshed.status, 0) << refreshed.err;
+  EXPECT_THAT(refreshed.out, HasSubstr("stored from erddap:ncdcOisst21Agg_LonPM180"));
+  EXPECT_EQ(upstream.RequestCount(kDataPath), 4);
+}
+
+TEST_F(ClimatologyCommand, ASiteOnLandExitsNonZeroNamingIt) {
+  upstream.Serve(std::string(kDataPath), Json(ReadFixture("oisst/land_2019.json")), "(39.75)");
+  const auto run = Oceandash("--parameter sst");
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.out, HasSubstr("monterey-bay sst: climatology 1991\u20132020 stored"));
+  EXPECT_THAT(run.err, HasSubstr("oceandash climatology: boulder sst: every cell within 1"));
+}
+
+TEST_F(ClimatologyCommand, AnUnknownLocationIsAUsageError) {
+  const auto run = Oceandash("--location atlantis --parameter sst");
+  EXPECT_NE(run.status, 0);
+  EXPECT_THAT(run.err, HasSubstr("--location: no location \"atlantis\""));
+}
+#endif
+
+}  // namespace
+}  // namespace ocean::jobs
