@@ -11,8 +11,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cache/invalidating_writer.hpp"
 #include "core/time.hpp"
 #include "http/url.hpp"
+#include "jobs/site_climatology.hpp"
 #include "sources/http_client.hpp"
 #include "storage/store.hpp"
 
@@ -20,6 +22,8 @@ namespace ocean::app {
 namespace {
 
 constexpr std::string_view kManifestFile = "manifest.json";
+constexpr std::string_view kDailyDir = "daily";
+constexpr double kDaysPerYear = 365.25;
 constexpr std::string_view kNamePrefix = "DEMO — ";
 // Where the fake upstream serves each kind (the base URLs of the demo sources' servers).
 constexpr std::string_view kErddapRoot = "/erddap";
@@ -150,6 +154,30 @@ DemoManifest LoadDemoManifest(const std::string& demo_dir) {
   if (const auto* note = root.if_contains("note"); note && note->is_string()) {
     manifest.note = std::string(note->get_string());
   }
+  if (const auto* daily = root.if_contains("daily_records"); daily != nullptr) {
+    const auto* records = daily->if_object();
+    const auto text = [&](std::string_view key) -> std::string {
+      const auto* value = records ? records->if_contains(key) : nullptr;
+      if (value == nullptr || !value->is_string() || value->get_string().empty()) {
+        throw fail(fmt::format("daily_records.{}: must be a non-empty string", key));
+      }
+      return std::string(value->get_string());
+    };
+    const auto year = [&](std::string_view key) {
+      const auto ms = core::ParseTimestamp(text(key) + "T00:00:00Z");
+      if (!ms) throw fail(fmt::format("daily_records.{}: must be a date YYYY-MM-DD", key));
+      return static_cast<int>(core::CivilDateFromDays(*ms / core::kMsPerDay).year);
+    };
+    DemoDailyRecords parsed;
+    parsed.parameter = text("parameter");
+    parsed.source = text("source");
+    parsed.note = text("note");
+    parsed.first_year = year("first_day");
+    parsed.last_year = year("last_day");
+    if (parsed.last_year < parsed.first_year)
+      throw fail("daily_records: last_day before first_day");
+    manifest.daily_records = std::move(parsed);
+  }
   const auto* sites = root.if_contains("sites");
   if (sites == nullptr || !sites->is_array()) throw fail("sites: must be an array");
   for (const auto& entry : sites->get_array()) {
@@ -165,6 +193,75 @@ DemoManifest LoadDemoManifest(const std::string& demo_dir) {
                               longitude->to_number<double>()});
   }
   return manifest;
+}
+
+DemoDailyRecord ParseDemoDailyRecord(std::string_view text) {
+  boost::system::error_code error;
+  const auto json = boost::json::parse(text, error);
+  const auto* root = error ? nullptr : json.if_object();
+  if (root == nullptr) throw std::runtime_error("not a JSON object");
+  const auto string = [&](std::string_view key) {
+    const auto* value = root->if_contains(key);
+    if (value == nullptr || !value->is_string()) {
+      throw std::runtime_error(fmt::format("{}: must be a string", key));
+    }
+    return std::string(value->get_string());
+  };
+  DemoDailyRecord record;
+  record.location = string("location");
+  record.parameter = string("parameter");
+  const auto first_ms = core::ParseTimestamp(string("first_day") + "T00:00:00Z");
+  if (!first_ms) throw std::runtime_error("first_day: must be a date YYYY-MM-DD");
+  const auto first_day = static_cast<std::int32_t>(*first_ms / core::kMsPerDay);
+  const auto* values = root->if_contains("values");
+  if (values == nullptr || !values->is_array())
+    throw std::runtime_error("values: must be an array");
+  std::int32_t day = first_day;
+  for (const auto& value : values->get_array()) {
+    if (value.is_number()) {
+      record.days.push_back({day, value.to_number<double>()});
+    } else if (!value.is_null()) {
+      throw std::runtime_error("values: each must be a number or null");
+    }
+    ++day;
+  }
+  return record;
+}
+
+std::pair<int, int> ShiftedBaseline(const DemoDailyRecords& records, int shift_days) {
+  const int years = static_cast<int>(std::lround(shift_days / kDaysPerYear));
+  return {records.first_year + years, records.last_year + years};
+}
+
+int LoadDemoClimatologies(const std::string& demo_dir, const DemoManifest& manifest, int shift_days,
+                          storage::Store& store, core::EpochMs now_ms) {
+  if (!manifest.daily_records) return 0;
+  const auto& records = *manifest.daily_records;
+  const auto [first_year, last_year] = ShiftedBaseline(records, shift_days);
+  int loaded = 0;
+  for (const auto& site : manifest.sites) {
+    const auto path =
+        std::filesystem::path(demo_dir) / kDailyDir / records.parameter / (site.id + ".json");
+    const auto text = ReadFile(path);
+    if (!text) continue;  // a site without a record has no climatology, and the API says so
+    DemoDailyRecord record;
+    try {
+      record = ParseDemoDailyRecord(*text);
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(fmt::format("{}: {}", path.string(), e.what()));
+    }
+    for (auto& day : record.days) day.day += shift_days;
+    store.UpsertDailyRecord(site.id, records.parameter, records.source, record.days);
+    jobs::ClimatologyRequest request;
+    request.location_id = site.id;
+    request.parameter = records.parameter;
+    request.source = records.source;
+    request.first_year = first_year;
+    request.last_year = last_year;
+    store.PutClimatology(jobs::ComputeStoredClimatology(record.days, request, now_ms));
+    ++loaded;
+  }
+  return loaded;
 }
 
 int DemoShiftDays(core::EpochMs samples_end_ms, core::EpochMs now_ms) {
@@ -295,6 +392,10 @@ DemoLoad LoadDemo(const std::string& demo_dir, std::span<const core::Location> l
   load.info.samples_end = core::FormatTimestamp(manifest.samples_end_ms);
   load.info.shifted_days = shift_days;
   load.info.note = manifest.note;
+  if (manifest.daily_records) load.info.note += "; " + manifest.daily_records->note;
+  const auto climatologies = LoadDemoClimatologies(demo_dir, manifest, shift_days, store, now_ms);
+  spdlog::info("demo: {} synthetic climatologies ({})", climatologies,
+               manifest.daily_records ? manifest.daily_records->source : "none");
 
   const int days = manifest.days;
   const core::EpochMs samples_end_ms = manifest.samples_end_ms;
@@ -309,6 +410,8 @@ DemoLoad LoadDemo(const std::string& demo_dir, std::span<const core::Location> l
   jobs::RunFetch(load.sources, locations, http, *sink, options,
                  [](std::string_view line) { spdlog::info("demo fetch: {}", line); });
   spdlog::info("demo: samples ending {} shifted by {} days", load.info.samples_end, shift_days);
+  // The climatologies were written outside the fetch's sink: nothing cached may predate them.
+  cache::InvalidatingWriter(store, cache).InvalidateAll();
   return load;
 }
 

@@ -3,14 +3,18 @@
 // NDBC wire formats) are served by an in-process fake upstream on 127.0.0.1 and fetched once
 // through the normal sources and parsers into the store, shifted by whole days so the newest
 // sample is recent. The API labels everything: /api/health/ has "demo": true and /api/sources/
-// marks the demo sources.
+// marks the demo sources. A synthetic long daily SST record per site (demo/daily/, also written
+// by make_demo.py, labelled "demo (synthetic)") is stored shifted like the samples, and each
+// site's climatology is computed from it, so anomalies and marine heatwaves show offline too.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/api.hpp"
@@ -19,10 +23,8 @@
 #include "http/message.hpp"
 #include "jobs/fetch.hpp"
 #include "sources/source.hpp"
+#include "storage/store.hpp"
 
-namespace ocean::storage {
-class Store;
-}
 namespace ocean::cache {
 class Cache;
 }
@@ -38,13 +40,38 @@ struct DemoSite {
   double longitude = 0.0;
 };
 
+// manifest.json's "daily_records": the synthetic long records behind the climatologies.
+struct DemoDailyRecords {
+  std::string parameter;  // "sst": demo/daily/<parameter>/<site>.json
+  std::string source;     // stored with each day and the climatology: "demo (synthetic)"
+  int first_year = 0;     // the records' years, used as the climatology's baseline
+  int last_year = 0;
+  std::string note;  // what the records are (synthetic, not measurements)
+};
+
 // demo/manifest.json.
 struct DemoManifest {
   core::EpochMs samples_end_ms = 0;  // the newest sample
   int days = 30;                     // the samples cover this many days up to samples_end_ms
   std::string note;                  // what the samples are (synthesised, not measurements)
   std::vector<DemoSite> sites;       // locations with griddap samples
+  std::optional<DemoDailyRecords> daily_records;  // absent: no climatology in the demo
 };
+
+// One site's long record from demo/daily/<parameter>/<site>.json: a value per day from
+// first_day on (days since 1970-01-01); a null in the file is a missing day (left out).
+struct DemoDailyRecord {
+  std::string location;
+  std::string parameter;
+  std::vector<storage::DailyValue> days;
+};
+
+// Parses a record file's text; throws std::runtime_error saying what is wrong.
+DemoDailyRecord ParseDemoDailyRecord(std::string_view text);
+
+// The baseline years of records moved by `shift_days`: the manifest's years moved by the
+// nearest whole number of years, so every baseline year still holds data.
+std::pair<int, int> ShiftedBaseline(const DemoDailyRecords& records, int shift_days);
 
 // Reads and checks `demo_dir`/manifest.json; throws std::runtime_error naming the file.
 DemoManifest LoadDemoManifest(const std::string& demo_dir);
@@ -91,6 +118,11 @@ class DemoUpstream {
 // Throws std::runtime_error (one line) when the store holds observations of non-demo sources:
 // demo rows must never mix with real data.
 void CheckDemoDatabase(storage::Store& store);
+
+// Stores each site's record of `demo_dir`/daily/ moved by `shift_days` and the climatology
+// computed from it (source and baseline from the manifest). Returns how many sites got one.
+int LoadDemoClimatologies(const std::string& demo_dir, const DemoManifest& manifest, int shift_days,
+                          storage::Store& store, core::EpochMs now_ms);
 
 struct DemoLoad {
   std::vector<sources::SourceConfig> sources;  // for /api/sources/ (their URL is gone after)

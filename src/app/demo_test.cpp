@@ -3,7 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/locations.hpp"
 #include "core/time.hpp"
+#include "storage/store.hpp"
 
 namespace ocean::app {
 namespace {
@@ -45,7 +51,79 @@ TEST(DemoTest, ReadsTheCommittedManifest) {
   EXPECT_EQ(manifest.days, 30);
   EXPECT_THAT(manifest.note, ::testing::HasSubstr("not measurements"));
   EXPECT_EQ(manifest.sites.size(), 12u);
+  ASSERT_TRUE(manifest.daily_records.has_value());
+  EXPECT_EQ(manifest.daily_records->parameter, "sst");
+  EXPECT_EQ(manifest.daily_records->source, "demo (synthetic)");
+  EXPECT_EQ(manifest.daily_records->first_year, 1991);
+  EXPECT_EQ(manifest.daily_records->last_year, 2020);
+  EXPECT_THAT(manifest.daily_records->note, ::testing::HasSubstr("SYNTHETIC"));
   EXPECT_THROW(LoadDemoManifest("/nonexistent"), std::runtime_error);
+}
+
+TEST(DemoTest, ParsesADailyRecordWithMissingDays) {
+  const auto record = ParseDemoDailyRecord(
+      R"({"location":"kerama-reefs","parameter":"sst","first_day":"1970-01-02",)"
+      R"("values":[20.5,null,21.25]})");
+  EXPECT_EQ(record.location, "kerama-reefs");
+  EXPECT_EQ(record.parameter, "sst");
+  ASSERT_EQ(record.days.size(), 2u);
+  EXPECT_EQ(record.days[0].day, 1);
+  EXPECT_EQ(record.days[0].value, 20.5);
+  EXPECT_EQ(record.days[1].day, 3);
+  EXPECT_EQ(record.days[1].value, 21.25);
+  EXPECT_THROW(ParseDemoDailyRecord("[]"), std::runtime_error);
+  EXPECT_THROW(ParseDemoDailyRecord(R"({"location":"a","parameter":"sst","first_day":"x",)"
+                                    R"("values":[]})"),
+               std::runtime_error);
+  EXPECT_THROW(ParseDemoDailyRecord(R"({"location":"a","parameter":"sst",)"
+                                    R"("first_day":"2020-01-01","values":["1"]})"),
+               std::runtime_error);
+}
+
+TEST(DemoTest, TheBaselineMovesByWholeYearsOfTheShift) {
+  DemoDailyRecords records;
+  records.first_year = 1991;
+  records.last_year = 2020;
+  EXPECT_EQ(ShiftedBaseline(records, 37), std::make_pair(1991, 2020));
+  EXPECT_EQ(ShiftedBaseline(records, -1), std::make_pair(1991, 2020));
+  EXPECT_EQ(ShiftedBaseline(records, 400), std::make_pair(1992, 2021));
+}
+
+TEST(DemoTest, StoresEachSitesShiftedRecordAndItsClimatology) {
+  const std::string root = OCEAN_TEST_SOURCE_DIR;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("oceandash-demo-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto store = storage::OpenStore("sqlite:" + (dir / "demo.db").string(), 1);
+    store->Migrate();
+    store->UpsertLocations(core::LoadLocationsFile(root + "/config/locations.json"));
+    const auto manifest = LoadDemoManifest(root + "/demo");
+    const int shift = 37;
+    EXPECT_EQ(LoadDemoClimatologies(root + "/demo", manifest, shift, *store, 1'000), 12);
+
+    const auto first = static_cast<std::int32_t>(core::DaysFromCivil(1991, 1, 1)) + shift;
+    const auto last = static_cast<std::int32_t>(core::DaysFromCivil(2020, 12, 31)) + shift;
+    const auto record = store->ReadDailyRecord("kerama-reefs", "sst", first - 10, last + 10);
+    ASSERT_EQ(record.size(), static_cast<std::size_t>(last - first + 1));
+    EXPECT_EQ(record.front().day, first);
+    EXPECT_EQ(record.back().day, last);
+
+    const auto climatology = store->GetClimatology("kerama-reefs", "sst");
+    ASSERT_TRUE(climatology.has_value());
+    EXPECT_EQ(climatology->source, "demo (synthetic)");
+    EXPECT_EQ(climatology->baseline_first_year, 1991);
+    EXPECT_EQ(climatology->baseline_last_year, 2020);
+    EXPECT_FALSE(climatology->log10);
+    ASSERT_EQ(climatology->seas.size(), 366u);
+    // The threshold sits above the mean by about 1.28 standard deviations of the AR(1) anomaly.
+    for (std::size_t d = 0; d < 366; ++d) {
+      EXPECT_GT(climatology->thresh[d] - climatology->seas[d], 0.3) << d;
+      EXPECT_LT(climatology->thresh[d] - climatology->seas[d], 1.2) << d;
+    }
+    EXPECT_FALSE(store->GetClimatology("kerama-reefs", "chlorophyll_a").has_value());
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(DemoTest, DemoSourcesAreLabelledAndPointAtTheFakeUpstream) {
