@@ -1,10 +1,14 @@
 #include "api/sources.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <vector>
 
 #include "api/api.hpp"
 #include "api/response.hpp"
 #include "core/json_writer.hpp"
+#include "core/time.hpp"
 
 namespace ocean::api {
 namespace {
@@ -49,11 +53,46 @@ void WriteStatus(core::JsonWriter& w, const storage::SourceStatus* status) {
   }
 }
 
+// "YYYY-MM-DD" of a day since 1970-01-01.
+std::string DayText(std::int32_t day) {
+  const core::CivilDate date = core::CivilDateFromDays(day);
+  return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+}
+
+// The long-record downloads of one source (issue 16 item 10): what was asked, how far it got.
+void WriteBackfill(core::JsonWriter& w, std::string_view source_id,
+                   std::span<const storage::BackfillProgress> backfill) {
+  w.Key("backfill").BeginArray();
+  for (const auto& progress : backfill) {
+    if (progress.source_id != source_id) continue;
+    w.BeginObject()
+        .Key("location")
+        .String(progress.location_id)
+        .Key("parameter")
+        .String(progress.parameter)
+        .Key("first_day")
+        .String(DayText(progress.first_day))
+        .Key("last_day")
+        .String(DayText(progress.last_day))
+        .Key("done_through");
+    if (progress.done_through_day >= progress.first_day) {
+      w.String(DayText(progress.done_through_day));
+    } else {
+      w.Null();
+    }
+    w.Key("state").String(progress.state);
+    if (!progress.error.empty()) w.Key("error").String(progress.error);
+    w.Key("updated").Timestamp(progress.updated_ms).EndObject();
+  }
+  w.EndArray();
+}
+
 }  // namespace
 
 std::string RenderSources(
     std::span<const SourceDescription> sources, std::span<const storage::SourceStatus> statuses,
-    const std::function<std::optional<core::EpochMs>(std::string_view)>& next_run) {
+    const std::function<std::optional<core::EpochMs>(std::string_view)>& next_run,
+    std::span<const storage::BackfillProgress> backfill) {
   const auto find = [&](std::string_view id) -> const storage::SourceStatus* {
     for (const auto& status : statuses) {
       if (status.source_id == id) return &status;
@@ -90,23 +129,32 @@ std::string RenderSources(
         .String(source.doi);
     if (source.demo) w.Key("demo").Bool(true);
     WriteStatus(w, find(source.id));
+    WriteBackfill(w, source.id, backfill);
     w.EndObject();
   }
-  for (const auto& status : statuses) {
-    const bool configured = std::any_of(sources.begin(), sources.end(), [&](const auto& source) {
-      return source.id == status.source_id;
-    });
-    if (configured) continue;
+  // Then every other source with stored rows or a long-record download (OISST), once each.
+  std::vector<std::string_view> others;
+  const auto add_other = [&](std::string_view id) {
+    const bool configured = std::any_of(sources.begin(), sources.end(),
+                                        [&](const auto& source) { return source.id == id; });
+    if (!configured && std::find(others.begin(), others.end(), id) == others.end()) {
+      others.push_back(id);
+    }
+  };
+  for (const auto& status : statuses) add_other(status.source_id);
+  for (const auto& progress : backfill) add_other(progress.source_id);
+  for (const auto id : others) {
     w.BeginObject()
         .Key("id")
-        .String(status.source_id)
+        .String(id)
         .Key("configured")
         .Bool(false)
         .Key("schedule")
         .Null()
         .Key("next_run")
         .Null();
-    WriteStatus(w, &status);
+    WriteStatus(w, find(id));
+    WriteBackfill(w, id, backfill);
     w.EndObject();
   }
   w.EndArray();
@@ -118,8 +166,8 @@ http::Response Api::ListSources(const http::Request& request) {
   return Cached(
       request,
       [&] {
-        return JsonResponse(
-            RenderSources(options_.sources, store_.ListSourceStatus(), options_.next_run));
+        return JsonResponse(RenderSources(options_.sources, store_.ListSourceStatus(),
+                                          options_.next_run, store_.ListBackfillProgress()));
       },
       MinuteKey(options_.now()));
 }
