@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "lambda/runtime.hpp"
 
 namespace ocean::lambda::testing {
@@ -37,12 +38,6 @@ std::string Hmac(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), size);
 }
 
-std::string Trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  return std::string(text);
-}
-
 // The parts of an "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." header.
 std::map<std::string, std::string> AuthorizationFields(std::string_view header) {
   std::map<std::string, std::string> fields;
@@ -51,7 +46,7 @@ std::map<std::string, std::string> AuthorizationFields(std::string_view header) 
   std::stringstream parts{std::string(header.substr(kAlgorithm.size()))};
   std::string part;
   while (std::getline(parts, part, ',')) {
-    part = Trim(part);
+    part = std::string(core::Trim(part, " "));
     if (const auto equals = part.find('='); equals != std::string::npos) {
       fields[part.substr(0, equals)] = part.substr(equals + 1);
     }
@@ -74,7 +69,8 @@ std::string ExpectedAuthorization(const http::Request& request, std::string_view
   std::string canonical_headers;
   std::stringstream names(signed_headers);
   for (std::string name; std::getline(names, name, ';');) {
-    canonical_headers += name + ":" + Trim(request.HeaderValue(name)) + "\n";
+    canonical_headers +=
+        name + ":" + std::string(core::Trim(request.HeaderValue(name), " ")) + "\n";
   }
   const std::string path = request.path.empty() ? "/" : request.path;
   const std::string canonical_request = std::string(ToString(request.method)) + "\n" + path +
