@@ -1,7 +1,8 @@
 // The HTTP API: one method per endpoint, each adapting a Request to the storage and core
 // functions and handing the rows to a pure renderer. The methods are defined one file per
-// resource (locations.cpp, observations.cpp, series.cpp, sources.cpp, health.cpp, ingest.cpp,
-// catalogue.cpp); what they share is in api.cpp and response.cpp. Routes are in routes.cpp.
+// resource (locations.cpp, observations.cpp, series.cpp, heatwaves.cpp, sources.cpp, health.cpp,
+// ingest.cpp, catalogue.cpp); what they share is in api.cpp and response.cpp. Routes are in
+// routes.cpp.
 #pragma once
 
 #include <functional>
@@ -69,6 +70,7 @@ class Api {
   http::Response ListObservations(const http::Request& request);
   http::Response LatestObservations(const http::Request& request);
   http::Response Series(const http::Request& request);
+  http::Response Heatwaves(const http::Request& request);
   http::Response Ingest(const http::Request& request);
   // What Ingest decides from the head alone (key, then media type), before the body is read:
   // throws the 503 writes_disabled, 401 or 415 ApiError. Cheap and non-blocking.

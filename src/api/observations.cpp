@@ -46,10 +46,42 @@ std::string RenderObservationsCsv(std::span<const core::StoredObservation> rows)
   return out;
 }
 
-std::string RenderLatest(std::span<const core::Observation> latest) {
-  core::JsonWriter w(256 + latest.size() * 160);
+std::string RenderLatest(std::span<const core::Observation> latest,
+                         std::span<const LatestContext> context) {
+  core::JsonWriter w(256 + latest.size() * 320);
+  const LatestContext none;
   w.BeginArray();
-  for (const auto& observation : latest) core::WriteObservation(w, observation);
+  for (std::size_t i = 0; i < latest.size(); ++i) {
+    const auto& o = latest[i];
+    const auto& c = i < context.size() ? context[i] : none;
+    const auto* climatology = c.climatology ? &*c.climatology : nullptr;
+    w.BeginObject()
+        .PlainKey("location_id")
+        .String(o.location_id)
+        .PlainKey("parameter")
+        .String(o.parameter)
+        .PlainKey("timestamp")
+        .Timestamp(o.timestamp_ms)
+        .PlainKey("value")
+        .Number(o.value)
+        .PlainKey("quality_flag")
+        .PlainString(core::ToString(o.quality_flag))
+        .PlainKey("source")
+        .String(o.source)
+        .PlainKey("climatology");
+    WriteClimatologyInfo(w, climatology);
+    if (climatology != nullptr) {
+      w.PlainKey("anomaly").Number(c.anomaly.anomaly);
+      w.PlainKey("percentile").Number(c.anomaly.percentile);
+    } else {
+      w.PlainKey("anomaly").Null().PlainKey("percentile").Null();
+    }
+    if (o.parameter == kHeatwaveParameter) {
+      w.PlainKey("heatwave");
+      WriteOngoingHeatwave(w, c.events);
+    }
+    w.EndObject();
+  }
   w.EndArray();
   return w.Take();
 }
@@ -85,8 +117,31 @@ http::Response Api::ListObservations(const http::Request& request) {
 http::Response Api::LatestObservations(const http::Request& request) {
   const auto locations =
       ParseLatestQuery(request.query, [this](std::string_view id) { return LocationExists(id); });
-  return Cached(request,
-                [&] { return JsonResponse(RenderLatest(store_.LatestObservations(locations))); });
+  const core::EpochMs now = options_.now();
+  return Cached(
+      request,
+      [&] {
+        const auto latest = store_.LatestObservations(locations);
+        std::vector<LatestContext> context(latest.size());
+        for (std::size_t i = 0; i < latest.size(); ++i) {
+          const auto& o = latest[i];
+          auto climatology = store_.GetClimatology(o.location_id, o.parameter);
+          if (!climatology) continue;
+          context[i].anomaly = AnomalyAt(*climatology, o.timestamp_ms, o.value);
+          if (o.parameter == kHeatwaveParameter) {
+            context[i].events =
+                StoredHeatwaves(store_, o.location_id, *climatology, now, options_.retention_days);
+          }
+          // Only the descriptor is rendered: the percentile levels need not live past here.
+          climatology->seas = {};
+          climatology->thresh = {};
+          climatology->percentiles = {};
+          context[i].climatology = std::move(climatology);
+        }
+        return JsonResponse(RenderLatest(latest, context));
+      },
+      // The heatwave's "ongoing" depends on today's date.
+      fmt::format("|day={}", UtcDay(now)));
 }
 
 }  // namespace ocean::api

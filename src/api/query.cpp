@@ -185,7 +185,8 @@ ObservationsParams ParseObservationsQuery(const QueryPairs& query, core::EpochMs
 SeriesParams ParseSeriesQuery(const QueryPairs& query, core::EpochMs now_ms,
                               const core::LocationExists& location_exists) {
   Errors errors;
-  CheckKnown(query, {"location", "parameter", "source", "start", "end", "max_points"}, errors);
+  CheckKnown(query, {"location", "parameter", "source", "start", "end", "max_points", "anomaly"},
+             errors);
   SeriesParams params;
   const auto locations = Locations(query, location_exists, errors);
   if (locations.size() > 1) {
@@ -204,7 +205,43 @@ SeriesParams ParseSeriesQuery(const QueryPairs& query, core::EpochMs now_ms,
   params.max_points = static_cast<std::size_t>(
       Integer(Single(query, "max_points", errors), "max_points", 3, kMaxMaxPoints, errors)
           .value_or(kDefaultMaxPoints));
+  if (const auto anomaly = Single(query, "anomaly", errors)) {
+    if (*anomaly == "true") {
+      params.anomaly = true;
+    } else if (*anomaly != "false") {
+      errors.Add("anomaly", "must be true or false");
+    }
+  }
   errors.ThrowIfAny();
+  return params;
+}
+
+HeatwavesParams ParseHeatwavesQuery(const QueryPairs& query,
+                                    const core::LocationExists& location_exists) {
+  Errors errors;
+  CheckKnown(query, {"location", "parameter"}, errors);
+  HeatwavesParams params;
+  const auto location = Single(query, "location", errors);
+  if (!location) {
+    errors.Add("location", "is required");
+  } else if (location->empty()) {
+    errors.Add("location", "empty location id");
+  }
+  if (auto parameter = Parameter(query, errors, false)) {
+    if (*parameter != "sst") {
+      errors.Add("parameter", "marine heatwaves are detected on sst only");
+    } else {
+      params.parameter = std::move(*parameter);
+    }
+  }
+  errors.ThrowIfAny();
+  // Asked after the query is known to be well formed: a location is a resource here, so an
+  // unknown one is 404 rather than a bad parameter.
+  if (!location_exists(*location)) {
+    throw ApiError(ErrorCode::kNotFound,
+                   fmt::format("no location \"{}\"", core::TruncateUtf8(*location, kQuotedMax)));
+  }
+  params.location = *location;
   return params;
 }
 

@@ -33,6 +33,7 @@ struct SeriesParams {
   core::EpochMs start_ms = 0;
   core::EpochMs end_ms = 0;
   std::size_t max_points = kDefaultMaxPoints;
+  bool anomaly = false;  // anomaly=true: each point placed against the stored climatology
 };
 
 // `now_ms` resolves the default window (the last 30 days up to now).
@@ -40,6 +41,14 @@ ObservationsParams ParseObservationsQuery(const QueryPairs& query, core::EpochMs
                                           const core::LocationExists& location_exists);
 SeriesParams ParseSeriesQuery(const QueryPairs& query, core::EpochMs now_ms,
                               const core::LocationExists& location_exists);
+// For /api/heatwaves/: one known location (404 when unknown, after every other check) and
+// the parameter, which defaults to and must be sst.
+struct HeatwavesParams {
+  std::string location;
+  std::string parameter = "sst";
+};
+HeatwavesParams ParseHeatwavesQuery(const QueryPairs& query,
+                                    const core::LocationExists& location_exists);
 // For /api/observations/latest/: the `location` filter (repeatable or comma list).
 std::vector<std::string> ParseLatestQuery(const QueryPairs& query,
                                           const core::LocationExists& location_exists);

@@ -30,6 +30,7 @@ void RegisterRoutes(http::Router& router, Api& api) {
       Method::kPost, "/api/admin/cleanup/",
       [&api](const Request& request, const PathParams&) { return api.AdminCleanup(request); },
       [&api](const Request& head, const PathParams&) { api.AdmitAdmin(head); });
+  get("/api/heatwaves/", &Api::Heatwaves);
   get("/api/sources/", &Api::ListSources);
   get("/api/openapi.json", &Api::OpenApi);
 }

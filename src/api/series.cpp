@@ -1,5 +1,6 @@
 #include "api/series.hpp"
 
+#include "api/anomaly.hpp"
 #include "api/api.hpp"
 #include "api/response.hpp"
 #include "core/catalogue.hpp"
@@ -8,7 +9,8 @@
 
 namespace ocean::api {
 
-std::string RenderSeries(const SeriesParams& params, const storage::SeriesRows& rows) {
+std::string RenderSeries(const SeriesParams& params, const storage::SeriesRows& rows,
+                         const storage::StoredClimatology* climatology) {
   const auto& t = rows.t;
   const auto& v = rows.v;
   const auto keep = core::LttbIndices(t, v, params.max_points);
@@ -47,6 +49,23 @@ std::string RenderSeries(const SeriesParams& params, const storage::SeriesRows& 
   w.Key("q").IntArray(keep.size(),
                       [&](std::size_t k) { return static_cast<int>(rows.q[keep[k]]); });
   w.Key("s").IntArray(keep.size(), [&](std::size_t k) { return source_index[rows.s[keep[k]]]; });
+  if (params.anomaly) {
+    w.Key("climatology");
+    WriteClimatologyInfo(w, climatology);
+    if (climatology != nullptr) {
+      std::vector<PointAnomaly> points(keep.size());
+      for (std::size_t k = 0; k < keep.size(); ++k) {
+        points[k] = AnomalyAt(*climatology, t[keep[k]], v[keep[k]]);
+      }
+      const auto n = points.size();
+      w.Key("anomaly").NumberArray(n, [&](std::size_t k) { return points[k].anomaly; });
+      w.Key("percentile").NumberArray(n, [&](std::size_t k) { return points[k].percentile; });
+      w.Key("clim_mean").NumberArray(n, [&](std::size_t k) { return points[k].clim_mean; });
+      w.Key("clim_threshold").NumberArray(n, [&](std::size_t k) {
+        return points[k].clim_threshold;
+      });
+    }
+  }
   w.EndObject();
   return w.Take();
 }
@@ -67,7 +86,10 @@ http::Response Api::Series(const http::Request& request) {
         // 30 days of 10-minute buoy data from a few sources stays far below this bound; beyond
         // it the series is cut at the newest end rather than exhausting memory.
         query.limit = 200'000;
-        return JsonResponse(RenderSeries(params, store_.QuerySeries(query)));
+        const auto rows = store_.QuerySeries(query);
+        if (!params.anomaly) return JsonResponse(RenderSeries(params, rows));
+        const auto climatology = store_.GetClimatology(params.location, params.parameter);
+        return JsonResponse(RenderSeries(params, rows, climatology ? &*climatology : nullptr));
       },
       RelativeWindowKey(request, now));
 }

@@ -41,6 +41,18 @@ void InvalidatingWriter::RecordSourceRun(const storage::SourceRun& run) {
   InvalidateAll();
 }
 
+void InvalidatingWriter::UpsertDailyRecord(std::string_view location, std::string_view parameter,
+                                           std::string_view source,
+                                           std::span<const storage::DailyValue> days) {
+  store_.UpsertDailyRecord(location, parameter, source, days);
+  InvalidateAll();
+}
+
+void InvalidatingWriter::PutClimatology(const storage::StoredClimatology& climatology) {
+  store_.PutClimatology(climatology);
+  InvalidateAll();
+}
+
 std::int64_t InvalidatingWriter::DeleteObservationsBefore(core::EpochMs cutoff_ms) {
   const std::int64_t deleted = store_.DeleteObservationsBefore(cutoff_ms);
   if (deleted > 0) InvalidateAll();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "core/types.hpp"
 
@@ -15,6 +16,8 @@ class Store;
 struct SourceRun;
 struct SourceCell;
 class FlagReview;
+struct DailyValue;
+struct StoredClimatology;
 }  // namespace ocean::storage
 
 namespace ocean::cache {
@@ -50,6 +53,12 @@ class InvalidatingWriter {
 
   // /api/sources/ shows a run at once: a failed run changes what it says as much as rows do.
   void RecordSourceRun(const storage::SourceRun& run);
+
+  // A long daily record and a climatology change the anomalies, percentiles and heatwaves the
+  // API serves (issue 16): the cache is dropped after each write.
+  void UpsertDailyRecord(std::string_view location, std::string_view parameter,
+                         std::string_view source, std::span<const storage::DailyValue> days);
+  void PutClimatology(const storage::StoredClimatology& climatology);
 
   // Retention: the cache is dropped when any row was deleted. Returns how many.
   std::int64_t DeleteObservationsBefore(core::EpochMs cutoff_ms);

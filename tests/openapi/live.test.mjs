@@ -158,7 +158,8 @@ before(async () => {
   sqlite(
     servers.broken.dbPath,
     'DROP TABLE source_cells; DROP TABLE source_runs; DROP TABLE observations; ' +
-      'DROP TABLE observation_series; DROP TABLE locations;',
+      'DROP TABLE observation_series; DROP TABLE climatologies; DROP TABLE daily_records; ' +
+      'DROP TABLE locations;',
   );
 });
 
@@ -177,6 +178,8 @@ const GETS = [
   `/api/observations/?location=monterey-bay&parameter=sst&${WINDOW}`,
   '/api/observations/latest/',
   `/api/observations/series/?location=monterey-bay&parameter=sst&max_points=20&${WINDOW}`,
+  `/api/observations/series/?location=monterey-bay&parameter=sst&max_points=20&anomaly=true&${WINDOW}`,
+  '/api/heatwaves/?location=monterey-bay',
   '/api/sources/',
   '/api/openapi.json',
 ];
@@ -266,6 +269,19 @@ test('latest and series: answers and validation errors', async () => {
   const series = await call(servers.main, 'GET', `/api/observations/series/?location=monterey-bay&parameter=chlorophyll_a&${WINDOW}`);
   assert.deepEqual(series.body.q, [4, 1, 3, 1]);
   const invalid = await expectError(servers.main, 'GET', '/api/observations/series/?location=monterey-bay', 400, 'validation_error');
+  assert.deepEqual(invalid.error.details.map((d) => d.field), ['parameter']);
+  // No climatology stored here: null, and no per-point arrays.
+  const anomaly = await call(servers.main, 'GET', `/api/observations/series/?location=monterey-bay&parameter=sst&anomaly=true&${WINDOW}`);
+  assert.equal(anomaly.body.climatology, null);
+  assert.equal(anomaly.body.anomaly, undefined);
+  assert.equal(latest.body[0].anomaly, null);
+});
+
+test('heatwaves: no climatology, 404 for an unknown location, 400 for another parameter', async () => {
+  const { body } = await call(servers.main, 'GET', '/api/heatwaves/?location=monterey-bay');
+  assert.deepEqual(body, { location: 'monterey-bay', parameter: 'sst', climatology: null, events: [] });
+  await expectError(servers.main, 'GET', '/api/heatwaves/?location=nowhere', 404, 'not_found');
+  const invalid = await expectError(servers.main, 'GET', '/api/heatwaves/?location=monterey-bay&parameter=salinity', 400, 'validation_error');
   assert.deepEqual(invalid.error.details.map((d) => d.field), ['parameter']);
 });
 

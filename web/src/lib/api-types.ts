@@ -160,6 +160,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/heatwaves/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Marine heatwaves at one location: those in the stored window and any ongoing one
+         * @description Detected as Hobday et al. (2016) define them (marineHeatWaves' rules: at least 5 days above the threshold, gaps of 2 days or less joined; categories of Hobday et al. 2018) on the daily record: the stored long daily record, then the daily means (UTC days) of the stored observations for the days after it (values flagged bad or missing left out), against the stored climatology (never recomputed here). Events ending in the last 30 days (the stored window) are listed, oldest first; an event is ongoing when it runs through the last day with data and that day is at most 2 days before today.
+         */
+        get: operations["heatwaves"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sources/": {
         parameters: {
             query?: never;
@@ -285,6 +305,80 @@ export interface components {
             q: (1 | 2 | 3 | 4 | 9)[];
             /** @description Index into sources per point */
             s: number[];
+            /** @description With anomaly=true only: the stored climatology the points are placed against; null when none is stored (and then none of the four arrays below is sent) */
+            climatology?: components["schemas"]["Climatology"] | null;
+            /** @description With a climatology: value minus the seasonal mean of the point's UTC day (log10(value) minus it, in log10 units, for a log10 climatology); null where it cannot be placed (a non-positive value in log10) */
+            anomaly?: (number | null)[];
+            /** @description With a climatology: the value's percentile among the day's stored levels, linear between adjacent levels, clamped to 1 (at or below the 1st) and 99 (at or above the 99th) */
+            percentile?: (number | null)[];
+            /** @description With a climatology: the day's seasonal mean, in the series' unit */
+            clim_mean?: (number | null)[];
+            /** @description With a climatology: the day's 90th-percentile threshold, in the series' unit */
+            clim_threshold?: (number | null)[];
+        };
+        /** @description A stored daily climatology (seasonal mean, 90th-percentile threshold and 99 percentile levels per day of year: 11-day window, 31-day smoothing) */
+        Climatology: {
+            /** @description Where its long daily record came from, e.g. erddap:ncdcOisst21Agg_LonPM180, or a demo (synthetic) record */
+            source: string;
+            /** @description First and last baseline year, inclusive */
+            baseline: number[];
+            /** @description Statistics of log10(value) (chlorophyll): anomalies are then in log10 units */
+            log10: boolean;
+        };
+        LatestObservation: components["schemas"]["Observation"] & {
+            /** @description null when none is stored for (location, parameter) */
+            climatology: components["schemas"]["Climatology"] | null;
+            /** @description As the series' anomaly; null without a climatology */
+            anomaly: number | null;
+            /** @description As the series' percentile; null without a climatology */
+            percentile: number | null;
+            /** @description sst only: the marine heatwave under way (as /api/heatwaves/ finds it), or null */
+            heatwave?: components["schemas"]["OngoingHeatwave"] | null;
+        };
+        OngoingHeatwave: {
+            category: components["schemas"]["HeatwaveCategory"];
+            /** @description Days from the first day (1) through the last day with data */
+            day: number;
+            /** Format: date */
+            date_start: string;
+            /** @description Highest daily value above the seasonal mean so far, in the parameter's unit */
+            intensity_max: number;
+        };
+        /**
+         * @description Hobday et al. (2018): the peak's multiple of (threshold - seasonal mean): [1, 2) Moderate, [2, 3) Strong, [3, 4) Severe, 4 and more Extreme
+         * @enum {string}
+         */
+        HeatwaveCategory: "Moderate" | "Strong" | "Severe" | "Extreme";
+        /** @description Metrics named as marineHeatWaves names them; intensities relative to the seasonal mean in the parameter's unit, rates in unit per day */
+        HeatwaveEvent: {
+            /** Format: date */
+            date_start: string;
+            /** Format: date */
+            date_peak: string;
+            /**
+             * Format: date
+             * @description For an ongoing event, the last day with data so far
+             */
+            date_end: string;
+            /** @description Days, start to end inclusive */
+            duration: number;
+            category: components["schemas"]["HeatwaveCategory"];
+            intensity_max: number;
+            intensity_mean: number;
+            intensity_cumulative: number;
+            /** @description null where the reference divides by zero (an event that runs to the last day of the record with its peak there) */
+            rate_onset: number | null;
+            /** @description As rate_onset */
+            rate_decline: number | null;
+            ongoing: boolean;
+        };
+        Heatwaves: {
+            location: string;
+            /** @enum {string} */
+            parameter: "sst";
+            /** @description null when none is stored (the events are then empty) */
+            climatology: components["schemas"]["Climatology"] | null;
+            events: components["schemas"]["HeatwaveEvent"][];
         };
         IngestResult: {
             received: number;
@@ -356,7 +450,7 @@ export interface components {
             name?: string;
             /** @enum {string} */
             kind?: "erddap_griddap" | "copernicus_arco" | "ndbc_realtime";
-            /** @description false for a source that only appears in stored rows (manual ingest) */
+            /** @description false for a source that only appears in stored rows (manual ingest) or in a long-record download (oisst: NOAA OISST v2.1 for the SST climatology) */
             configured: boolean;
             /**
              * @description Present (true) only for the offline demo's sources (`serve --demo`): synthesised samples, not measurements
@@ -394,6 +488,34 @@ export interface components {
                 time: string;
                 message: string;
             } | null;
+            /** @description Long daily records fetched from this source for climatologies (`oceandash climatology`), one per location and parameter; empty when none */
+            backfill: components["schemas"]["Backfill"][];
+        };
+        /** @description One long-record download: fetched a year per request, each year stored before the next, so a stopped download resumes after done_through */
+        Backfill: {
+            location: string;
+            parameter: components["schemas"]["ParameterId"];
+            /**
+             * Format: date
+             * @description First day of the baseline asked for
+             */
+            first_day: string;
+            /**
+             * Format: date
+             * @description Last day of the baseline asked for
+             */
+            last_day: string;
+            /**
+             * Format: date
+             * @description Last day of the last year stored; null before the first
+             */
+            done_through: string | null;
+            /** @enum {string} */
+            state: "running" | "done" | "failed";
+            /** @description Why it stopped; only when state is failed */
+            error?: string;
+            /** Format: date-time */
+            updated: string;
         };
         Error: {
             error: {
@@ -708,14 +830,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Observations */
+            /** @description Observations, each placed against its stored climatology */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Observation"][];
+                    "application/json": components["schemas"]["LatestObservation"][];
                 };
             };
             304: components["responses"]["NotModified"];
@@ -738,6 +860,8 @@ export interface operations {
                 /** @description Window end, RFC 3339, not before start. Default: now. */
                 end?: components["parameters"]["End"];
                 max_points?: number;
+                /** @description true: place each point against the stored climatology of (location, parameter): `climatology`, and with one the arrays anomaly, percentile, clim_mean and clim_threshold. false or absent: the body is exactly as without it. */
+                anomaly?: boolean;
             };
             header?: never;
             path?: never;
@@ -843,6 +967,38 @@ export interface operations {
             };
         };
     };
+    heatwaves: {
+        parameters: {
+            query: {
+                /** @description One location id; an unknown one answers 404 */
+                location: string;
+                /** @description Marine heatwaves are defined on sea surface temperature only */
+                parameter?: "sst";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events; `climatology` null and no events when none is stored */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Heatwaves"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["InvalidQuery"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            501: components["responses"]["NotImplemented"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listSources: {
         parameters: {
             query?: never;
@@ -852,7 +1008,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Configured sources first, in the sources file's order, then every other source that has stored observations */
+            /** @description Configured sources first, in the sources file's order, then every other source that has stored observations or a long-record download (`oceandash climatology`) */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
