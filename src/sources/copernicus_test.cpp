@@ -154,6 +154,14 @@ std::string Errors(const FetchResult& result) {
   return text;
 }
 
+// FetchCopernicus of thetao as sst at one open-sea location, through `fake`.
+FetchResult FetchThetaoInTheOpenSea(CopernicusUpstream& fake) {
+  auto http = MakeClient();
+  const std::vector<core::Location> locations = {At("open", 46.84, -4.49)};
+  return FetchCopernicus(Source(fake.StacServer(), kThetao, "thetao", "sst"), locations, kWindow,
+                         http);
+}
+
 // --- Zarr metadata, chunk arithmetic and decoding ------------------------------------------
 
 TEST(ZarrTest, ParsesDtypes) {
@@ -562,11 +570,7 @@ TEST(FetchCopernicusTest, GridsIn0To360ServeWesternLongitudes) {
     response.body = bytes;
     fake.upstream.Serve(StorePath(kThetao) + "/longitude/" + std::to_string(chunk), response);
   }
-  auto http = MakeClient();
-  const std::vector<core::Location> locations = {At("open", 46.84, -4.49)};
-
-  const auto result = FetchCopernicus(Source(fake.StacServer(), kThetao, "thetao", "sst"),
-                                      locations, kWindow, http);
+  const auto result = FetchThetaoInTheOpenSea(fake);
 
   ASSERT_TRUE(result.errors.empty()) << Errors(result);
   ASSERT_EQ(result.rows.size(), 7u);
@@ -603,11 +607,7 @@ TEST(FetchCopernicusTest, GarbageMetadataIsAnErrorNotACrash) {
   garbage.content_type = std::string(kBinaryType);
   garbage.body = "{\"metadata\": {\"thetao/.zarray\": [oops";
   fake.upstream.Serve(StorePath(kThetao) + "/.zmetadata", garbage);
-  auto http = MakeClient();
-  const std::vector<core::Location> locations = {At("open", 46.84, -4.49)};
-
-  const auto result = FetchCopernicus(Source(fake.StacServer(), kThetao, "thetao", "sst"),
-                                      locations, kWindow, http);
+  const auto result = FetchThetaoInTheOpenSea(fake);
 
   EXPECT_TRUE(result.failed);
   EXPECT_TRUE(result.rows.empty());
@@ -623,11 +623,7 @@ TEST(FetchCopernicusTest, WrongShapesAreAnError) {
   FakeResponse response;
   response.body = boost::json::serialize(metadata);
   fake.upstream.Serve(StorePath(kThetao) + "/.zmetadata", response);
-  auto http = MakeClient();
-  const std::vector<core::Location> locations = {At("open", 46.84, -4.49)};
-
-  const auto result = FetchCopernicus(Source(fake.StacServer(), kThetao, "thetao", "sst"),
-                                      locations, kWindow, http);
+  const auto result = FetchThetaoInTheOpenSea(fake);
 
   EXPECT_TRUE(result.failed);
   EXPECT_TRUE(result.rows.empty());
