@@ -2,18 +2,13 @@
 // climatology whose every value is known: series anomaly=true, latest's fields, /api/heatwaves/
 // (an event ending inside the window, an ongoing one), the errors, and the cache (same bytes,
 // dropped by a climatology write). PostgreSQL comes from OCEAN_TEST_PG_URL (scripts/services.sh),
-// each test in a schema of its own, as in the storage tests.
-#include <libpq-fe.h>
-#include <unistd.h>
-
+// each test in a schema of its own (storage/testing/store_backends.hpp).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
+#include <functional>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -25,6 +20,7 @@
 #include "cache/invalidating_writer.hpp"
 #include "core/api_error.hpp"
 #include "core/time.hpp"
+#include "storage/testing/store_backends.hpp"
 
 namespace ocean::api {
 namespace {
@@ -32,74 +28,6 @@ namespace {
 constexpr core::EpochMs kNow = 1795672800000;  // 2026-11-26T06:00:00Z
 constexpr core::EpochMs kDay = core::kMsPerDay;
 const std::int32_t kToday = static_cast<std::int32_t>(UtcDay(kNow));
-
-const char* Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : nullptr;
-}
-
-std::string UniqueSuffix() {
-  static int counter = 0;
-  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device()() % 1000000);
-}
-
-struct PgConnDeleter {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
-
-void PgExec(const std::string& url, const std::string& sql_text) {
-  std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectdb(url.c_str()));
-  ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
-  PGresult* result = PQexec(conn.get(), sql_text.c_str());
-  const ExecStatusType status = PQresultStatus(result);
-  PQclear(result);
-  ASSERT_EQ(status, PGRES_COMMAND_OK) << PQerrorMessage(conn.get());
-}
-
-class SqliteBackend {
- public:
-  static constexpr const char* kName = "Sqlite";
-  std::string SetUp() {
-    dir_ = std::filesystem::temp_directory_path() / ("oceandash_clim_api_" + UniqueSuffix());
-    std::filesystem::create_directories(dir_);
-    return {};
-  }
-  void TearDown() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  std::string url() const { return "sqlite:" + (dir_ / "ocean.db").string(); }
-
- private:
-  std::filesystem::path dir_;
-};
-
-class PgBackend {
- public:
-  static constexpr const char* kName = "Postgres";
-  std::string SetUp() {
-    const char* base = Env("OCEAN_TEST_PG_URL");
-    if (base == nullptr) return "OCEAN_TEST_PG_URL is not set (scripts/services.sh start)";
-    base_url_ = base;
-    schema_ = "oceandash_clim_api_" + UniqueSuffix();
-    PgExec(base_url_, "CREATE SCHEMA " + schema_);
-    return {};
-  }
-  void TearDown() {
-    if (!schema_.empty()) {
-      PgExec(base_url_, "SET client_min_messages TO warning; DROP SCHEMA " + schema_ + " CASCADE");
-    }
-  }
-  std::string url() const {
-    return base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema_;
-  }
-
- private:
-  std::string base_url_;
-  std::string schema_;
-};
 
 // The same seas on every day, the levels `step` apart around it (thresh is level 90).
 storage::StoredClimatology Flat(std::string parameter, double seas, double step,
@@ -125,8 +53,7 @@ class ClimatologyApiTest : public ::testing::Test {
   void SetUp() override {
     const std::string problem = backend_.SetUp();
     if (!problem.empty()) {
-      const char* allow = Env("OCEAN_TEST_ALLOW_NO_PG");
-      if (allow != nullptr && std::string(allow) == "1") GTEST_SKIP() << problem;
+      if (storage::testing::MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
       FAIL() << problem;
     }
     ready_ = true;
@@ -193,15 +120,7 @@ class ClimatologyApiTest : public ::testing::Test {
   std::unique_ptr<Api> api_;
 };
 
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kName;
-  }
-};
-using Backends = ::testing::Types<SqliteBackend, PgBackend>;
-TYPED_TEST_SUITE(ClimatologyApiTest, Backends, BackendNames);
+TYPED_TEST_SUITE(ClimatologyApiTest, storage::testing::Backends, storage::testing::BackendNames);
 
 std::string Etag(const http::Response& response) {
   for (const auto& header : response.headers) {
