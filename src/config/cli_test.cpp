@@ -56,6 +56,23 @@ TEST_F(CliTest, Defaults) {
   EXPECT_TRUE(inv->config.api_key.empty());
 }
 
+TEST_F(CliTest, Climatology) {
+  const std::string locations = std::string(OCEAN_TEST_SOURCE_DIR) + "/config/locations.json";
+  auto inv = Parse({"climatology", "--locations", locations.c_str(), "--location", "monterey-bay",
+                    "--parameter", "sst", "--refresh"});
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->command, Command::kClimatology);
+  EXPECT_EQ(inv->config.climatology_location, "monterey-bay");
+  EXPECT_EQ(inv->config.climatology_parameters, std::vector<std::string>{"sst"});
+  EXPECT_TRUE(inv->config.climatology_refresh);
+  inv = Parse({"climatology", "--locations", locations.c_str()});
+  ASSERT_TRUE(inv);
+  EXPECT_TRUE(inv->config.climatology_parameters.empty());  // both
+  EXPECT_FALSE(inv->config.climatology_refresh);
+  // Not one of sst, chlorophyll: a usage error.
+  EXPECT_FALSE(Parse({"climatology", "--locations", locations.c_str(), "--parameter", "salinity"}));
+}
+
 TEST_F(CliTest, FlagsOverrideEnvironmentOverrideDefaults) {
   setenv("PORT", "9000", 1);
   setenv("DATABASE_URL", "sqlite:/tmp/env.db", 1);
