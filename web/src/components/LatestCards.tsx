@@ -1,9 +1,10 @@
 'use client';
 
 import Link from 'next/link';
+import { categoryColour, contextLine, heatwaveLine, NO_CLIMATOLOGY } from '@/lib/climate';
 import { flagLabel } from '@/lib/quality';
 import { ageText, formatLocal, formatUtc, isStale, parseTime } from '@/lib/time';
-import type { Location, Observation, Parameter } from '@/lib/types';
+import type { LatestObservation, Location, Parameter } from '@/lib/types';
 import { displayUnit, formatValue, toDisplay, type TempUnit } from '@/lib/units';
 import { Sparkline } from './Sparkline';
 
@@ -27,6 +28,26 @@ export function Flag({ flag }: { flag: string }) {
   return <span className={`flag ${flag}`}>{flagLabel(flag)}</span>;
 }
 
+/** How unusual the value is for the site and day of year, and any marine heatwave under way. */
+export function ClimateContext({ observation, unit, tempUnit }: { observation: LatestObservation; unit: string; tempUnit: TempUnit }) {
+  const line = contextLine(observation, unit, tempUnit);
+  const heatwave = observation.heatwave;
+  return (
+    <span className={`clim-context${line ? '' : ' none'}`} data-testid="climate-context">
+      {line ? <span data-testid="anomaly-text">{line}</span> : <span data-testid="no-climatology">{NO_CLIMATOLOGY}</span>}
+      {heatwave && (
+        <>
+          <br />
+          <span className="heatwave-line" data-testid="heatwave-line" data-category={heatwave.category}>
+            <span className="shade-key" style={{ background: categoryColour(heatwave.category) }} aria-hidden="true" />
+            {heatwaveLine(heatwave)}
+          </span>
+        </>
+      )}
+    </span>
+  );
+}
+
 export function LatestCards({
   locations,
   latest,
@@ -36,7 +57,7 @@ export function LatestCards({
   now,
 }: {
   locations: Location[];
-  latest: Observation[];
+  latest: LatestObservation[];
   parameters: Parameter[];
   selected: string;
   tempUnit: TempUnit;
@@ -86,6 +107,7 @@ export function LatestCards({
                         {formatValue(p ? toDisplay(o.value, p.unit, tempUnit) : o.value, o.parameter)}
                         <span className="unit">{unit}</span>
                       </span>
+                      <ClimateContext observation={o} unit={unit} tempUnit={tempUnit} />
                       <span className="param-meta">
                         <Age timestampMs={ts} now={now} />
                         <span className="dot-sep" />

@@ -6,6 +6,7 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import land110m from 'world-atlas/land-110m.json';
+import { divergingColour, divergingGradient, NO_CLIMATOLOGY } from '@/lib/climate';
 import { colourFor, legendGradient, NO_DATA_COLOUR, type Domain } from '@/lib/colour';
 import { ageText, formatLocal, formatUtc, isStale } from '@/lib/time';
 import { formatValue } from '@/lib/units';
@@ -50,6 +51,17 @@ export interface MarkerDatum {
   /** In the unit shown; null: no data for the selected parameter. */
   value: number | null;
   timestampMs: number | null;
+  /** Value minus the climatological mean (in the shown unit; log10 for chlorophyll); null: none. */
+  anomaly: number | null;
+  /** "+1.8 °C vs 1991–2020, 97th percentile"; null without a climatology. */
+  context: string | null;
+}
+
+/** The anomaly map's scale: symmetric about zero, its ends as text. */
+export interface AnomalyScale {
+  limit: number;
+  low: string;
+  high: string;
 }
 
 export function WorldMap({
@@ -59,6 +71,7 @@ export function WorldMap({
   parameterName,
   unit,
   now,
+  anomalyScale,
 }: {
   markers: MarkerDatum[];
   domain: Domain | null;
@@ -66,6 +79,8 @@ export function WorldMap({
   parameterName: string;
   unit: string;
   now: number;
+  /** Set: the map is coloured by anomaly on this scale instead of by value. */
+  anomalyScale?: AnomalyScale;
 }) {
   const router = useRouter();
   const geo = useMemo(geometry, []);
@@ -92,15 +107,23 @@ export function WorldMap({
           className="map-svg"
           viewBox={`0 ${geo.top} ${WIDTH} ${geo.height}`}
           role="group"
-          aria-label={`Map of ${markers.length} locations coloured by ${parameterName}`}
+          aria-label={`Map of ${markers.length} locations coloured by ${parameterName}${anomalyScale ? ' anomaly' : ''}`}
           data-testid="map"
+          data-mode={anomalyScale ? 'anomaly' : 'value'}
         >
           <path className="land" d={geo.land} />
           <path className="graticule" d={geo.graticule} />
           {[...markers].sort((a, b) => Number(a.value != null) - Number(b.value != null)).map((m) => {
             const [x, y] = geo.project(m.location.longitude, m.location.latitude);
-            const fill = colourFor(m.value, domain);
-            const valueText = m.value == null ? 'no data' : `${formatValue(m.value, parameter)} ${unit}`;
+            const fill = anomalyScale
+              ? m.anomaly == null
+                ? NO_DATA_COLOUR
+                : divergingColour(m.anomaly, anomalyScale.limit)
+              : colourFor(m.value, domain);
+            const valueText =
+              m.value == null
+                ? 'no data'
+                : `${formatValue(m.value, parameter)} ${unit}${anomalyScale ? `, ${m.context ?? NO_CLIMATOLOGY}` : ''}`;
             const age = m.timestampMs == null ? '' : `, ${ageText(m.timestampMs, now)}`;
             return (
               <a
@@ -110,6 +133,8 @@ export function WorldMap({
                 data-testid="map-marker"
                 data-location={m.location.id}
                 data-has-value={m.value != null}
+                data-anomaly={m.anomaly ?? undefined}
+                data-fill={fill}
                 aria-label={`${m.location.name}: ${parameterName} ${valueText}${age}`}
                 onClick={(e) => {
                   e.preventDefault();
@@ -136,9 +161,15 @@ export function WorldMap({
         </svg>
         {activeMarker && <Tooltip marker={activeMarker} geo={geo} parameter={parameter} unit={unit} now={now} />}
       </div>
-      <div className="legend" aria-label="Colour scale">
-        <span className="legend-title">{parameterName}</span>
-        {domain ? (
+      <div className="legend" aria-label="Colour scale" data-testid="map-legend">
+        <span className="legend-title">{anomalyScale ? `${parameterName} anomaly` : parameterName}</span>
+        {anomalyScale ? (
+          <>
+            <span className="num">{anomalyScale.low}</span>
+            <span className="legend-bar" style={{ background: divergingGradient() }} aria-hidden="true" />
+            <span className="num">{anomalyScale.high}</span>
+          </>
+        ) : domain ? (
           <>
             <span className="num">
               {formatValue(domain.min, parameter)}
@@ -152,7 +183,8 @@ export function WorldMap({
           <span>no values yet</span>
         )}
         <span className="legend-nodata">
-          <span className="swatch" style={{ background: NO_DATA_COLOUR }} aria-hidden="true" /> no data
+          <span className="swatch" style={{ background: NO_DATA_COLOUR }} aria-hidden="true" />{' '}
+          {anomalyScale ? `no data or ${NO_CLIMATOLOGY}` : 'no data'}
         </span>
       </div>
     </div>
@@ -186,6 +218,9 @@ function Tooltip({
           <span className="tip-value num">
             {formatValue(marker.value, parameter)} {unit}
           </span>{' '}
+          <div className="clim-context" data-testid="tooltip-context">
+            {marker.context ?? NO_CLIMATOLOGY}
+          </div>
           <span title={marker.timestampMs ? formatUtc(marker.timestampMs) : undefined}>
             {ageText(marker.timestampMs!, now)}
             {stale ? ' · stale' : ''}

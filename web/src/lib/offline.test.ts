@@ -15,6 +15,7 @@ function source(id: string, fields: Partial<Source> = {}): Source {
     last_run: null,
     last_success: null,
     last_error: null,
+    backfill: [],
     ...fields,
   };
 }

@@ -9,6 +9,7 @@ export type ParameterId = Schemas['ParameterId'];
 export type QualityFlag = Schemas['QualityFlag'];
 export type Location = Schemas['Location'];
 export type Observation = Schemas['Observation'];
+export type LatestObservation = Schemas['LatestObservation'];
 export type LocationDetail = Schemas['LocationDetail'];
 export type Parameter = Schemas['Parameter'];
 export type Series = Schemas['Series'];

@@ -2,20 +2,23 @@
 
 import { useEffect, useMemo, useRef } from 'react';
 import { apiUrl } from '@/lib/api';
+import { anomalyLimit, contextLine } from '@/lib/climate';
 import { niceDomain } from '@/lib/colour';
 import { useTempUnit } from '@/lib/prefs';
 import { dataState, showOfflineNotice, sourcesRefreshMs } from '@/lib/offline';
 import { useQueryState } from '@/lib/query';
 import { useLatest, useLocations, useParameters } from '@/lib/resources';
 import { ageText, parseTime } from '@/lib/time';
-import type { Observation } from '@/lib/types';
+import type { LatestObservation } from '@/lib/types';
 import { displayUnit, toDisplay } from '@/lib/units';
 import { useApi } from '@/lib/useApi';
 import { useNow } from '@/lib/useNow';
 import { ErrorState, Skeleton } from '../ErrorState';
 import { LatestCards } from '../LatestCards';
 import { OfflineNotice } from '../OfflineNotice';
-import { WorldMap, type MarkerDatum } from '../WorldMap';
+import { WorldMap, type AnomalyScale, type MarkerDatum } from '../WorldMap';
+
+type MapMode = 'value' | 'anomaly';
 
 export function HomeView() {
   const [query, setQuery] = useQueryState();
@@ -47,23 +50,41 @@ export function HomeView() {
     'sst';
   const parameter = params.find((p) => p.id === selected);
   const unit = parameter ? displayUnit(parameter.unit, tempUnit) : '';
+  const mode: MapMode = query.get('map') === 'anomaly' ? 'anomaly' : 'value';
 
   const markers: MarkerDatum[] = useMemo(() => {
-    const byLocation = new Map<string, Observation>();
+    const byLocation = new Map<string, LatestObservation>();
     for (const o of latest.data ?? []) if (o.parameter === selected) byLocation.set(o.location_id, o);
     return (locations.data ?? []).map((location) => {
       const o = byLocation.get(location.id);
+      // A temperature difference in °F scales by 9/5; a log10 anomaly stays in log10.
+      const anomaly =
+        o?.anomaly != null && o.climatology
+          ? unit === '°F' && !o.climatology.log10
+            ? (o.anomaly * 9) / 5
+            : o.anomaly
+          : null;
       return {
         location,
         value: o && parameter ? toDisplay(o.value, parameter.unit, tempUnit) : (o?.value ?? null),
         timestampMs: o ? parseTime(o.timestamp) : null,
+        anomaly,
+        context: o ? contextLine(o, unit, tempUnit) : null,
       };
     });
-  }, [latest.data, locations.data, selected, parameter, tempUnit]);
+  }, [latest.data, locations.data, selected, parameter, tempUnit, unit]);
   const domain = useMemo(
     () => niceDomain(markers.filter((m) => m.value != null).map((m) => m.value as number)),
     [markers],
   );
+
+  const anomalyScale: AnomalyScale | undefined = useMemo(() => {
+    if (mode !== 'anomaly') return undefined;
+    const limit = anomalyLimit(markers.filter((m) => m.anomaly != null).map((m) => m.anomaly as number));
+    const log10 = (latest.data ?? []).some((o) => o.parameter === selected && o.climatology?.log10);
+    if (log10) return { limit, low: `÷${Math.pow(10, limit).toFixed(1)}`, high: `×${Math.pow(10, limit).toFixed(1)} typical` };
+    return { limit, low: `−${limit.toFixed(1)}`, high: `+${limit.toFixed(1)} ${unit}` };
+  }, [mode, markers, latest.data, selected, unit]);
 
   const failed = [locations, parameters, latest].find((s) => s.error);
   const ready = locations.data && parameters.data && latest.data;
@@ -81,6 +102,19 @@ export function HomeView() {
                 (newest ? ` · newest reading ${ageText(newest, now)}` : '')
               : 'Sea surface temperature, chlorophyll-a, salinity, waves and currents at ocean sites of interest.'}
           </p>
+        </div>
+        <div className="segmented" role="group" aria-label="Map colours" data-testid="map-mode">
+          {(['value', 'anomaly'] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              aria-pressed={mode === m}
+              data-testid={`map-mode-${m}`}
+              onClick={() => setQuery({ map: m === 'value' ? null : m })}
+            >
+              {m === 'value' ? 'Value' : 'Anomaly'}
+            </button>
+          ))}
         </div>
         <label className="field">
           Colour by
@@ -123,6 +157,7 @@ export function HomeView() {
             parameterName={parameter?.name ?? selected}
             unit={unit}
             now={now}
+            anomalyScale={anomalyScale}
           />
         ) : (
           <div className="card map-card">

@@ -3,6 +3,15 @@
 import Link from 'next/link';
 import { useCallback, useMemo } from 'react';
 import { apiUrl } from '@/lib/api';
+import {
+  baselineText,
+  CATEGORIES,
+  categoryColour,
+  heatwaveLine,
+  heatwaveShading,
+  NO_CLIMATOLOGY,
+  type Shading,
+} from '@/lib/climate';
 import { LINE_COLOURS } from '@/lib/colour';
 import { csvFilename, toCsv } from '@/lib/csv';
 import { useTempUnit } from '@/lib/prefs';
@@ -18,7 +27,16 @@ import { useNow } from '@/lib/useNow';
 import { ErrorState, Skeleton } from '../ErrorState';
 import { Age, Flag } from '../LatestCards';
 import { RangeSwitch } from '../RangeSwitch';
-import { BAD_COLOUR, SUSPECT_COLOUR, TimeChart, type ChartLine } from '../TimeChart';
+import {
+  BAD_COLOUR,
+  CLIM_BAND_FILL,
+  CLIM_MEAN_COLOUR,
+  CLIM_THRESHOLD_COLOUR,
+  SUSPECT_COLOUR,
+  TimeChart,
+  type ChartLine,
+  type ClimatologyBand,
+} from '../TimeChart';
 
 function download(filename: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -45,8 +63,12 @@ function ParameterChart({
   tempUnit: TempUnit;
 }) {
   const series = useApi(
-    apiUrl('/observations/series/', { query: { location: locationId, parameter: parameter.id, start, max_points: 5000 } }),
+    apiUrl('/observations/series/', {
+      query: { location: locationId, parameter: parameter.id, start, max_points: 5000, anomaly: true },
+    }),
   );
+  // Marine heatwaves are defined on SST only.
+  const heatwaves = useApi(parameter.id === 'sst' ? apiUrl('/heatwaves/', { query: { location: locationId } }) : null);
   const unit = displayUnit(parameter.unit, tempUnit);
   const convert = useMemo(() => converter(parameter.unit, tempUnit), [parameter.unit, tempUnit]);
   const format = useCallback((v: number) => formatValue(v, parameter.id), [parameter.id]);
@@ -66,7 +88,21 @@ function ParameterChart({
     }));
     const s = tracksStats(tracks);
     const flags = tracks.flatMap((t) => t.q);
+    // The climatology per point (one value per UTC day), laid on the chart's x.
+    let band: ClimatologyBand | undefined;
+    const { clim_mean: mean, clim_threshold: threshold } = series.data;
+    if (series.data.climatology && mean && threshold) {
+      const byTime = new Map<number, [number | null, number | null]>();
+      series.data.t.forEach((t, i) => byTime.set(t / 1000, [mean[i] ?? null, threshold[i] ?? null]));
+      const pick = (k: 0 | 1) =>
+        aligned.x.map((x) => {
+          const v = byTime.get(x)?.[k];
+          return v == null ? undefined : convert(v);
+        });
+      band = { mean: pick(0), threshold: pick(1) };
+    }
     return {
+      band,
       tracks,
       aligned,
       lines,
@@ -82,6 +118,14 @@ function ParameterChart({
     const decimals = Math.max(decimalsFor(parameter.id) + 2, 3);
     download(csvFilename(locationId, parameter.id, range, unit), toCsv(shaped.tracks, convert, decimals));
   };
+
+  const shading = useMemo<Shading[] | undefined>(
+    () => (heatwaves.data?.climatology ? heatwaveShading(heatwaves.data.events) : undefined),
+    [heatwaves.data],
+  );
+  const ongoing = heatwaves.data?.events.find((e) => e.ongoing);
+  const categoriesShown = CATEGORIES.filter((c) => heatwaves.data?.events.some((e) => e.category === c));
+  const climatology = series.data?.climatology;
 
   const total = series.data?.total_points;
   return (
@@ -107,6 +151,25 @@ function ParameterChart({
           </dl>
         )}
       </div>
+      {series.data && (
+        <p className="clim-line" data-testid="climatology-line">
+          {climatology ? (
+            <>
+              Shaded band: climatological mean to 90th percentile, {baselineText(climatology)} ({climatology.source})
+              {ongoing && (
+                <>
+                  {' · '}
+                  <strong data-testid="heatwave-line" style={{ color: categoryColour(ongoing.category) }}>
+                    {heatwaveLine({ category: ongoing.category, day: ongoing.duration })}
+                  </strong>
+                </>
+              )}
+            </>
+          ) : (
+            <span data-testid="no-climatology">{NO_CLIMATOLOGY}</span>
+          )}
+        </p>
+      )}
       {series.error && (
         <div style={{ marginTop: 12 }}>
           <ErrorState error={series.error} retryIn={series.retryIn} onRetry={series.retryNow} what="this chart" />
@@ -141,6 +204,17 @@ function ParameterChart({
                 <span className="mark-bad" style={{ borderColor: BAD_COLOUR }} /> bad ({shaped.bad})
               </span>
             )}
+            {shaped.band && (
+              <span className="key" data-testid="band-key">
+                <span className="band-key" style={{ background: CLIM_BAND_FILL, borderColor: CLIM_THRESHOLD_COLOUR }} />
+                <span className="line-key" style={{ background: CLIM_MEAN_COLOUR }} /> mean to 90th percentile
+              </span>
+            )}
+            {categoriesShown.map((c) => (
+              <span className="key" key={c} data-testid="category-key">
+                <span className="shade-key" style={{ background: categoryColour(c) }} /> {c} heatwave
+              </span>
+            ))}
           </div>
           <TimeChart
             x={shaped.aligned.x}
@@ -150,6 +224,8 @@ function ParameterChart({
             format={format}
             unit={unit}
             points={shaped.points}
+            band={shaped.band}
+            shading={shading}
             label={`${parameter.name} over the last ${range} days, ${shaped.lines.length} source(s)`}
           />
           <div className="chart-foot">
