@@ -81,7 +81,6 @@ bool ParseInt(std::string_view text, T& value) {
 CursorPosition CursorAfter(const StoredObservation& row) {
   const Observation& o = row.observation;
   return {.timestamp_ms = o.timestamp_ms,
-          .id = 0,
           .source = o.source,
           .location_id = o.location_id,
           .parameter = o.parameter};

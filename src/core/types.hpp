@@ -86,14 +86,12 @@ struct IngestResult {
 
 // Keyset position: the last row of the previous page. Both stores order pages by
 // (timestamp_ms, location_id, parameter, source), texts compared byte-wise: the natural key, so
-// the order is total and the same in both. `id` is only read from cursors of the older format.
+// the order is total and the same in both.
 struct CursorPosition {
   EpochMs timestamp_ms = 0;
-  std::int64_t id = 0;
   std::string source;
-  // Initialised so that brace-initialising the older fields alone still compiles warning-free.
-  std::string location_id = {};
-  std::string parameter = {};
+  std::string location_id;
+  std::string parameter;
 };
 
 struct ObservationQuery {

@@ -31,13 +31,6 @@ std::optional<std::int64_t> SeriesCatalogue::Find(std::string_view location,
   return found->second;
 }
 
-std::optional<SeriesNames> SeriesCatalogue::NamesOf(std::int64_t id) const {
-  std::shared_lock lock(mutex_);
-  const auto found = names_.find(id);
-  if (found == names_.end()) return std::nullopt;
-  return found->second;
-}
-
 bool SeriesCatalogue::FillNames(std::vector<core::StoredObservation>& rows) const {
   std::shared_lock lock(mutex_);
   const SeriesNames* names = nullptr;

@@ -38,7 +38,6 @@ class SeriesCatalogue {
   void Reload(PgConnection& connection);
 
   std::optional<std::int64_t> Find(std::string_view location, std::string_view parameter) const;
-  std::optional<SeriesNames> NamesOf(std::int64_t id) const;
 
   // Sets location_id and parameter of every row from its series id (StoredObservation::id);
   // false when an id is not known yet.

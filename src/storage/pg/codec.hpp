@@ -27,10 +27,6 @@ inline core::EpochMs ClampToPg(core::EpochMs ms) { return std::clamp(ms, kMinPgM
 
 // Numbers in binary results and COPY are big-endian: core/big_endian.hpp reads and writes them.
 using core::AppendBigEndian;
-template <typename T>
-T FromBigEndian(const char* bytes) {
-  return core::LoadBigEndian<T>(bytes);
-}
 
 // Text-format fields; throw StatementError when a field is not what the statement promised.
 std::int64_t ParseInt(const PGresult* result, int row, int column);

@@ -53,26 +53,10 @@ struct Position {
   std::string source;
 };
 
-// A cursor from before the position named its row's series only by id (then location_id is
-// empty); this store knows the names of its ids.
-Position PositionOf(const core::ObservationQuery& query, SeriesCatalogue& catalogue,
-                    PgConnection& connection) {
+Position PositionOf(const core::ObservationQuery& query) {
   if (!query.after) return {ClampToPg(query.start_ms), "", "", ""};
   const core::CursorPosition& after = *query.after;
-  if (!after.location_id.empty()) {
-    return {ClampToPg(after.timestamp_ms), after.location_id, after.parameter, after.source};
-  }
-  std::optional<SeriesNames> names = catalogue.NamesOf(after.id);
-  if (!names) {
-    catalogue.Reload(connection);
-    names = catalogue.NamesOf(after.id);
-  }
-  if (!names) {
-    throw core::ApiError(core::ErrorCode::kValidation, "invalid cursor",
-                         {{std::nullopt, "cursor", "names no position in this database"}});
-  }
-  return {ClampToPg(after.timestamp_ms), std::move(names->location_id), std::move(names->parameter),
-          after.source};
+  return {ClampToPg(after.timestamp_ms), after.location_id, after.parameter, after.source};
 }
 
 // The general page: sql::kPage. Planned for its values when it filters, since the best plan
@@ -194,7 +178,7 @@ std::int64_t FirstInt64(const PGresult* result, int column) {
       PQgetlength(result, 0, column) != 8) {
     throw StatementError("postgresql: a count is not one int8", "");
   }
-  return static_cast<std::int64_t>(FromBigEndian<std::uint64_t>(PQgetvalue(result, 0, column)));
+  return core::LoadBigEndian<std::int64_t>(PQgetvalue(result, 0, column));
 }
 
 // Rows of (series id, ts, value, flag, source), named from the catalogue.
@@ -228,7 +212,7 @@ std::vector<core::StoredObservation> ReadRows(PgConnection& connection, SeriesCa
 
 std::vector<core::StoredObservation> Pages::Read(const core::ObservationQuery& query) {
   return Run(pool_, "query observations", Retry::kAlways, [&](PgConnection& connection) {
-    const Position at = PositionOf(query, catalogue_, connection);
+    const Position at = PositionOf(query);
     const std::vector<NamedSeries> series = MergeableSeries(query, catalogue_);
     if (series.empty()) {
       return ReadRows(connection, catalogue_,
@@ -265,11 +249,10 @@ ObservationPage Pages::ReadWithCount(const core::ObservationQuery& page_query,
                            page_query.parameter == count_query.parameter;
   if (!same_series) return {Read(page_query), Count(count_query)};
   return Run(pool_, "query observations", Retry::kAlways, [&](PgConnection& connection) {
-    const Position at = PositionOf(page_query, catalogue_, connection);
+    const Position at = PositionOf(page_query);
     const std::vector<NamedSeries> series = MergeableSeries(page_query, catalogue_);
-    auto [page, count] = connection.ExecBinaryPair("query observations",
-                                                   PageStatement(page_query, at, series),
-                                                   CountStatement(count_query));
+    auto [page, count] = connection.ExecBinaryPair(
+        "query observations", PageStatement(page_query, at, series), CountStatement(count_query));
     ObservationPage done;
     done.count = FirstInt64(count.get(), 0);
     // kCountSeries also says how many series the filter matches (see Read).
