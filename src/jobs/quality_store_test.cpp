@@ -1,15 +1,9 @@
 // Quality control on ingest on both stores: the review runs inside the batch's transaction,
 // re-flags stored neighbours, and a refused batch changes no flag. PostgreSQL comes from
-// OCEAN_TEST_PG_URL (scripts/services.sh), each test in a schema of its own, as in
-// storage/read_page_test.cpp.
-#include <libpq-fe.h>
-#include <unistd.h>
-
+// OCEAN_TEST_PG_URL (scripts/services.sh), each test in a schema of its own
+// (storage/testing/store_backends.hpp).
 #include <boost/json/parse.hpp>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -20,6 +14,7 @@
 #include "core/api_error.hpp"
 #include "jobs/quality.hpp"
 #include "storage/store.hpp"
+#include "storage/testing/store_backends.hpp"
 
 namespace ocean::jobs {
 namespace {
@@ -29,73 +24,6 @@ using core::QualityFlag;
 
 constexpr core::EpochMs kHour = 3'600'000;
 constexpr core::EpochMs kStart = 1'700'000'000'000;
-
-const char* Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : nullptr;
-}
-
-std::string UniqueSuffix() {
-  static int counter = 0;
-  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device()() % 1000000);
-}
-
-struct PgConnDeleter {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
-
-std::string PgExec(const std::string& url, const std::string& sql_text) {
-  std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectdb(url.c_str()));
-  if (PQstatus(conn.get()) != CONNECTION_OK) return PQerrorMessage(conn.get());
-  PGresult* result = PQexec(conn.get(), sql_text.c_str());
-  const ExecStatusType status = PQresultStatus(result);
-  PQclear(result);
-  return status == PGRES_COMMAND_OK ? "" : PQerrorMessage(conn.get());
-}
-
-class SqliteBackend {
- public:
-  static constexpr const char* kName = "Sqlite";
-  std::string SetUp() {
-    dir_ = std::filesystem::temp_directory_path() / ("oceandash_quality_" + UniqueSuffix());
-    std::filesystem::create_directories(dir_);
-    return {};
-  }
-  void TearDown() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  std::string url() const { return "sqlite:" + (dir_ / "ocean.db").string(); }
-
- private:
-  std::filesystem::path dir_;
-};
-
-class PgBackend {
- public:
-  static constexpr const char* kName = "Postgres";
-  std::string SetUp() {
-    const char* base = Env("OCEAN_TEST_PG_URL");
-    if (base == nullptr) return "OCEAN_TEST_PG_URL is not set (scripts/services.sh start)";
-    base_url_ = base;
-    schema_ = "oceandash_quality_" + UniqueSuffix();
-    return PgExec(base_url_, "CREATE SCHEMA " + schema_);
-  }
-  void TearDown() {
-    if (!schema_.empty()) {
-      PgExec(base_url_, "SET client_min_messages TO warning; DROP SCHEMA " + schema_ + " CASCADE");
-    }
-  }
-  std::string url() const {
-    return base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema_;
-  }
-
- private:
-  std::string base_url_;
-  std::string schema_;
-};
 
 // Hourly samples: spike over 2 suspect, over 4 bad; flat over 3 samples suspect, 6 bad; fail
 // outside [0, 30], suspect outside [5, 25].
@@ -111,8 +39,7 @@ class QualityStoreTest : public ::testing::Test {
   void SetUp() override {
     const std::string problem = backend_.SetUp();
     if (!problem.empty()) {
-      const char* allow = Env("OCEAN_TEST_ALLOW_NO_PG");
-      if (allow != nullptr && std::string(allow) == "1") GTEST_SKIP() << problem;
+      if (storage::testing::MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
       FAIL() << problem;
     }
     ready_ = true;
@@ -157,15 +84,7 @@ class QualityStoreTest : public ::testing::Test {
   std::unique_ptr<cache::InvalidatingWriter> writes_;
 };
 
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kName;
-  }
-};
-using Backends = ::testing::Types<SqliteBackend, PgBackend>;
-TYPED_TEST_SUITE(QualityStoreTest, Backends, BackendNames);
+TYPED_TEST_SUITE(QualityStoreTest, storage::testing::Backends, storage::testing::BackendNames);
 
 constexpr auto kGood = QualityFlag::kGood;
 constexpr auto kSuspect = QualityFlag::kSuspect;
