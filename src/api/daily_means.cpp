@@ -45,7 +45,7 @@ science::DailySeries JoinDailyRecord(std::span<const storage::DailyValue> record
   const std::int32_t first = record.empty() ? recent.front().day : record.front().day;
   const std::int32_t last = recent.empty() ? record.back().day : recent.back().day;
   series.first_day = first;
-  series.values.assign(static_cast<std::size_t>(last - first + 1),
+  series.values.assign(static_cast<std::size_t>(last - first) + 1,
                        std::numeric_limits<double>::quiet_NaN());
   for (const auto* part : {&record, &recent}) {
     for (const auto& d : *part) series.values[static_cast<std::size_t>(d.day - first)] = d.value;

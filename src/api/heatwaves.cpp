@@ -44,10 +44,10 @@ std::vector<HeatwaveEvent> EventsInWindow(const science::DailySeries& series,
   const auto expanded = science::ExpandClimatology(by_day, record.first_day, record.values.size());
   const auto last_day = record.first_day + static_cast<long long>(record.values.size()) - 1;
   std::vector<HeatwaveEvent> out;
-  for (auto& event : science::DetectEvents(record, expanded, {})) {
+  for (const auto& event : science::DetectEvents(record, expanded, {})) {
     if (event.date_end < window_first_day) continue;
     const bool ongoing = event.date_end == last_day && today - last_day <= kOngoingLagDays;
-    out.push_back({std::move(event), ongoing});
+    out.push_back({event, ongoing});
   }
   return out;
 }
