@@ -2,18 +2,12 @@
 // replacement, ascending reads within bounds, upserts over stored days, progress upserts, an
 // unknown location rejected, retention leaving the record alone, and the migration that adds the
 // tables on a database that already holds rows. PostgreSQL comes from OCEAN_TEST_PG_URL
-// (scripts/services.sh), each test in a schema of its own, as in read_page_test.
-#include <libpq-fe.h>
-#include <sqlite3.h>
-#include <unistd.h>
-
+// (scripts/services.sh), each test in a schema of its own (storage/testing/store_backends.hpp).
 #include <bit>
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
 #include <limits>
 #include <memory>
-#include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,23 +16,15 @@
 
 #include "core/api_error.hpp"
 #include "storage/migrations.hpp"
+#include "storage/pg/statements.hpp"
+#include "storage/sqlite/sql.hpp"
 #include "storage/store.hpp"
+#include "storage/testing/store_backends.hpp"
 
 namespace ocean::storage {
 namespace {
 
 using ::testing::ElementsAre;
-
-const char* Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : nullptr;
-}
-
-std::string UniqueSuffix() {
-  static int counter = 0;
-  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device()() % 1000000);
-}
 
 // The version of the migration that adds the tables: the numbering differs per dialect.
 int ClimatologyVersion(std::span<const EmbeddedMigration> migrations) {
@@ -48,101 +34,13 @@ int ClimatologyVersion(std::span<const EmbeddedMigration> migrations) {
   return -1;
 }
 
-struct PgConnDeleter {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
-
-class SqliteBackend {
- public:
-  static constexpr const char* kName = "Sqlite";
-  std::string SetUp() {
-    dir_ = std::filesystem::temp_directory_path() / ("oceandash_climatology_" + UniqueSuffix());
-    std::filesystem::create_directories(dir_);
-    return {};
-  }
-  void TearDown() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  std::string url() const { return "sqlite:" + path(); }
-  std::span<const EmbeddedMigration> Migrations() const { return SqliteMigrations(); }
-  // Statements outside the store, as an older binary would have run them.
-  void ExecRaw(const std::string& sql_text) {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(path().c_str(), &raw), SQLITE_OK);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db.get(), "PRAGMA foreign_keys = ON;", nullptr, nullptr, &error);
-    ASSERT_EQ(rc, SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db.get(), sql_text.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-        << (error ? error : "");
-  }
-  std::string VersionTable() const {
-    return "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL,"
-           " applied_at INTEGER NOT NULL)";
-  }
-  std::string RecordVersion(int version) const {
-    return "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
-           std::to_string(version) + ", 0)";
-  }
-
- private:
-  std::string path() const { return (dir_ / "ocean.db").string(); }
-  std::filesystem::path dir_;
-};
-
-class PgBackend {
- public:
-  static constexpr const char* kName = "Postgres";
-  std::string SetUp() {
-    const char* base = Env("OCEAN_TEST_PG_URL");
-    if (base == nullptr) return "OCEAN_TEST_PG_URL is not set (scripts/services.sh start)";
-    base_url_ = base;
-    schema_ = "oceandash_climatology_" + UniqueSuffix();
-    Exec(base_url_, "CREATE SCHEMA " + schema_);
-    return {};
-  }
-  void TearDown() {
-    if (!schema_.empty()) {
-      Exec(base_url_, "SET client_min_messages TO warning; DROP SCHEMA " + schema_ + " CASCADE");
-    }
-  }
-  std::string url() const {
-    return base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema_;
-  }
-  std::span<const EmbeddedMigration> Migrations() const { return PostgresMigrations(); }
-  void ExecRaw(const std::string& sql_text) { Exec(url(), sql_text); }
-  std::string VersionTable() const {
-    return "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY,"
-           " applied_at timestamptz NOT NULL DEFAULT now())";
-  }
-  std::string RecordVersion(int version) const {
-    return "INSERT INTO schema_migrations (version) VALUES (" + std::to_string(version) + ")";
-  }
-
- private:
-  static void Exec(const std::string& url, const std::string& sql_text) {
-    std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectdb(url.c_str()));
-    ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
-    PGresult* result = PQexec(conn.get(), sql_text.c_str());
-    const ExecStatusType status = PQresultStatus(result);
-    PQclear(result);
-    ASSERT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-        << PQerrorMessage(conn.get());
-  }
-  std::string base_url_;
-  std::string schema_;
-};
-
 template <typename Backend>
 class ClimatologyStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string problem = backend_.SetUp();
     if (!problem.empty()) {
-      const char* allow = Env("OCEAN_TEST_ALLOW_NO_PG");
-      if (allow != nullptr && std::string(allow) == "1") GTEST_SKIP() << problem;
+      if (testing::MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
       FAIL() << problem;
     }
     ready_ = true;
@@ -159,20 +57,22 @@ class ClimatologyStoreTest : public ::testing::Test {
     return *store_;
   }
 
+  // Statements outside the store, as an older binary would have run them: a migration holds
+  // several, which libpq takes only through the simple query protocol.
+  void ExecScript(const std::string& sql_text) {
+    if constexpr (Backend::kIsPostgres) {
+      backend_.admin().ExecScript(sql_text);
+    } else {
+      backend_.ExecRaw(sql_text);
+    }
+  }
+
   Backend backend_;
   bool ready_ = false;
   std::unique_ptr<Store> store_;
 };
 
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kName;
-  }
-};
-using Backends = ::testing::Types<SqliteBackend, PgBackend>;
-TYPED_TEST_SUITE(ClimatologyStoreTest, Backends, BackendNames);
+TYPED_TEST_SUITE(ClimatologyStoreTest, testing::Backends, testing::BackendNames);
 
 // Values whose bits a text round trip or a float column could change.
 StoredClimatology Sample(double shift) {
@@ -358,20 +258,27 @@ TYPED_TEST(ClimatologyStoreTest, BadWritesAreRejectedAndWriteNothing) {
 // A database one migration short of the climatology tables, holding a location and an
 // observation, gains the tables and keeps its rows.
 TYPED_TEST(ClimatologyStoreTest, MigrationAddsTablesToADatabaseWithRows) {
-  const int version = ClimatologyVersion(this->backend_.Migrations());
+  constexpr bool kPostgres = TypeParam::kIsPostgres;
+  const std::span<const EmbeddedMigration> migrations =
+      kPostgres ? PostgresMigrations() : SqliteMigrations();
+  const int version = ClimatologyVersion(migrations);
   ASSERT_GT(version, 1);
-  this->backend_.ExecRaw(this->backend_.VersionTable());
-  for (const EmbeddedMigration& migration : this->backend_.Migrations()) {
+  this->backend_.ExecRaw(kPostgres ? pg::sql::kCreateMigrationsTable
+                                   : sqlite::sql::kCreateMigrationsTable);
+  for (const EmbeddedMigration& migration : migrations) {
     if (migration.version >= version) break;
-    this->backend_.ExecRaw(std::string(migration.sql));
-    this->backend_.ExecRaw(this->backend_.RecordVersion(migration.version));
+    this->ExecScript(std::string(migration.sql));
+    const std::string number = std::to_string(migration.version);
+    this->backend_.ExecRaw(kPostgres
+                               ? "INSERT INTO schema_migrations (version) VALUES (" + number + ")"
+                               : "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
+                                     number + ", 0)");
   }
   // Written by SQL: the store of this binary would migrate first.
-  const bool sqlite = std::string(TypeParam::kName) == "Sqlite";
   this->backend_.ExecRaw(
       "INSERT INTO locations (id, name, latitude, longitude, description, updated_at) VALUES "
       "('a', 'A', 1, 2, '', " +
-      std::string(sqlite ? "0" : "now()") + ")");
+      std::string(kPostgres ? "now()" : "0") + ")");
   auto store = OpenStore(this->backend_.url(), 2);
   const MigrationReport report = store->Migrate();
   EXPECT_EQ(report.from_version, version - 1);
