@@ -17,7 +17,9 @@ constexpr std::string_view kBearerPrefix = "Bearer ";
 }  // namespace
 
 Api::Api(storage::Store& store, cache::Cache& cache, ApiOptions options)
-    : store_(store), cache_(cache), writes_(store, &cache, options.review),
+    : store_(store),
+      cache_(cache),
+      writes_(store, &cache, options.review),
       options_(std::move(options)) {
   if (!options_.now) {
     options_.now = [] {

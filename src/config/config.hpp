@@ -16,8 +16,8 @@ struct Config {
   // --database-password-file / DATABASE_PASSWORD_FILE: the PostgreSQL password, put into
   // database_url by Validate, so the URL (in compose files, .env) never holds the secret.
   std::string database_password_file;
-  std::string redis_url;                          // --redis / REDIS_URL; empty: in-process cache
-  std::string locations_file;                     // --locations / OCEAN_LOCATIONS_FILE
+  std::string redis_url;       // --redis / REDIS_URL; empty: in-process cache
+  std::string locations_file;  // --locations / OCEAN_LOCATIONS_FILE
   // --qc-rules / OCEAN_QC_FILE; default config/qc.json; empty when none is found: the
   // catalogue's gross range tests only.
   std::string qc_rules_file;

@@ -286,8 +286,7 @@ class PgStore final : public Store {
   }
 
   std::vector<DailyValue> ReadDailyRecord(std::string_view location, std::string_view parameter,
-                                          std::int32_t first_day,
-                                          std::int32_t last_day) override {
+                                          std::int32_t first_day, std::int32_t last_day) override {
     return Run("read daily record", Retry::kAlways, [&](PgConnection& connection) {
       return pg::ReadDailyRecord(connection, location, parameter, first_day, last_day);
     });

@@ -375,8 +375,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<DailyValue> ReadDailyRecord(std::string_view location, std::string_view parameter,
-                                          std::int32_t first_day,
-                                          std::int32_t last_day) override {
+                                          std::int32_t first_day, std::int32_t last_day) override {
     return WithReader([&](Connection& connection) {
       return sqlite::ReadDailyRecord(connection, location, parameter, first_day, last_day);
     });
