@@ -1,7 +1,11 @@
 #include "api/observations.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <iterator>
+#include <optional>
+#include <vector>
 
 #include "api/api.hpp"
 #include "api/query.hpp"
@@ -123,10 +127,16 @@ http::Response Api::LatestObservations(const http::Request& request) {
       [&] {
         const auto latest = store_.LatestObservations(locations);
         std::vector<LatestContext> context(latest.size());
+        // One read for every item (a few dozen climatologies at most: one per site and parameter).
+        std::vector<storage::StoredClimatology> climatologies = store_.ListClimatologies();
         for (std::size_t i = 0; i < latest.size(); ++i) {
           const auto& o = latest[i];
-          auto climatology = store_.GetClimatology(o.location_id, o.parameter);
-          if (!climatology) continue;
+          const auto found = std::find_if(
+              climatologies.begin(), climatologies.end(), [&](const storage::StoredClimatology& c) {
+                return c.location_id == o.location_id && c.parameter == o.parameter;
+              });
+          if (found == climatologies.end()) continue;
+          std::optional<storage::StoredClimatology> climatology = std::move(*found);
           context[i].anomaly = AnomalyAt(*climatology, o.timestamp_ms, o.value);
           if (o.parameter == kHeatwaveParameter) {
             context[i].events =

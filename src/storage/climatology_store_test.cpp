@@ -140,6 +140,21 @@ TYPED_TEST(ClimatologyStoreTest, ClimatologyRoundTripsExactlyAndIsReplaced) {
   EXPECT_FALSE(store.GetClimatology("b", "sst").has_value());
 }
 
+TYPED_TEST(ClimatologyStoreTest, ListClimatologiesReadsEveryOneInKeyOrder) {
+  Store& store = this->Open();
+  EXPECT_TRUE(store.ListClimatologies().empty());
+  StoredClimatology chlorophyll = Sample(2.0);
+  chlorophyll.parameter = "chlorophyll_a";
+  chlorophyll.log10 = true;
+  const StoredClimatology sst = Sample(0.0);
+  store.PutClimatology(sst);
+  store.PutClimatology(chlorophyll);
+  const std::vector<StoredClimatology> all = store.ListClimatologies();
+  ASSERT_EQ(all.size(), 2U);
+  ExpectSame(all[0], chlorophyll);  // "chlorophyll_a" < "sst"
+  ExpectSame(all[1], sst);
+}
+
 TYPED_TEST(ClimatologyStoreTest, DailyRecordReadsAscendingWithinBoundsAndUpserts) {
   Store& store = this->Open();
   // Out of order, with a gap (day 3 missing) and days before 1970.

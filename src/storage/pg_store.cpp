@@ -304,6 +304,11 @@ class PgStore final : public Store {
     });
   }
 
+  std::vector<StoredClimatology> ListClimatologies() override {
+    return Run("list climatologies", Retry::kAlways,
+               [&](PgConnection& connection) { return pg::ListClimatologies(connection); });
+  }
+
   void RecordBackfillProgress(const BackfillProgress& progress) override {
     Run("record backfill progress", Retry::kAlways,
         [&](PgConnection& connection) { pg::RecordBackfillProgress(connection, progress); });

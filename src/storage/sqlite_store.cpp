@@ -393,6 +393,11 @@ class SqliteStore final : public Store {
     });
   }
 
+  std::vector<StoredClimatology> ListClimatologies() override {
+    return WithReader(
+        [&](Connection& connection) { return sqlite::ListClimatologies(connection); });
+  }
+
   void RecordBackfillProgress(const BackfillProgress& progress) override {
     std::lock_guard lock(writer_mutex_);
     sqlite::RecordBackfillProgress(writer_, progress);

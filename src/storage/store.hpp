@@ -228,6 +228,9 @@ class Store {
   virtual void PutClimatology(const StoredClimatology& climatology) = 0;
   virtual std::optional<StoredClimatology> GetClimatology(std::string_view location,
                                                           std::string_view parameter) = 0;
+  // Every stored climatology, ordered by (location_id, parameter): one read for a page that
+  // shows many series (a few dozen rows at most: one per site and parameter).
+  virtual std::vector<StoredClimatology> ListClimatologies() = 0;
   // Upsert by (source_id, location_id, parameter). State must be "running", "done" or "failed".
   virtual void RecordBackfillProgress(const BackfillProgress& progress) = 0;
   // Ordered by (source_id, location_id, parameter).

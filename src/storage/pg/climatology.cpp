@@ -2,6 +2,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "storage/climatology_codec.hpp"
 #include "storage/pg/codec.hpp"
@@ -99,26 +100,45 @@ void PutClimatology(PgConnection& connection, const StoredClimatology& climatolo
   transaction.CommitWrite();
 }
 
+namespace {
+
+// Every row of kGetClimatology or kListClimatologies.
+std::vector<StoredClimatology> ClimatologyRows(const PGresult* r) {
+  const BinaryColumns columns(r, {0, 0, 0, 8, 8, 8, 8, 0, 0, 0});
+  std::vector<StoredClimatology> climatologies(static_cast<std::size_t>(PQntuples(r)));
+  for (int row = 0; row < PQntuples(r); ++row) {
+    StoredClimatology& climatology = climatologies[static_cast<std::size_t>(row)];
+    climatology.location_id = TextView(r, row, 0);
+    climatology.parameter = TextView(r, row, 1);
+    climatology.source = TextView(r, row, 2);
+    climatology.baseline_first_year = static_cast<int>(columns.Int64(row, 3));
+    climatology.baseline_last_year = static_cast<int>(columns.Int64(row, 4));
+    climatology.log10 = columns.Int64(row, 5) != 0;
+    climatology.computed_ms = columns.Int64(row, 6);
+    climatology.seas = DecodeDoubles(Bytes(r, row, 7), kClimatologyDays);
+    climatology.thresh = DecodeDoubles(Bytes(r, row, 8), kClimatologyDays);
+    climatology.percentiles =
+        DecodeDoubles(Bytes(r, row, 9), kClimatologyDays * kClimatologyLevels);
+  }
+  return climatologies;
+}
+
+}  // namespace
+
 std::optional<StoredClimatology> GetClimatology(PgConnection& connection, std::string_view location,
                                                 std::string_view parameter) {
   PgResultPtr result = connection.ExecBinary(
       "get climatology",
       Statement{sql::kGetClimatology, PgParams().Add(location).Add(parameter), false});
-  const PGresult* r = result.get();
-  if (PQntuples(r) == 0) return std::nullopt;
-  const BinaryColumns columns(r, {0, 0, 0, 8, 8, 8, 8, 0, 0, 0});
-  StoredClimatology climatology;
-  climatology.location_id = TextView(r, 0, 0);
-  climatology.parameter = TextView(r, 0, 1);
-  climatology.source = TextView(r, 0, 2);
-  climatology.baseline_first_year = static_cast<int>(columns.Int64(0, 3));
-  climatology.baseline_last_year = static_cast<int>(columns.Int64(0, 4));
-  climatology.log10 = columns.Int64(0, 5) != 0;
-  climatology.computed_ms = columns.Int64(0, 6);
-  climatology.seas = DecodeDoubles(Bytes(r, 0, 7), kClimatologyDays);
-  climatology.thresh = DecodeDoubles(Bytes(r, 0, 8), kClimatologyDays);
-  climatology.percentiles = DecodeDoubles(Bytes(r, 0, 9), kClimatologyDays * kClimatologyLevels);
-  return climatology;
+  std::vector<StoredClimatology> rows = ClimatologyRows(result.get());
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<StoredClimatology> ListClimatologies(PgConnection& connection) {
+  PgResultPtr result =
+      connection.ExecBinary("list climatologies", Statement{sql::kListClimatologies, {}, false});
+  return ClimatologyRows(result.get());
 }
 
 void RecordBackfillProgress(PgConnection& connection, const BackfillProgress& progress) {

@@ -21,6 +21,7 @@ std::vector<DailyValue> ReadDailyRecord(PgConnection& connection, std::string_vi
                                         std::string_view parameter, std::int32_t first_day,
                                         std::int32_t last_day);
 void PutClimatology(PgConnection& connection, const StoredClimatology& climatology);
+std::vector<StoredClimatology> ListClimatologies(PgConnection& connection);
 std::optional<StoredClimatology> GetClimatology(PgConnection& connection, std::string_view location,
                                                 std::string_view parameter);
 void RecordBackfillProgress(PgConnection& connection, const BackfillProgress& progress);

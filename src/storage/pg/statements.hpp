@@ -345,6 +345,10 @@ inline constexpr char kGetClimatology[] =
     "SELECT location_id, parameter, source, baseline_first_year::int8,"
     " baseline_last_year::int8, log10::int4::int8, computed_at, seas, thresh, percentiles"
     " FROM climatologies WHERE location_id = $1 AND parameter = $2";
+inline constexpr char kListClimatologies[] =
+    "SELECT location_id, parameter, source, baseline_first_year::int8,"
+    " baseline_last_year::int8, log10::int4::int8, computed_at, seas, thresh, percentiles"
+    " FROM climatologies ORDER BY location_id, parameter";
 inline constexpr char kUpsertBackfillProgress[] =
     "INSERT INTO backfill_progress (source_id, location_id, parameter, first_day, last_day,"
     " done_through_day, state, error, updated_at)"

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "storage/climatology_codec.hpp"
 #include "storage/sqlite/connection.hpp"
@@ -70,11 +71,10 @@ void PutClimatology(Connection& writer, const StoredClimatology& climatology) {
   transaction.Commit();
 }
 
-std::optional<StoredClimatology> GetClimatology(Connection& connection, std::string_view location,
-                                                std::string_view parameter) {
-  Statement select(connection, q::kGetClimatology);
-  select.Bind(location).Bind(parameter);
-  if (!select.Step()) return std::nullopt;
+namespace {
+
+// The current row of kGetClimatology or kListClimatologies.
+StoredClimatology ClimatologyRow(Statement& select) {
   StoredClimatology climatology;
   climatology.location_id = select.Text(0);
   climatology.parameter = select.Text(1);
@@ -88,6 +88,23 @@ std::optional<StoredClimatology> GetClimatology(Connection& connection, std::str
   climatology.percentiles =
       DecodeDoubles(select.BlobView(9), kClimatologyDays * kClimatologyLevels);
   return climatology;
+}
+
+}  // namespace
+
+std::optional<StoredClimatology> GetClimatology(Connection& connection, std::string_view location,
+                                                std::string_view parameter) {
+  Statement select(connection, q::kGetClimatology);
+  select.Bind(location).Bind(parameter);
+  if (!select.Step()) return std::nullopt;
+  return ClimatologyRow(select);
+}
+
+std::vector<StoredClimatology> ListClimatologies(Connection& connection) {
+  Statement select(connection, q::kListClimatologies);
+  std::vector<StoredClimatology> climatologies;
+  while (select.Step()) climatologies.push_back(ClimatologyRow(select));
+  return climatologies;
 }
 
 void RecordBackfillProgress(Connection& writer, const BackfillProgress& progress) {

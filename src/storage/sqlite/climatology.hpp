@@ -21,6 +21,7 @@ std::vector<DailyValue> ReadDailyRecord(Connection& connection, std::string_view
                                         std::string_view parameter, std::int32_t first_day,
                                         std::int32_t last_day);
 void PutClimatology(Connection& writer, const StoredClimatology& climatology);
+std::vector<StoredClimatology> ListClimatologies(Connection& connection);
 std::optional<StoredClimatology> GetClimatology(Connection& connection, std::string_view location,
                                                 std::string_view parameter);
 void RecordBackfillProgress(Connection& writer, const BackfillProgress& progress);

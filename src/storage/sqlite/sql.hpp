@@ -135,6 +135,9 @@ inline constexpr char kGetClimatology[] =
     "SELECT location_id, parameter, source, baseline_first_year, baseline_last_year, log10,"
     " computed_at, seas, thresh, percentiles FROM climatologies"
     " WHERE location_id = ?1 AND parameter = ?2";
+inline constexpr char kListClimatologies[] =
+    "SELECT location_id, parameter, source, baseline_first_year, baseline_last_year, log10,"
+    " computed_at, seas, thresh, percentiles FROM climatologies ORDER BY location_id, parameter";
 inline constexpr char kUpsertBackfillProgress[] =
     "INSERT OR REPLACE INTO backfill_progress (source_id, location_id, parameter, first_day,"
     " last_day, done_through_day, state, error, updated_at)"
