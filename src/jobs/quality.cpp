@@ -233,6 +233,7 @@ std::vector<storage::FlagChange> QualityReview::Review(std::span<const core::Obs
       std::vector<storage::FlaggedRow> window =
           reader.ReadWindow(key, first, last, neighbours, neighbours);
       std::vector<core::EpochMs> window_times;
+      window_times.reserve(window.size());
       for (const auto& row : window) window_times.push_back(row.timestamp_ms);
       const int needed = NeighboursNeeded(*config, window_times);
       if (needed > neighbours) window = reader.ReadWindow(key, first, last, needed, needed);

@@ -3,9 +3,9 @@
 // only the write with review needs it.
 #pragma once
 
-#include <compare>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/types.hpp"
@@ -19,7 +19,11 @@ struct SeriesKey {
   std::string location_id;
   std::string parameter;
   std::string source;
-  auto operator<=>(const SeriesKey&) const = default;
+  // The order of a std::map; spelled out because clang-tidy 14 misreads a defaulted <=>.
+  friend bool operator<(const SeriesKey& a, const SeriesKey& b) {
+    return std::tie(a.location_id, a.parameter, a.source) <
+           std::tie(b.location_id, b.parameter, b.source);
+  }
 };
 
 // A stored row of a series, as the reviewer needs it. upstream_flag is the flag the row arrived

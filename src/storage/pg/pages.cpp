@@ -92,7 +92,7 @@ Statement SeriesPage(const core::ObservationQuery& query, const Position& at,
   PgParams& params = statement.params;
   const auto order = std::tie(series.names.location_id, series.names.parameter) <=>
                      std::tie(at.location_id, at.parameter);
-  const int tie = order > 0 ? 1 : (order == 0 ? 0 : -1);
+  const int tie = std::is_gt(order) ? 1 : (std::is_eq(order) ? 0 : -1);
   params.Add(series.id).Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms)).Add(at.ts);
   params.Add(tie).Add(at.source);
   AddOptional(params, query.source);
