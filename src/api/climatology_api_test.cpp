@@ -48,16 +48,12 @@ storage::StoredClimatology Flat(std::string parameter, double seas, double step,
 storage::StoredClimatology FlatSst() { return Flat("sst", 20.0, 0.025); }
 
 template <typename Backend>
-class ClimatologyApiTest : public ::testing::Test {
+class ClimatologyApiTest : public storage::testing::BackendTest<Backend> {
  protected:
   void SetUp() override {
-    const std::string problem = backend_.SetUp();
-    if (!problem.empty()) {
-      if (storage::testing::MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
-      FAIL() << problem;
-    }
-    ready_ = true;
-    store_ = storage::OpenStore(backend_.url(), 2);
+    storage::testing::BackendTest<Backend>::SetUp();
+    if (!this->ready_) return;
+    store_ = storage::OpenStore(this->backend_.url(), 2);
     store_->Migrate();
     store_->UpsertLocations(std::vector<core::Location>{{"a", "A", 26.2, 127.3, "", ""},
                                                         {"b", "B", 36.7, -122.0, "", ""}});
@@ -98,7 +94,7 @@ class ClimatologyApiTest : public ::testing::Test {
   void TearDown() override {
     api_.reset();
     store_.reset();
-    if (ready_) backend_.TearDown();
+    storage::testing::BackendTest<Backend>::TearDown();
   }
 
   http::Response Get(std::string path, QueryPairs query) {
@@ -113,8 +109,6 @@ class ClimatologyApiTest : public ::testing::Test {
     return boost::json::parse(Get(std::move(path), std::move(query)).body);
   }
 
-  Backend backend_;
-  bool ready_ = false;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<Api> api_;

@@ -59,20 +59,9 @@ std::string RenderLatest(std::span<const core::Observation> latest,
     const auto& o = latest[i];
     const auto& c = i < context.size() ? context[i] : none;
     const auto* climatology = c.climatology ? &*c.climatology : nullptr;
-    w.BeginObject()
-        .PlainKey("location_id")
-        .String(o.location_id)
-        .PlainKey("parameter")
-        .String(o.parameter)
-        .PlainKey("timestamp")
-        .Timestamp(o.timestamp_ms)
-        .PlainKey("value")
-        .Number(o.value)
-        .PlainKey("quality_flag")
-        .PlainString(core::ToString(o.quality_flag))
-        .PlainKey("source")
-        .String(o.source)
-        .PlainKey("climatology");
+    w.BeginObject();
+    core::WriteObservationFields(w, o);
+    w.PlainKey("climatology");
     WriteClimatologyInfo(w, climatology);
     if (climatology != nullptr) {
       w.PlainKey("anomaly").Number(c.anomaly.anomaly);

@@ -48,9 +48,8 @@ void WriteObservation(JsonWriter& w, const Observation& o) {
   w.Raw({row, static_cast<std::size_t>(p - row)});
 }
 
-void WriteObservationByField(JsonWriter& w, const Observation& o) {
-  w.BeginObject()
-      .PlainKey("location_id")
+void WriteObservationFields(JsonWriter& w, const Observation& o) {
+  w.PlainKey("location_id")
       .String(o.location_id)
       .PlainKey("parameter")
       .String(o.parameter)
@@ -61,8 +60,13 @@ void WriteObservationByField(JsonWriter& w, const Observation& o) {
       .PlainKey("quality_flag")
       .PlainString(ToString(o.quality_flag))
       .PlainKey("source")
-      .String(o.source)
-      .EndObject();
+      .String(o.source);
+}
+
+void WriteObservationByField(JsonWriter& w, const Observation& o) {
+  w.BeginObject();
+  WriteObservationFields(w, o);
+  w.EndObject();
 }
 
 std::string ObservationsJson(std::span<const Observation> rows) {

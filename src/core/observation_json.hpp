@@ -14,8 +14,10 @@ namespace ocean::core {
 // a stack buffer in one go and copied once: a page writes 1,000 of them, and field by field
 // (a size check and a separator decision per piece) was a large share of a page's CPU.
 void WriteObservation(JsonWriter& w, const Observation& o);
-// The same, field by field through the writer: for rows too long for the buffer. Exposed for
-// its test.
+// The six fields alone, into an object the caller has begun (and may extend).
+void WriteObservationFields(JsonWriter& w, const Observation& o);
+// The same as WriteObservation, field by field through the writer: for rows too long for the
+// buffer. Exposed for its test.
 void WriteObservationByField(JsonWriter& w, const Observation& o);
 
 // A JSON array of observations: the body POST /api/observations/ingest/ accepts.

@@ -34,16 +34,12 @@ constexpr char kRules[] = R"({"parameters": {"sst": {"qartod": {
   }}}})";
 
 template <typename Backend>
-class QualityStoreTest : public ::testing::Test {
+class QualityStoreTest : public storage::testing::BackendTest<Backend> {
  protected:
   void SetUp() override {
-    const std::string problem = backend_.SetUp();
-    if (!problem.empty()) {
-      if (storage::testing::MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
-      FAIL() << problem;
-    }
-    ready_ = true;
-    store_ = storage::OpenStore(backend_.url(), 2);
+    storage::testing::BackendTest<Backend>::SetUp();
+    if (!this->ready_) return;
+    store_ = storage::OpenStore(this->backend_.url(), 2);
     store_->Migrate();
     store_->UpsertLocations(std::vector<core::Location>{{"site", "Site", 1.0, 2.0, "", ""}});
     cache_ = cache::OpenCache("", {});
@@ -52,7 +48,7 @@ class QualityStoreTest : public ::testing::Test {
   void TearDown() override {
     writes_.reset();
     store_.reset();
-    if (ready_) backend_.TearDown();
+    storage::testing::BackendTest<Backend>::TearDown();
   }
 
   // Hourly rows from hour `first`, arriving `not evaluated` unless told.
@@ -76,8 +72,6 @@ class QualityStoreTest : public ::testing::Test {
     return store_->QuerySeries(query).q;
   }
 
-  Backend backend_;
-  bool ready_ = false;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<cache::Cache> cache_;
   const QualityReview review_{QcRules::Parse(boost::json::parse(kRules))};

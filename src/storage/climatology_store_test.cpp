@@ -35,22 +35,14 @@ int ClimatologyVersion(std::span<const EmbeddedMigration> migrations) {
 }
 
 template <typename Backend>
-class ClimatologyStoreTest : public ::testing::Test {
+class ClimatologyStoreTest : public testing::BackendTest<Backend> {
  protected:
-  void SetUp() override {
-    const std::string problem = backend_.SetUp();
-    if (!problem.empty()) {
-      if (testing::MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
-      FAIL() << problem;
-    }
-    ready_ = true;
-  }
   void TearDown() override {
     store_.reset();
-    if (ready_) backend_.TearDown();
+    testing::BackendTest<Backend>::TearDown();
   }
   Store& Open() {
-    store_ = OpenStore(backend_.url(), 2);
+    store_ = OpenStore(this->backend_.url(), 2);
     store_->Migrate();
     store_->UpsertLocations(
         std::vector<core::Location>{{"a", "A", 1.0, 2.0, "", ""}, {"b", "B", 3.0, 4.0, "", ""}});
@@ -61,14 +53,12 @@ class ClimatologyStoreTest : public ::testing::Test {
   // several, which libpq takes only through the simple query protocol.
   void ExecScript(const std::string& sql_text) {
     if constexpr (Backend::kIsPostgres) {
-      backend_.admin().ExecScript(sql_text);
+      this->backend_.admin().ExecScript(sql_text);
     } else {
-      backend_.ExecRaw(sql_text);
+      this->backend_.ExecRaw(sql_text);
     }
   }
 
-  Backend backend_;
-  bool ready_ = false;
   std::unique_ptr<Store> store_;
 };
 

@@ -127,16 +127,12 @@ std::vector<ObservationQuery> Queries() {
 }
 
 template <typename Backend>
-class ReadPageTest : public ::testing::Test {
+class ReadPageTest : public testing::BackendTest<Backend> {
  protected:
   void SetUp() override {
-    const std::string problem = backend_.SetUp();
-    if (!problem.empty()) {
-      if (testing::MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
-      FAIL() << problem;
-    }
-    ready_ = true;
-    store_ = OpenStore(backend_.url(), 2);
+    testing::BackendTest<Backend>::SetUp();
+    if (!this->ready_) return;
+    store_ = OpenStore(this->backend_.url(), 2);
     store_->Migrate();
     std::vector<core::Location> locations;
     for (const auto& id : kLocationIds) locations.push_back({id, id, 1.0, 2.0, "", ""});
@@ -148,11 +144,9 @@ class ReadPageTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    if (ready_) backend_.TearDown();
+    testing::BackendTest<Backend>::TearDown();
   }
 
-  Backend backend_;
-  bool ready_ = false;
   std::unique_ptr<Store> store_;
 };
 

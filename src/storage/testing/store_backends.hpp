@@ -181,4 +181,25 @@ class BackendNames {
   }
 };
 
+// A typed test's backend: SetUp starts it, skipping or failing the test when it cannot run;
+// a derived SetUp calls this one first and returns unless ready_.
+template <typename Backend>
+class BackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string problem = backend_.SetUp();
+    if (!problem.empty()) {
+      if (MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
+      FAIL() << problem;
+    }
+    ready_ = true;
+  }
+  void TearDown() override {
+    if (ready_) backend_.TearDown();
+  }
+
+  Backend backend_;
+  bool ready_ = false;
+};
+
 }  // namespace ocean::storage::testing
