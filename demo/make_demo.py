@@ -40,7 +40,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from erddap_wire import attr, axis, data_table, dim, info_table  # noqa: E402
+from erddap_wire import (MUR_SST, VIIRS_CHLA, attr, axis, grid_rows,  # noqa: E402
+                         griddap_table, info_table, mur_info_rows, variable, write_text)
 
 DAYS = 30
 # The newest sample (an NDBC row); the ERDDAP daily steps end the same day.
@@ -117,11 +118,13 @@ def chl_model(site, rng):
     return CHL_LEVEL.get(site, 0.3) * math.exp(rng.gauss(0, 0.35))
 
 
+def cloudy_chl(site, rng):
+    """A day's chlorophyll-a in mg m^-3, or None (cloud) on ~30 % of days."""
+    return None if rng.random() < 0.3 else round(chl_model(site, rng), 4)
+
+
 def write(relative, text):
-    path = os.path.join(HERE, relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    write_text(os.path.join(HERE, relative), text)
 
 
 def epoch(t):
@@ -158,19 +161,10 @@ def main():
         attr("NC_GLOBAL", "time_coverage_end", "String", iso(mur_times[-1])),
         attr("NC_GLOBAL", "time_coverage_start", "String", iso(mur_times[0])),
         attr("NC_GLOBAL", "title", "String", "DEMO (synthesised): MUR SST layout, 0.01\u00b0, Daily"),
-        dim("time", "double", "nValues=%d, evenlySpaced=true, averageSpacing=1 day" % DAYS),
-        attr("time", "_CoordinateAxisType", "String", "Time"),
-        attr("time", "actual_range", "double", "%s, %s" % (epoch(mur_times[0]), epoch(mur_times[-1]))),
-        attr("time", "axis", "String", "T"),
-        attr("time", "units", "String", "seconds since 1970-01-01T00:00:00Z"),
-        *axis("latitude", "float", "nValues=17999, evenlySpaced=true, averageSpacing=0.01", "Lat",
-              "-89.99, 89.99", "degrees_north"),
-        *axis("longitude", "float", "nValues=36000, evenlySpaced=true, averageSpacing=0.01", "Lon",
-              "-179.99, 180.0", "degrees_east"),
-        ["variable", "analysed_sst", "", "double", "time, latitude, longitude"],
-        attr("analysed_sst", "_FillValue", "double", "-7.768000000000001"),
-        attr("analysed_sst", "long_name", "String", "Analysed Sea Surface Temperature"),
-        attr("analysed_sst", "units", "String", "degree_C"),
+        *axis("time", "double", "nValues=%d, evenlySpaced=true, averageSpacing=1 day" % DAYS, "Time",
+              "%s, %s" % (epoch(mur_times[0]), epoch(mur_times[-1])),
+              "seconds since 1970-01-01T00:00:00Z", cf_axis="T"),
+        *mur_info_rows(),
     ]))
 
     # --- noaacwNPPVIIRSchlaDaily: time, altitude, latitude (descending), longitude; 12:00Z ---
@@ -188,9 +182,8 @@ def main():
               "-89.75625, 89.75625", "degrees_north"),
         *axis("longitude", "double", "nValues=9600, evenlySpaced=true, averageSpacing=0.0375", "Lon",
               "-179.98125, 179.98125", "degrees_east"),
-        ["variable", "chlor_a", "", "float", "time, altitude, latitude, longitude"],
-        attr("chlor_a", "_FillValue", "float", "-999.0"),
-        attr("chlor_a", "units", "String", "mg m^-3"),
+        *variable("chlor_a", "float", "time, altitude, latitude, longitude",
+                  ("_FillValue", "float", "-999.0"), ("units", "String", "mg m^-3")),
     ]))
 
     sites = []
@@ -199,19 +192,13 @@ def main():
         sites.append({"id": site, "latitude": lat, "longitude": lon})
         # The cell nearest the site only: the parser picks the nearest cell with a value anyway.
         mlat, mlon = nearest(lat, -89.99, 0.01), nearest(lon, -179.99, 0.01)
-        rows = [[iso(t), mlat, mlon, round(sst_model(site, lat, t, rng), 3)] for t in mur_times]
-        write("erddap/griddap/jplMURSST41/%s.json" % site, data_table(
-            ["time", "latitude", "longitude", "analysed_sst"], ["String", "float", "float", "double"],
-            ["UTC", "degrees_north", "degrees_east", "degree_C"], rows))
+        write("erddap/griddap/jplMURSST41/%s.json" % site, griddap_table(*MUR_SST, grid_rows(
+            [iso(t) for t in mur_times], [], [mlat], [mlon],
+            lambda t, i, j: round(sst_model(site, lat, mur_times[t], rng), 3))))
         clat, clon = nearest(lat, -89.75625, 0.0375), nearest(lon, -179.98125, 0.0375)
-        rows = []
-        for t in chl_times:
-            value = None if rng.random() < 0.3 else round(chl_model(site, rng), 4)
-            rows.append([iso(t), 0.0, clat, clon, value])
-        write("erddap/griddap/noaacwNPPVIIRSchlaDaily/%s.json" % site, data_table(
-            ["time", "altitude", "latitude", "longitude", "chlor_a"],
-            ["String", "double", "double", "double", "float"],
-            ["UTC", "m", "degrees_north", "degrees_east", "mg m^-3"], rows))
+        write("erddap/griddap/noaacwNPPVIIRSchlaDaily/%s.json" % site, griddap_table(
+            *VIIRS_CHLA, grid_rows([iso(t) for t in chl_times], [0.0], [clat], [clon],
+                                   lambda t, i, j: cloudy_chl(site, rng))))
 
         write("daily/sst/%s.json" % site, json.dumps({
             "note": DAILY_NOTE, "source": DAILY_SOURCE, "location": site, "parameter": "sst",
