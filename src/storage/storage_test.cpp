@@ -56,23 +56,30 @@ using testing::PgResultPtr;
 using testing::SqliteBackend;
 using testing::SqliteDbDeleter;
 
+// One series over [start_ms, end_ms], every source.
+SeriesQuery Series(std::string location, std::string parameter, core::EpochMs start_ms,
+                   core::EpochMs end_ms) {
+  SeriesQuery query;
+  query.location = std::move(location);
+  query.parameter = std::move(parameter);
+  query.start_ms = start_ms;
+  query.end_ms = end_ms;
+  return query;
+}
+
 template <typename Backend>
-class StoreTest : public ::testing::Test {
+class StoreTest : public testing::BackendTest<Backend> {
  protected:
   void SetUp() override {
-    std::string problem = backend_.SetUp();
-    if (!problem.empty()) {
-      if (testing::MaySkipUnavailableBackend()) GTEST_SKIP() << problem;
-      FAIL() << problem;
-    }
-    ready_ = true;
-    store_ = OpenStore(backend_.url(), 4);
+    testing::BackendTest<Backend>::SetUp();
+    if (!this->ready_) return;
+    store_ = OpenStore(this->backend_.url(), 4);
     store_->Migrate();
     store_->UpsertLocations(kLocations);
   }
   void TearDown() override {
     store_.reset();
-    if (ready_) backend_.TearDown();
+    testing::BackendTest<Backend>::TearDown();
   }
 
   static Observation Obs(std::string location, std::string parameter, core::EpochMs ts,
@@ -102,8 +109,6 @@ class StoreTest : public ::testing::Test {
       {"pier \"c\"\t\\ {x,y} ü", "Odd id", 0.1, 0.2, "line1\nline2", ""},
   };
 
-  Backend backend_;
-  bool ready_ = false;
   std::unique_ptr<Store> store_;
 };
 
@@ -280,11 +285,7 @@ TYPED_TEST(StoreTest, QueriesOneSeriesAsColumns) {
   };
   ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, 7);
 
-  SeriesQuery query;
-  query.location = "buoy-a";
-  query.parameter = "sst";
-  query.start_ms = 1000;
-  query.end_ms = 3000;
+  SeriesQuery query = Series("buoy-a", "sst", 1000, 3000);
   SeriesRows series = this->store_->QuerySeries(query);
   // Timestamp order, ties by source; the window is inclusive at both ends.
   EXPECT_THAT(series.t, ElementsAre(1000, 2000, 2000, 3000));
@@ -325,12 +326,11 @@ TYPED_TEST(StoreTest, SeriesRoundTripsTimestampsValuesAndTextExactly) {
                              QualityFlag::kMissing));
   }
   ASSERT_EQ(this->store_->UpsertObservations(rows).inserted, static_cast<int>(rows.size()));
-  SeriesQuery series_query;
-  series_query.location = odd_location;
-  series_query.parameter = "weird\\param\n";
-  series_query.source = odd_source;
-  series_query.start_ms = timestamps.front();
-  series_query.end_ms = timestamps.back();
+  const SeriesQuery series_query{.location = odd_location,
+                                 .parameter = "weird\\param\n",
+                                 .source = odd_source,
+                                 .start_ms = timestamps.front(),
+                                 .end_ms = timestamps.back()};
   const SeriesRows series = this->store_->QuerySeries(series_query);
   EXPECT_EQ(series.t, timestamps);
   ASSERT_EQ(series.v.size(), values.size());
@@ -354,11 +354,7 @@ TYPED_TEST(StoreTest, SeriesRoundTripsTimestampsValuesAndTextExactly) {
 // other has read its series (PostgreSQL keeps ids in memory) is still read by the other.
 TYPED_TEST(StoreTest, SeriesWrittenThroughAnotherStoreIsRead) {
   auto other = OpenStore(this->backend_.url(), 2);
-  SeriesQuery series;
-  series.location = "buoy-b";
-  series.parameter = "late";
-  series.start_ms = 0;
-  series.end_ms = 10'000;
+  const SeriesQuery series = Series("buoy-b", "late", 0, 10'000);
   EXPECT_TRUE(other->QuerySeries(series).t.empty());
   ObservationQuery page = this->Window(0, 10'000);
   page.locations = {"buoy-b"};
@@ -408,11 +404,7 @@ TYPED_TEST(StoreTest, WritesToSeriesAnotherStoreRecorded) {
       this->Obs("buoy-b", "v", 2000, 4), this->Obs("buoy-b", "v", 1000, 5)});
   EXPECT_EQ(result.inserted, 1);
   EXPECT_EQ(result.updated, 1);
-  SeriesQuery series;
-  series.location = "buoy-b";
-  series.parameter = "v";
-  series.start_ms = 0;
-  series.end_ms = 10'000;
+  const SeriesQuery series = Series("buoy-b", "v", 0, 10'000);
   EXPECT_THAT(other->QuerySeries(series).v, ElementsAre(5, 4));
   EXPECT_THAT(this->store_->QuerySeries(series).v, ElementsAre(5, 4));
 }
@@ -421,11 +413,7 @@ TYPED_TEST(StoreTest, WritesToSeriesAnotherStoreRecorded) {
 // (which may have cached that the series had one source) labels every point correctly.
 TYPED_TEST(StoreTest, SeriesGainingASecondSourceIsReadCorrectly) {
   auto reader = OpenStore(this->backend_.url(), 2);
-  SeriesQuery query;
-  query.location = "buoy-a";
-  query.parameter = "two";
-  query.start_ms = 0;
-  query.end_ms = 10'000;
+  SeriesQuery query = Series("buoy-a", "two", 0, 10'000);
   const std::vector<Observation> first = {this->Obs("buoy-a", "two", 1000, 1.0, "s1"),
                                           this->Obs("buoy-a", "two", 3000, 3.0, "s1")};
   this->store_->UpsertObservations(first);
@@ -1485,11 +1473,7 @@ TEST_F(PostgresUpgradeTest, SeriesIdMigrationKeepsEveryRow) {
   EXPECT_THAT(rows,
               ElementsAre("a sst 1000 1.5 1 s1", "b chlorophyll_a 1000 0.5 1 s1",
                           "b sst 1000 7.25 3 s1", "a sst 2000 2.5 2 s1", "a sst 3000 3.5 1 s2"));
-  SeriesQuery series;
-  series.location = "a";
-  series.parameter = "sst";
-  series.start_ms = 0;
-  series.end_ms = 10'000;
+  const SeriesQuery series = Series("a", "sst", 0, 10'000);
   EXPECT_THAT(store->QuerySeries(series).t, ElementsAre(1000, 2000, 3000));
   EXPECT_THAT(store->QuerySeries(series).sources, ElementsAre("s1", "s2"));
   // Ids keep their parameter's block from migration 0005 (0006 renumbers nothing): the block
