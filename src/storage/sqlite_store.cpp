@@ -62,7 +62,7 @@ class SqliteMigrationTarget final : public MigrationTarget {
                                " failed: " + e.what());
     }
     Statement record(writer_, q::kRecordMigration);
-    record.Bind(migration.version).Bind(NowMs()).Run();
+    record.Bind(migration.version, NowMs()).Run();
   }
 
  private:
@@ -132,12 +132,9 @@ class SqliteStore final : public Store {
     const core::EpochMs now = NowMs();
     for (const core::Location& location : locations) {
       Statement upsert(writer_, q::kUpsertLocation);
-      upsert.Bind(location.id)
-          .Bind(location.name)
-          .Bind(location.latitude)
-          .Bind(location.longitude)
-          .Bind(location.description)
-          .Bind(now)
+      upsert
+          .Bind(location.id, location.name, location.latitude, location.longitude,
+                location.description, now)
           .Run();
     }
     transaction.Commit();
@@ -192,7 +189,7 @@ class SqliteStore final : public Store {
                              {{static_cast<long long>(index), "location_id", "unknown location"}});
       }
       Statement insert_series(writer_, q::kUpsertSeries);
-      insert_series.Bind(key.first).Bind(key.second).Run();
+      insert_series.Bind(key.first, key.second).Run();
     }
     std::int64_t max_id_before = 0;
     {
@@ -202,13 +199,8 @@ class SqliteStore final : public Store {
     const core::EpochMs now = NowMs();
     for (const core::Observation& row : rows) {
       Statement upsert(writer_, q::kUpsertObservation);
-      upsert.Bind(row.location_id)
-          .Bind(row.parameter)
-          .Bind(row.timestamp_ms)
-          .Bind(row.value)
-          .Bind(static_cast<int>(row.quality_flag))
-          .Bind(row.source)
-          .Bind(now);
+      upsert.Bind(row.location_id, row.parameter, row.timestamp_ms, row.value,
+                  static_cast<int>(row.quality_flag), row.source, now);
       if (!upsert.Step()) {
         throw std::runtime_error("sqlite: upsert returned no row id");
       }
@@ -234,10 +226,8 @@ class SqliteStore final : public Store {
       Statement select(connection, sql_text);
       BindFilters(query, locations_json, select);
       if (query.after) {
-        select.Bind(query.after->timestamp_ms)
-            .Bind(query.after->location_id)
-            .Bind(query.after->parameter)
-            .Bind(query.after->source);
+        select.Bind(query.after->timestamp_ms, query.after->location_id, query.after->parameter,
+                    query.after->source);
       }
       select.Bind(query.limit);
       std::vector<core::StoredObservation> result;
@@ -254,7 +244,7 @@ class SqliteStore final : public Store {
     sql_text += q::kOrderSeriesLimit;
     return WithReader([&](Connection& connection) {
       Statement select(connection, sql_text);
-      select.Bind(query.location).Bind(query.parameter).Bind(query.start_ms).Bind(query.end_ms);
+      select.Bind(query.location, query.parameter, query.start_ms, query.end_ms);
       if (query.source) select.Bind(*query.source);
       select.Bind(query.limit);
       SeriesRows rows;
@@ -307,12 +297,7 @@ class SqliteStore final : public Store {
   void RecordSourceRun(const SourceRun& run) override {
     std::lock_guard lock(writer_mutex_);
     Statement insert(writer_, q::kInsertSourceRun);
-    insert.Bind(run.source_id)
-        .Bind(run.started_ms)
-        .Bind(run.finished_ms)
-        .Bind(run.rows)
-        .Bind(run.ok ? 1 : 0)
-        .Bind(run.error)
+    insert.Bind(run.source_id, run.started_ms, run.finished_ms, run.rows, run.ok ? 1 : 0, run.error)
         .Run();
   }
 
@@ -344,12 +329,9 @@ class SqliteStore final : public Store {
     const core::EpochMs now = NowMs();
     for (const SourceCell& cell : cells) {
       Statement upsert(writer_, q::kUpsertSourceCell);
-      upsert.Bind(cell.source_id)
-          .Bind(cell.location_id)
-          .Bind(cell.parameter)
-          .Bind(cell.cell_latitude)
-          .Bind(cell.cell_longitude)
-          .Bind(now)
+      upsert
+          .Bind(cell.source_id, cell.location_id, cell.parameter, cell.cell_latitude,
+                cell.cell_longitude, now)
           .Run();
     }
     transaction.Commit();
@@ -432,7 +414,7 @@ class SqliteStore final : public Store {
   // Binds in the order AppendFilters added the fragments.
   static void BindFilters(const core::ObservationQuery& query, const std::string& locations_json,
                           Statement& statement) {
-    statement.Bind(query.start_ms).Bind(query.end_ms);
+    statement.Bind(query.start_ms, query.end_ms);
     if (!query.locations.empty()) statement.Bind(locations_json);
     if (query.parameter) statement.Bind(*query.parameter);
     if (query.source) statement.Bind(*query.source);

@@ -31,7 +31,7 @@ void UpsertDailyRecord(Connection& writer, std::string_view location, std::strin
   const core::EpochMs now = NowMs();
   for (const DailyValue& day : days) {
     Statement upsert(writer, q::kUpsertDailyValue);
-    upsert.Bind(location).Bind(parameter).Bind(day.day).Bind(day.value).Bind(source).Bind(now);
+    upsert.Bind(location, parameter, day.day, day.value, source, now);
     upsert.Run();
   }
   transaction.Commit();
@@ -41,7 +41,7 @@ std::vector<DailyValue> ReadDailyRecord(Connection& connection, std::string_view
                                         std::string_view parameter, std::int32_t first_day,
                                         std::int32_t last_day) {
   Statement select(connection, q::kReadDailyRecord);
-  select.Bind(location).Bind(parameter).Bind(first_day).Bind(last_day);
+  select.Bind(location, parameter, first_day, last_day);
   std::vector<DailyValue> days;
   while (select.Step()) {
     days.push_back({static_cast<std::int32_t>(select.Int(0)), select.Double(1)});
@@ -57,13 +57,9 @@ void PutClimatology(Connection& writer, const StoredClimatology& climatology) {
   Transaction transaction(writer);
   CheckLocation(writer, "climatology", climatology.location_id);
   Statement put(writer, q::kPutClimatology);
-  put.Bind(climatology.location_id)
-      .Bind(climatology.parameter)
-      .Bind(climatology.source)
-      .Bind(climatology.baseline_first_year)
-      .Bind(climatology.baseline_last_year)
-      .Bind(climatology.log10 ? 1 : 0)
-      .Bind(climatology.computed_ms)
+  put.Bind(climatology.location_id, climatology.parameter, climatology.source,
+           climatology.baseline_first_year, climatology.baseline_last_year,
+           climatology.log10 ? 1 : 0, climatology.computed_ms)
       .BindBlob(seas)
       .BindBlob(thresh)
       .BindBlob(percentiles)
@@ -95,7 +91,7 @@ StoredClimatology ClimatologyRow(Statement& select) {
 std::optional<StoredClimatology> GetClimatology(Connection& connection, std::string_view location,
                                                 std::string_view parameter) {
   Statement select(connection, q::kGetClimatology);
-  select.Bind(location).Bind(parameter);
+  select.Bind(location, parameter);
   if (!select.Step()) return std::nullopt;
   return ClimatologyRow(select);
 }
@@ -112,15 +108,10 @@ void RecordBackfillProgress(Connection& writer, const BackfillProgress& progress
   Transaction transaction(writer);
   CheckLocation(writer, "backfill progress", progress.location_id);
   Statement upsert(writer, q::kUpsertBackfillProgress);
-  upsert.Bind(progress.source_id)
-      .Bind(progress.location_id)
-      .Bind(progress.parameter)
-      .Bind(progress.first_day)
-      .Bind(progress.last_day)
-      .Bind(progress.done_through_day)
-      .Bind(progress.state)
-      .Bind(progress.error)
-      .Bind(progress.updated_ms != 0 ? progress.updated_ms : NowMs())
+  upsert
+      .Bind(progress.source_id, progress.location_id, progress.parameter, progress.first_day,
+            progress.last_day, progress.done_through_day, progress.state, progress.error,
+            progress.updated_ms != 0 ? progress.updated_ms : NowMs())
       .Run();
   transaction.Commit();
 }

@@ -84,6 +84,14 @@ class Statement {
                       "bind");
     return *this;
   }
+  // Several values in parameter order, as one Bind call each.
+  template <typename First, typename Second, typename... Rest>
+  Statement& Bind(const First& first, const Second& second, const Rest&... rest) {
+    Bind(first);
+    Bind(second);
+    (Bind(rest), ...);
+    return *this;
+  }
   // Bytes as a BLOB (SQLITE_STATIC, as for text).
   Statement& BindBlob(std::string_view bytes) {
     connection_.Check(sqlite3_bind_blob(stmt_, ++bound_, bytes.data(),

@@ -15,13 +15,8 @@ class WindowReader final : public SeriesWindowReader {
   std::vector<FlaggedRow> ReadWindow(const SeriesKey& series, core::EpochMs start_ms,
                                      core::EpochMs end_ms, int before, int after) override {
     Statement select(writer_, sql::kReviewWindow);
-    select.Bind(series.location_id)
-        .Bind(series.parameter)
-        .Bind(series.source)
-        .Bind(start_ms)
-        .Bind(end_ms)
-        .Bind(before)
-        .Bind(after);
+    select.Bind(series.location_id, series.parameter, series.source, start_ms, end_ms, before,
+                after);
     std::vector<FlaggedRow> rows;
     while (select.Step()) {
       rows.push_back({select.Int(0), select.Double(1), Flag(select.Int(2)), Flag(select.Int(3))});
@@ -46,11 +41,9 @@ std::int64_t ApplyReview(Connection& writer, std::span<const core::Observation> 
   const std::vector<FlagChange> changes = review.Review(rows, reader);
   for (const FlagChange& change : changes) {
     Statement update(writer, sql::kUpdateQualityFlag);
-    update.Bind(change.series.location_id)
-        .Bind(change.series.parameter)
-        .Bind(change.timestamp_ms)
-        .Bind(change.series.source)
-        .Bind(static_cast<int>(change.quality_flag))
+    update
+        .Bind(change.series.location_id, change.series.parameter, change.timestamp_ms,
+              change.series.source, static_cast<int>(change.quality_flag))
         .Run();
   }
   return static_cast<std::int64_t>(changes.size());
