@@ -38,6 +38,31 @@ std::vector<std::string> ErrorFields(const std::function<void()>& f) {
   return {"<no error>"};
 }
 
+// A migrated SQLite store in a temporary file, removed with its WAL files when the test ends.
+class TempStore {
+ public:
+  explicit TempStore(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() /
+              ("oceandash-" + name + "-" + std::to_string(::getpid()) + ".db")),
+        store_(storage::OpenStore("sqlite:" + path_.string(), 1)) {
+    store_->Migrate();
+  }
+  ~TempStore() {
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
+  }
+  TempStore(const TempStore&) = delete;
+  TempStore& operator=(const TempStore&) = delete;
+
+  storage::Store& operator*() const { return *store_; }
+  storage::Store* operator->() const { return store_.get(); }
+
+ private:
+  std::filesystem::path path_;
+  std::unique_ptr<storage::Store> store_;
+};
+
 TEST(Query, ObservationsDefaults) {
   const auto p = ParseObservationsQuery({}, kNow, Known);
   EXPECT_EQ(p.query.end_ms, kNow);
@@ -150,10 +175,7 @@ TEST(OpenApi, MatchesRouteTable) {
       documented.emplace(std::string(path), std::string(method));
     }
   }
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("oceandash-api-test-" + std::to_string(::getpid()) + ".db");
-  auto store = storage::OpenStore("sqlite:" + path.string(), 1);
-  store->Migrate();
+  TempStore store("api-test");
   auto cache = cache::OpenCache("", {});
   Api api(*store, *cache, {});
   http::Router router;
@@ -165,8 +187,6 @@ TEST(OpenApi, MatchesRouteTable) {
     routed.emplace(route.pattern, method);
   }
   EXPECT_EQ(documented, routed);
-  store.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
 void CollectRefs(const boost::json::value& value, std::vector<std::string>& refs) {
@@ -279,10 +299,7 @@ TEST(OpenApi, DocumentsEveryErrorCode) {
 }
 
 TEST(LocationDetail, ListsTheCellEachSourceUsed) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("oceandash-api-cells-test-" + std::to_string(::getpid()) + ".db");
-  auto store = storage::OpenStore("sqlite:" + path.string(), 1);
-  store->Migrate();
+  TempStore store("api-cells-test");
   const std::vector<core::Location> locations = {{"a", "A", 36.75, -122.03, "", ""},
                                                  {"b", "B", 1.0, 2.0, "", ""}};
   store->UpsertLocations(locations);
@@ -309,18 +326,12 @@ TEST(LocationDetail, ListsTheCellEachSourceUsed) {
   EXPECT_DOUBLE_EQ(a_cells[1].at("longitude").to_number<double>(), -122.025);
   EXPECT_EQ(a_cells[1].as_object().size(), 4u);
   EXPECT_TRUE(get("b").at("cells").as_array().empty());
-
-  store.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
 // POST /api/admin/cleanup/ (the Lambda cleanup handler's call): behind the key, it deletes what
 // retention would and says how many, and a read after it no longer sees the old rows.
 TEST(AdminCleanup, DeletesOldRowsBehindTheKey) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("oceandash-api-cleanup-test-" + std::to_string(::getpid()) + ".db");
-  auto store = storage::OpenStore("sqlite:" + path.string(), 1);
-  store->Migrate();
+  TempStore store("api-cleanup-test");
   store->UpsertLocations(std::vector<core::Location>{{"a", "A", 36.75, -122.03, "", ""}});
   constexpr core::EpochMs kDay = 86'400'000;
   const std::vector<core::Observation> rows = {
@@ -351,18 +362,12 @@ TEST(AdminCleanup, DeletesOldRowsBehindTheKey) {
   EXPECT_EQ(answer.at("retention_days").as_int64(), 30);
   EXPECT_EQ(answer.at("cutoff").as_string(), "2026-10-27T06:00:00Z");
   EXPECT_EQ(boost::json::parse(api.AdminCleanup(request).body).at("deleted").as_int64(), 0);
-
-  store.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
 // The store pages: the API follows its next cursor and reports a foreign one as a 400 naming
 // `cursor`.
 TEST(Observations, FollowsTheStoresCursor) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("oceandash-api-pages-test-" + std::to_string(::getpid()) + ".db");
-  auto store = storage::OpenStore("sqlite:" + path.string(), 1);
-  store->Migrate();
+  TempStore store("api-pages-test");
   store->UpsertLocations(std::vector<core::Location>{{"a", "A", 36.75, -122.03, "", ""}});
   std::vector<core::Observation> rows;
   for (int i = 0; i < 5; ++i) {
@@ -399,9 +404,6 @@ TEST(Observations, FollowsTheStoresCursor) {
     ASSERT_EQ(e.details().size(), 1u);
     EXPECT_EQ(e.details()[0].field, "cursor");
   }
-
-  store.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
 }  // namespace
