@@ -42,22 +42,15 @@ TEST(ClimatologyTest, Periods) {
 TEST(ClimatologyTest, InclusiveRanges) {
   const std::vector members = {
       Dates("2019-11-01", "2020-02-04", SortedSpan(50, 60), SortedSpan(40, 70))};
-  const auto flag = [&](const char* time, double value) {
-    return ClimatologyTest(members, std::vector{value}, std::vector{T(time)}).front();
-  };
-  using core::QualityFlag;
-  EXPECT_EQ(flag("2019-10-31", 55), QualityFlag::kNotEvaluated);
-  EXPECT_EQ(flag("2019-11-01", 55), QualityFlag::kGood);
-  EXPECT_EQ(flag("2020-02-04", 55), QualityFlag::kGood);
-  EXPECT_EQ(flag("2020-02-05", 55), QualityFlag::kNotEvaluated);
-  EXPECT_EQ(flag("2020-01-01", 49), QualityFlag::kSuspect);
-  EXPECT_EQ(flag("2020-01-01", 50), QualityFlag::kGood);
-  EXPECT_EQ(flag("2020-01-01", 60), QualityFlag::kGood);
-  EXPECT_EQ(flag("2020-01-01", 61), QualityFlag::kSuspect);
-  EXPECT_EQ(flag("2020-01-01", 30), QualityFlag::kBad);
-  EXPECT_EQ(flag("2020-01-01", 40), QualityFlag::kSuspect);
-  EXPECT_EQ(flag("2020-01-01", 70), QualityFlag::kSuspect);
-  EXPECT_EQ(flag("2020-01-01", 71), QualityFlag::kBad);
+  // The day before tspan, its first and last days, the day after (1 good, 2 not evaluated).
+  const std::vector times = {T("2019-10-31"), T("2019-11-01"), T("2020-02-04"), T("2020-02-05")};
+  EXPECT_EQ(ClimatologyTest(members, std::vector<double>(times.size(), 55), times),
+            F({2, 1, 1, 2}));
+  // Around both ends of vspan (50, 60) and fspan (40, 70) on one day (3 suspect, 4 bad).
+  const std::vector<double> values = {49, 50, 60, 61, 30, 40, 70, 71};
+  EXPECT_EQ(
+      ClimatologyTest(members, values, std::vector<core::EpochMs>(values.size(), T("2020-01-01"))),
+      F({3, 1, 1, 3, 4, 3, 3, 4}));
 }
 
 // QartodClimatologyMissingTest.test_climatology_missing_values.
