@@ -116,20 +116,10 @@ resource "aws_cloudwatch_log_group" "host" {
   retention_in_days = var.log_retention_days
 }
 
-data "aws_iam_policy_document" "host_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }
-  }
-}
-
 resource "aws_iam_role" "host" {
   name               = "${var.app_name}-host"
   description        = "Instance role of the ${var.app_name} host"
-  assume_role_policy = data.aws_iam_policy_document.host_assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["host"].json
 }
 
 # Everything the host may do, each statement on its own resources only.

@@ -48,20 +48,10 @@ resource "aws_cloudwatch_log_group" "lambda" {
   retention_in_days = var.log_retention_days
 }
 
-data "aws_iam_policy_document" "lambda_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
 resource "aws_iam_role" "lambda" {
   name               = "${var.app_name}-lambda"
   description        = "Execution role of the ${var.app_name} Lambda functions"
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["lambda"].json
 }
 
 # Only what the functions do: read the API key, write their own log streams. No VPC, no

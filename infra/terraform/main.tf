@@ -38,6 +38,23 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+# Who may assume each role: the host's instance profile (ec2.tf) and the Lambda functions
+# (lambda.tf).
+data "aws_iam_policy_document" "assume_role" {
+  for_each = {
+    host   = "ec2.amazonaws.com"
+    lambda = "lambda.amazonaws.com"
+  }
+
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = [each.value]
+    }
+  }
+}
+
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
