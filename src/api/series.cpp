@@ -77,15 +77,15 @@ http::Response Api::Series(const http::Request& request) {
   return Cached(
       request,
       [&] {
-        storage::SeriesQuery query;
-        query.location = params.location;
-        query.parameter = params.parameter;
-        query.source = params.source;
-        query.start_ms = params.start_ms;
-        query.end_ms = params.end_ms;
-        // 30 days of 10-minute buoy data from a few sources stays far below this bound; beyond
-        // it the series is cut at the newest end rather than exhausting memory.
-        query.limit = 200'000;
+        const storage::SeriesQuery query{
+            .location = params.location,
+            .parameter = params.parameter,
+            .source = params.source,
+            .start_ms = params.start_ms,
+            .end_ms = params.end_ms,
+            // 30 days of 10-minute buoy data from a few sources stays far below this bound;
+            // beyond it the series is cut at the newest end rather than exhausting memory.
+            .limit = 200'000};
         const auto rows = store_.QuerySeries(query);
         if (!params.anomaly) return JsonResponse(RenderSeries(params, rows));
         const auto climatology = store_.GetClimatology(params.location, params.parameter);
