@@ -29,6 +29,13 @@ def write_text(path, text):
         f.write(text)
 
 
+def erddap_double(number):
+    """A double as ERDDAP writes it in an info table: 1.5726096E9."""
+    mantissa, exponent = f"{number:.15E}".split("E")
+    return mantissa.rstrip("0").rstrip(".") + ("" if "." in mantissa.rstrip("0") else ".0") \
+        + "E" + str(int(exponent))
+
+
 def info_table(rows):
     lines = ['{', '  "table": {',
              '    "columnNames": ["Row Type", "Variable Name", "Attribute Name", "Data Type", "Value"],',

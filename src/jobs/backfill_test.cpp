@@ -1,7 +1,7 @@
 // The long daily record: chunk planning and progress lines; the download against a fake ERDDAP
-// serving recorded answers (tests/fixtures/oisst) into a temporary SQLite store, its resume
-// after a failed year, a site on land; the climatology computed from the record; and
-// `oceandash climatology` end to end.
+// serving answers in the wire format (tests/fixtures/oisst, tests/fixtures/viirs_chla) into a
+// temporary SQLite store, its resume after a failed year, a site on land; the climatology
+// computed from the record; and `oceandash climatology` end to end.
 #include "jobs/backfill.hpp"
 
 #include <fmt/format.h>
@@ -20,6 +20,7 @@
 #include "core/time.hpp"
 #include "jobs/site_climatology.hpp"
 #include "sources/http_client.hpp"
+#include "sources/source_config.hpp"
 #include "sources/testing/fake_upstream.hpp"
 #include "storage/store.hpp"
 
@@ -313,6 +314,149 @@ TEST(ChlorophyllLongRecord, IsTheConfiguredSourcesPrimaryServer) {
   EXPECT_TRUE(source->log10);
   EXPECT_EQ(source->first_year, kChlorophyllFirstYear);
   EXPECT_FALSE(ChlorophyllLongRecord({}));
+}
+
+// The chlorophyll record as configured (config/sources.json's chlorophyll_a source, its primary
+// server moved to the fake upstream by OCEAN_SOURCE_CHLOROPHYLL_URL) against recorded answers in
+// noaacwNPPVIIRSchlaDaily's wire format (tests/fixtures/viirs_chla: the real 2012-2023 baseline,
+// the time axis cut to 2022-12-01..2023-03-31).
+constexpr std::string_view kChlInfoPath = "/erddap/info/noaacwNPPVIIRSchlaDaily/index.json";
+constexpr std::string_view kChlDataPath = "/erddap/griddap/noaacwNPPVIIRSchlaDaily.json";
+constexpr std::string_view kChl2022 = "(2022-12-01T12:00:00Z)";
+constexpr std::string_view kChl2023 = "(2023-01-01T00:00:00Z)";
+
+class ChlorophyllBackfill : public Backfill {
+ protected:
+  void SetUp() override {
+    Backfill::SetUp();
+    store->UpsertLocations(std::span<const core::Location>(&channel, 1));
+    upstream.Serve(std::string(kChlInfoPath),
+                   Json(ReadFixture("viirs_chla/noaacwNPPVIIRSchlaDaily_info.json")));
+    Answer(kChl2022, "viirs_chla/channel_2022.json");
+    Answer(kChl2023, "viirs_chla/channel_2023.json");
+  }
+
+  void Answer(std::string_view year, const char* fixture) {
+    upstream.Serve(std::string(kChlDataPath), Json(ReadFixture(fixture)), std::string(year));
+  }
+
+  LongRecordSource Chlorophyll() const {
+    const std::string url = upstream.BaseUrl() + "/erddap";
+    const auto configured = sources::WithUrlOverrides(
+        sources::ParseSources(ReadFixture("../../config/sources.json"), "config/sources.json"),
+        [&](const char* name) -> const char* {
+          return std::string_view(name) == "OCEAN_SOURCE_CHLOROPHYLL_URL" ? url.c_str() : nullptr;
+        });
+    return ChlorophyllLongRecord(configured).value();
+  }
+
+  BackfillOutcome RunChlorophyll() {
+    return RunBackfill(Chlorophyll(), channel, http, *store, BackfillOptions{},
+                       [this](std::string_view line) { lines.emplace_back(line); });
+  }
+
+  std::vector<storage::DailyValue> ChlRecord() {
+    return store->ReadDailyRecord("channel", "chlorophyll_a", Day(2012, 1, 1), Day(2023, 12, 31));
+  }
+
+  std::vector<std::string> ChlTargets() const {
+    std::vector<std::string> targets;
+    for (const auto& request : upstream.Requests()) {
+      if (request.path == kChlDataPath) targets.push_back(request.target);
+    }
+    return targets;
+  }
+
+  // The Santa Barbara Channel: nearest VIIRS cell (34.25625, -119.90625), open water around.
+  core::Location channel = MakeLocation("channel", 34.25, -119.9);
+};
+
+TEST_F(ChlorophyllBackfill, StoresTheNearestClearCellKeepingCloudGaps) {
+  const auto source = Chlorophyll();
+  EXPECT_EQ(source.server.dataset, "noaacwNPPVIIRSchlaDaily");
+  EXPECT_EQ(source.server.variable, "chlor_a");
+  const auto outcome = RunChlorophyll();
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_EQ(outcome.chunks_fetched, 12);  // 2012-2021 are before the time axis: no request
+  // griddap's [(start):stride:(stop)] per axis in the dataset's order: time, the altitude's
+  // only index, latitude north to south (its storage order), longitude; a box of one cell.
+  EXPECT_THAT(ChlTargets(),
+              ElementsAre("/erddap/griddap/noaacwNPPVIIRSchlaDaily.json?chlor_a"
+                          "%5B(2022-12-01T12:00:00Z):1:(2022-12-31T23:59:59Z)%5D%5B0%5D"
+                          "%5B(34.2875):1:(34.2125)%5D%5B(-119.9375):1:(-119.8625)%5D",
+                          "/erddap/griddap/noaacwNPPVIIRSchlaDaily.json?chlor_a"
+                          "%5B(2023-01-01T00:00:00Z):1:(2023-03-31T12:00:00Z)%5D%5B0%5D"
+                          "%5B(34.2875):1:(34.2125)%5D%5B(-119.9375):1:(-119.8625)%5D"));
+  // mg m^-3 as served: the log10 is the climatology's, not the record's. Days clouded over
+  // every cell stay missing (18 of 31 and 65 of 90 days are clear somewhere).
+  const auto record = ChlRecord();
+  ASSERT_EQ(record.size(), 18u + 65u);
+  EXPECT_EQ(record[0].day, Day(2022, 12, 3));  // 1 and 2 December: cloud everywhere
+  EXPECT_DOUBLE_EQ(record[0].value, 2.8355);
+  EXPECT_EQ(record[1].day, Day(2022, 12, 4));  // cloud over the nearest cell: the next east
+  EXPECT_DOUBLE_EQ(record[1].value, 1.4084);
+  EXPECT_EQ(record[18].day, Day(2023, 1, 3));
+  EXPECT_DOUBLE_EQ(record[18].value, 0.8539);
+  EXPECT_EQ(lines.back(), "channel chlorophyll 2012\u20132023: 12/12 years, 83 days");
+  const auto progress = Progress("channel");
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(progress->source_id, "chlorophyll");
+  EXPECT_EQ(progress->parameter, "chlorophyll_a");
+  EXPECT_EQ(progress->state, "done");
+  EXPECT_EQ(progress->done_through_day, Day(2023, 12, 31));
+
+  // The climatology of the record is that of its log10 values, kept in log10 space.
+  ClimatologyRequest request{"channel",         "chlorophyll_a",  source.RecordSource(),
+                             source.first_year, source.last_year, source.log10};
+  const auto logged = ComputeStoredClimatology(record, request, 0);
+  auto log_record = record;
+  for (auto& day : log_record) day.value = std::log10(day.value);
+  request.log10 = false;
+  const auto linear = ComputeStoredClimatology(log_record, request, 0);
+  EXPECT_TRUE(logged.log10);
+  ASSERT_EQ(logged.seas.size(), 366u);
+  int compared = 0;
+  for (std::size_t d = 0; d < 366; ++d) {
+    if (std::isnan(linear.seas[d])) {
+      EXPECT_TRUE(std::isnan(logged.seas[d])) << d;
+      continue;
+    }
+    EXPECT_DOUBLE_EQ(logged.seas[d], linear.seas[d]) << d;
+    EXPECT_DOUBLE_EQ(logged.thresh[d], linear.thresh[d]) << d;
+    ++compared;
+  }
+  EXPECT_GT(compared, 0);
+}
+
+TEST_F(ChlorophyllBackfill, ResumesAfterAFailedYear) {
+  upstream.Serve(std::string(kChlDataPath),
+                 {500,
+                  std::string(sources::testing::kErrorType),
+                  ReadFixture("erddap/error_internal.txt"),
+                  0ms,
+                  {}},
+                 std::string(kChl2023));
+  const auto failed = RunChlorophyll();
+  EXPECT_FALSE(failed.ok);
+  EXPECT_THAT(failed.error, HasSubstr("channel chlorophyll: 2023: HTTP 500"));
+  auto progress = Progress("channel");
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(progress->state, "failed");
+  EXPECT_EQ(progress->done_through_day, Day(2022, 12, 31));
+  EXPECT_EQ(ChlRecord().size(), 18u);
+
+  Answer(kChl2023, "viirs_chla/channel_2023.json");
+  lines.clear();
+  const auto resumed = RunChlorophyll();
+  ASSERT_TRUE(resumed.ok) << resumed.error;
+  EXPECT_EQ(resumed.chunks_fetched, 1);
+  EXPECT_EQ(lines.front(), "channel chlorophyll 2012\u20132023: 11/12 years, 18 days");
+  EXPECT_EQ(ChlTargets().size(), 3u);  // 2022 once, 2023 failed then answered
+  EXPECT_EQ(ChlRecord().size(), 83u);
+  progress = Progress("channel");
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(progress->state, "done");
+  EXPECT_EQ(progress->error, "");
 }
 
 // A synthetic record: the value of each day is its day of year, so every level is known.
