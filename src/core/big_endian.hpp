@@ -12,24 +12,12 @@ namespace ocean::core {
 
 namespace detail {
 
+// The unsigned integer of `Size` bytes (1, 2, 4 or 8; bit_cast rejects any other size).
 template <std::size_t Size>
-struct UnsignedOfSize;
-template <>
-struct UnsignedOfSize<1> {
-  using type = std::uint8_t;
-};
-template <>
-struct UnsignedOfSize<2> {
-  using type = std::uint16_t;
-};
-template <>
-struct UnsignedOfSize<4> {
-  using type = std::uint32_t;
-};
-template <>
-struct UnsignedOfSize<8> {
-  using type = std::uint64_t;
-};
+using UnsignedOfSize = std::conditional_t<
+    Size == 8, std::uint64_t,
+    std::conditional_t<Size == 4, std::uint32_t,
+                       std::conditional_t<Size == 2, std::uint16_t, std::uint8_t>>>;
 
 template <typename Unsigned>
 constexpr Unsigned ByteSwap(Unsigned value) {
@@ -46,7 +34,7 @@ constexpr Unsigned ByteSwap(Unsigned value) {
 // floating-point register with its bytes still swapped.
 template <typename T>
 requires std::is_arithmetic_v<T> T LoadInOrder(const char* bytes, std::endian order) {
-  using Bits = typename detail::UnsignedOfSize<sizeof(T)>::type;
+  using Bits = detail::UnsignedOfSize<sizeof(T)>;
   Bits bits = 0;
   std::memcpy(&bits, bytes, sizeof bits);
   if (order != std::endian::native) bits = detail::ByteSwap(bits);
@@ -62,7 +50,7 @@ requires std::is_arithmetic_v<T> T LoadBigEndian(const char* bytes) {
 template <typename T>
 requires std::is_arithmetic_v<T>
 void AppendBigEndian(std::string& out, T value) {
-  using Bits = typename detail::UnsignedOfSize<sizeof(T)>::type;
+  using Bits = detail::UnsignedOfSize<sizeof(T)>;
   auto bits = std::bit_cast<Bits>(value);
   if constexpr (std::endian::native == std::endian::little) bits = detail::ByteSwap(bits);
   char bytes[sizeof bits];

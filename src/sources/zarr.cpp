@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "core/big_endian.hpp"
 #include "core/time.hpp"
@@ -191,32 +192,29 @@ T LoadAs(const char* bytes, bool big_endian) {
   return core::LoadInOrder<T>(bytes, big_endian ? std::endian::big : std::endian::little);
 }
 
+// An integer as wide as `Unsigned`, signed or not.
+template <typename Unsigned>
+double LoadInteger(bool is_signed, const char* bytes, bool big_endian) {
+  if (is_signed)
+    return static_cast<double>(LoadAs<std::make_signed_t<Unsigned>>(bytes, big_endian));
+  return static_cast<double>(LoadAs<Unsigned>(bytes, big_endian));
+}
+
 double LoadElement(const ZarrDtype& dtype, const char* bytes) {
   const bool be = dtype.big_endian;
   if (dtype.kind == 'f') {
     return dtype.size == 4 ? LoadAs<float>(bytes, be) : LoadAs<double>(bytes, be);
   }
-  if (dtype.kind == 'i') {
-    switch (dtype.size) {
-      case 1:
-        return LoadAs<std::int8_t>(bytes, be);
-      case 2:
-        return LoadAs<std::int16_t>(bytes, be);
-      case 4:
-        return LoadAs<std::int32_t>(bytes, be);
-      default:
-        return static_cast<double>(LoadAs<std::int64_t>(bytes, be));
-    }
-  }
+  const bool is_signed = dtype.kind == 'i';
   switch (dtype.size) {
     case 1:
-      return LoadAs<std::uint8_t>(bytes, be);
+      return LoadInteger<std::uint8_t>(is_signed, bytes, be);
     case 2:
-      return LoadAs<std::uint16_t>(bytes, be);
+      return LoadInteger<std::uint16_t>(is_signed, bytes, be);
     case 4:
-      return LoadAs<std::uint32_t>(bytes, be);
+      return LoadInteger<std::uint32_t>(is_signed, bytes, be);
     default:
-      return static_cast<double>(LoadAs<std::uint64_t>(bytes, be));
+      return LoadInteger<std::uint64_t>(is_signed, bytes, be);
   }
 }
 
