@@ -15,12 +15,6 @@
 namespace ocean::jobs {
 namespace {
 
-// ERDDAP protocol strings, as the regular fetcher spells them (data-sources.md §1).
-constexpr std::string_view kInfoPath = "/info/";
-constexpr std::string_view kInfoFile = "/index.json";
-constexpr std::string_view kGriddapPath = "/griddap/";
-constexpr std::string_view kJsonSuffix = ".json?";
-
 constexpr std::string_view kRunning = "running";
 constexpr std::string_view kDone = "done";
 constexpr std::string_view kFailed = "failed";
@@ -65,38 +59,18 @@ std::optional<storage::BackfillProgress> StoredProgress(storage::Store& store,
 }
 
 // The dataset's axes and how its values become the parameter's unit, or why not.
-struct DatasetFacts {
-  sources::ErddapDatasetInfo info;
-  sources::UnitConversion to_parameter;
-};
-
-sources::Parsed<DatasetFacts> ReadDataset(const LongRecordSource& source,
-                                          sources::HttpClient& http) {
-  using Result = sources::Parsed<DatasetFacts>;
-  const auto& server = source.server;
-  const std::string url =
-      server.url + std::string(kInfoPath) + server.dataset + std::string(kInfoFile);
-  const auto response = http.Get(url);
-  if (!response.ok()) {
-    return Result::Fail(fmt::format("dataset info {}: {}{}{}", server.dataset, response.Describe(),
-                                    response.body.empty() ? "" : ": ",
-                                    sources::ShortErrorText(response.body)));
-  }
-  auto info = sources::ParseErddapInfo(response.body, server.variable);
-  if (!info.value)
-    return Result::Fail(fmt::format("dataset info {}: {}", server.dataset, info.error));
+sources::Parsed<sources::ErddapDataset> ReadDataset(const LongRecordSource& source,
+                                                    sources::HttpClient& http) {
   sources::SourceConfig config;
   config.id = source.id;
   config.parameter = source.parameter;
-  const auto conversion = sources::ErddapUnitConversion(config, server, info.value->units);
-  if (!conversion.value) return Result::Fail(conversion.error);
-  return Result::Ok({std::move(*info.value), *conversion.value});
+  return sources::ReadErddapDataset(config, source.server, http);
 }
 
 // One year's days at the site, or why not (the message does not name the site; the caller
 // does).
 sources::Parsed<std::vector<storage::DailyValue>> FetchChunk(const LongRecordSource& source,
-                                                             const DatasetFacts& dataset,
+                                                             const sources::ErddapDataset& dataset,
                                                              const core::Location& location,
                                                              const RecordChunk& chunk, int cells,
                                                              sources::HttpClient& http) {
@@ -108,17 +82,13 @@ sources::Parsed<std::vector<storage::DailyValue>> FetchChunk(const LongRecordSou
   auto query = sources::BuildGriddapQuery(dataset.info, server.variable, location, window, cells);
   if (!query.value) return Result::Fail(query.error);
   if (query.value->empty()) return Result::Ok({});  // the year is outside the time axis
-  const std::string url = server.url + std::string(kGriddapPath) + server.dataset +
-                          std::string(kJsonSuffix) + *query.value;
-  const auto response = http.Get(url);
+  const auto response = http.Get(sources::GriddapDataUrl(server, *query.value));
   if (!response.ok()) {
     if (sources::ClassifyErddapError(response.status, response.body) ==
         sources::ErddapFailure::kNoData) {
       return Result::Ok({});
     }
-    return Result::Fail(fmt::format("{}: {}{}{}", chunk.year, response.Describe(),
-                                    response.body.empty() ? "" : ": ",
-                                    sources::ShortErrorText(response.body)));
+    return Result::Fail(fmt::format("{}: {}", chunk.year, sources::DescribeFailure(response)));
   }
   auto cells_read = sources::ParseGriddapJson(response.body, server.variable);
   if (!cells_read.value) {

@@ -90,10 +90,9 @@ class IngestSink final : public ObservationSink {
                              .subspan(start, std::min(batch_rows_, observations.size() - start));
       const auto response = http_.Post(url_, core::ObservationsJson(batch), headers);
       if (!response.ok()) {
-        throw std::runtime_error(fmt::format("ingest {} (rows {}-{}): {}{}{}", url_, start,
-                                             start + batch.size() - 1, response.Describe(),
-                                             response.body.empty() ? "" : ": ",
-                                             sources::ShortErrorText(response.body)));
+        throw std::runtime_error(fmt::format("ingest {} (rows {}-{}): {}", url_, start,
+                                             start + batch.size() - 1,
+                                             sources::DescribeFailure(response)));
       }
       json::error_code ec;
       const auto answer = json::parse(response.body, ec);

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -79,38 +80,45 @@ bool LooksLikeHtml(std::string_view body) {
   return text.starts_with('<');
 }
 
-// The "table" object of an ERDDAP .json answer, or why not.
-Parsed<json::object> ParseTable(std::string_view body) {
-  if (LooksLikeHtml(body)) return Parsed<json::object>::Fail("an HTML page instead of JSON");
+// The table of an ERDDAP .json answer: {"table":{"columnNames":[...],"rows":[[...],...]}}.
+struct Table {
+  std::vector<std::string> columns;
+  json::array rows;
+};
+
+// The answer's column names and rows, or why not.
+Parsed<Table> ParseTable(std::string_view body) {
+  using Result = Parsed<Table>;
+  if (LooksLikeHtml(body)) return Result::Fail("an HTML page instead of JSON");
   json::error_code ec;
   json::value root = json::parse(body, ec);
-  if (ec) return Parsed<json::object>::Fail(fmt::format("not valid JSON: {}", ec.message()));
+  if (ec) return Result::Fail(fmt::format("not valid JSON: {}", ec.message()));
   auto* table = root.is_object() ? root.get_object().if_contains("table") : nullptr;
-  if (table == nullptr || !table->is_object()) {
-    return Parsed<json::object>::Fail("no \"table\" object");
-  }
-  return Parsed<json::object>::Ok(std::move(table->get_object()));
-}
-
-// Column name -> index, from table.columnNames.
-Parsed<std::vector<std::string>> ColumnNames(const json::object& table) {
-  const auto* names = table.if_contains("columnNames");
-  if (names == nullptr || !names->is_array()) {
-    return Parsed<std::vector<std::string>>::Fail("no \"columnNames\" array");
-  }
-  std::vector<std::string> result;
+  if (table == nullptr || !table->is_object()) return Result::Fail("no \"table\" object");
+  const auto* names = table->get_object().if_contains("columnNames");
+  if (names == nullptr || !names->is_array()) return Result::Fail("no \"columnNames\" array");
+  Table result;
   for (const auto& name : names->get_array()) {
-    if (!name.is_string())
-      return Parsed<std::vector<std::string>>::Fail("a column name is not a string");
-    result.emplace_back(name.get_string());
+    if (!name.is_string()) return Result::Fail("a column name is not a string");
+    result.columns.emplace_back(name.get_string());
   }
-  return Parsed<std::vector<std::string>>::Ok(std::move(result));
+  auto* rows = table->get_object().if_contains("rows");
+  if (rows == nullptr || !rows->is_array()) return Result::Fail("no \"rows\" array");
+  result.rows = std::move(rows->get_array());
+  return Result::Ok(std::move(result));
 }
 
-std::optional<std::size_t> IndexOf(const std::vector<std::string>& names, std::string_view name) {
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it == names.end()) return std::nullopt;
-  return static_cast<std::size_t>(it - names.begin());
+// Where each of `wanted` stands among the columns, in order; nullopt when one is missing.
+template <std::size_t N>
+std::optional<std::array<std::size_t, N>> ColumnIndices(
+    const std::vector<std::string>& columns, const std::array<std::string_view, N>& wanted) {
+  std::array<std::size_t, N> indices{};
+  for (std::size_t i = 0; i < N; ++i) {
+    const auto it = std::find(columns.begin(), columns.end(), wanted[i]);
+    if (it == columns.end()) return std::nullopt;
+    indices[i] = static_cast<std::size_t>(it - columns.begin());
+  }
+  return indices;
 }
 
 // Whole seconds, as ERDDAP time axes are: the start rounds up, the end down.
@@ -141,19 +149,14 @@ const ErddapAxis* ErddapDatasetInfo::Axis(std::string_view name) const {
 
 Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_view variable) {
   using Result = Parsed<ErddapDatasetInfo>;
-  auto table = ParseTable(body);
+  const auto table = ParseTable(body);
   if (!table.value) return Result::Fail(table.error);
-  auto names = ColumnNames(*table.value);
-  if (!names.value) return Result::Fail(names.error);
-  const auto type_index = IndexOf(*names.value, kRowType);
-  const auto name_index = IndexOf(*names.value, kVariableName);
-  const auto attribute_index = IndexOf(*names.value, kAttributeName);
-  const auto value_index = IndexOf(*names.value, kValue);
-  if (!type_index || !name_index || !attribute_index || !value_index) {
+  const auto& columns = table.value->columns;
+  const auto indices = ColumnIndices<4>(columns, {kRowType, kVariableName, kAttributeName, kValue});
+  if (!indices) {
     return Result::Fail("not an info table (no Row Type, Variable Name, Attribute Name, Value)");
   }
-  const auto* rows = table.value->if_contains("rows");
-  if (rows == nullptr || !rows->is_array()) return Result::Fail("no \"rows\" array");
+  const auto [type_index, name_index, attribute_index, value_index] = *indices;
 
   struct AxisFacts {
     std::optional<std::size_t> size;
@@ -164,18 +167,18 @@ Parsed<ErddapDatasetInfo> ParseErddapInfo(std::string_view body, std::string_vie
   std::map<std::string, AxisFacts, std::less<>> facts;
   ErddapDatasetInfo info;
   bool variable_found = false;
-  for (const auto& row_value : rows->get_array()) {
-    if (!row_value.is_array() || row_value.get_array().size() != names.value->size()) {
+  for (const auto& row_value : table.value->rows) {
+    if (!row_value.is_array() || row_value.get_array().size() != columns.size()) {
       return Result::Fail("a row does not match columnNames");
     }
     const auto& row = row_value.get_array();
     const auto text = [&](std::size_t i) -> std::string_view {
       return row[i].is_string() ? std::string_view(row[i].get_string()) : std::string_view{};
     };
-    const auto type = text(*type_index);
-    const auto name = text(*name_index);
-    const auto attribute = text(*attribute_index);
-    const auto value = text(*value_index);
+    const auto type = text(type_index);
+    const auto name = text(name_index);
+    const auto attribute = text(attribute_index);
+    const auto value = text(value_index);
     if (type == kDimensionRow) {
       auto& axis = facts[std::string(name)];
       if (const auto n = SummaryField(value, kNValues)) {
@@ -334,43 +337,37 @@ Parsed<std::string> BuildGriddapQuery(const ErddapDatasetInfo& info, std::string
 
 Parsed<std::vector<GridCell>> ParseGriddapJson(std::string_view body, std::string_view variable) {
   using Result = Parsed<std::vector<GridCell>>;
-  auto table = ParseTable(body);
+  const auto table = ParseTable(body);
   if (!table.value) return Result::Fail(table.error);
-  auto names = ColumnNames(*table.value);
-  if (!names.value) return Result::Fail(names.error);
-  const auto time_index = IndexOf(*names.value, kTime);
-  const auto lat_index = IndexOf(*names.value, kLatitude);
-  const auto lon_index = IndexOf(*names.value, kLongitude);
-  const auto value_index = IndexOf(*names.value, variable);
-  if (!time_index || !lat_index || !lon_index || !value_index) {
+  const auto& columns = table.value->columns;
+  const auto indices = ColumnIndices<4>(columns, {kTime, kLatitude, kLongitude, variable});
+  if (!indices) {
     return Result::Fail(
         fmt::format("unexpected columns [{}]; expected time, latitude, longitude, {}",
-                    fmt::join(*names.value, ", "), variable));
+                    fmt::join(columns, ", "), variable));
   }
-  const auto* rows = table.value->if_contains("rows");
-  if (rows == nullptr || !rows->is_array()) return Result::Fail("no \"rows\" array");
+  const auto [time_index, lat_index, lon_index, value_index] = *indices;
   std::vector<GridCell> cells;
-  cells.reserve(rows->get_array().size());
+  cells.reserve(table.value->rows.size());
   std::size_t index = 0;
-  for (const auto& row_value : rows->get_array()) {
-    if (!row_value.is_array() || row_value.get_array().size() != names.value->size()) {
-      return Result::Fail(
-          fmt::format("row {} does not have {} values", index, names.value->size()));
+  for (const auto& row_value : table.value->rows) {
+    if (!row_value.is_array() || row_value.get_array().size() != columns.size()) {
+      return Result::Fail(fmt::format("row {} does not have {} values", index, columns.size()));
     }
     const auto& row = row_value.get_array();
     GridCell cell;
-    const auto& time = row[*time_index];
+    const auto& time = row[time_index];
     const auto parsed_time =
         time.is_string() ? core::ParseTimestamp(time.get_string()) : std::nullopt;
     if (!parsed_time)
       return Result::Fail(fmt::format("row {}: time is not an ISO 8601 string", index));
     cell.time_ms = *parsed_time;
-    if (!row[*lat_index].is_number() || !row[*lon_index].is_number()) {
+    if (!row[lat_index].is_number() || !row[lon_index].is_number()) {
       return Result::Fail(fmt::format("row {}: latitude/longitude are not numbers", index));
     }
-    cell.latitude = row[*lat_index].to_number<double>();
-    cell.longitude = row[*lon_index].to_number<double>();
-    const auto& value = row[*value_index];
+    cell.latitude = row[lat_index].to_number<double>();
+    cell.longitude = row[lon_index].to_number<double>();
+    const auto& value = row[value_index];
     if (value.is_number()) {
       const double number = value.to_number<double>();
       if (std::isfinite(number)) cell.value = number;
@@ -417,41 +414,48 @@ ErddapFailure ClassifyErddapError(long status, std::string_view body) {
   return ErddapFailure::kRequestFailure;
 }
 
+Parsed<ErddapDataset> ReadErddapDataset(const SourceConfig& source, const ServerConfig& server,
+                                        HttpClient& http) {
+  using Result = Parsed<ErddapDataset>;
+  const auto response =
+      http.Get(server.url + std::string(kInfoPath) + server.dataset + std::string(kInfoFile));
+  if (!response.ok()) {
+    return Result::Fail(
+        fmt::format("dataset info {}: {}", server.dataset, DescribeFailure(response)));
+  }
+  auto info = ParseErddapInfo(response.body, server.variable);
+  if (!info.value)
+    return Result::Fail(fmt::format("dataset info {}: {}", server.dataset, info.error));
+  // Each server's own units: a fallback may publish the same quantity in kelvin.
+  const auto conversion = ErddapUnitConversion(source, server, info.value->units);
+  if (!conversion.value) return Result::Fail(conversion.error);
+  return Result::Ok({std::move(*info.value), *conversion.value});
+}
+
+std::string GriddapDataUrl(const ServerConfig& server, std::string_view query) {
+  return server.url + std::string(kGriddapPath) + server.dataset + std::string(kJsonSuffix) +
+         std::string(query);
+}
+
 FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Location> locations,
                         const FetchWindow& window, HttpClient& http) {
   // Written by `prepare` before the server's locations run, then only read.
-  std::optional<ErddapDatasetInfo> info;
-  UnitConversion to_parameter;  // this server's units -> the parameter's
+  std::optional<ErddapDataset> dataset;
   const auto prepare = [&](const ServerConfig& server) -> std::optional<std::string> {
-    info.reset();
-    const std::string url =
-        server.url + std::string(kInfoPath) + server.dataset + std::string(kInfoFile);
-    const auto response = http.Get(url);
-    if (!response.ok()) {
-      return fmt::format("dataset info {}: {}{}{}", server.dataset, response.Describe(),
-                         response.body.empty() ? "" : ": ", ShortErrorText(response.body));
-    }
-    auto parsed = ParseErddapInfo(response.body, server.variable);
-    if (!parsed.value) return fmt::format("dataset info {}: {}", server.dataset, parsed.error);
-    // Each server's own units: a fallback may publish the same quantity in kelvin.
-    const auto conversion = ErddapUnitConversion(source, server, parsed.value->units);
-    if (!conversion.value) return conversion.error;
-    to_parameter = *conversion.value;
-    info = std::move(parsed.value);
+    dataset.reset();
+    auto read = ReadErddapDataset(source, server, http);
+    if (!read.value) return read.error;
+    dataset = std::move(read.value);
     return std::nullopt;
   };
   const auto fetch = [&](const ServerConfig& server,
                          const core::Location& location) -> LocationOutcome {
-    auto query = BuildGriddapQuery(*info, server.variable, location, window);
+    auto query = BuildGriddapQuery(dataset->info, server.variable, location, window);
     if (!query.value) return LocationOutcome::LocationError(query.error);
     if (query.value->empty()) return LocationOutcome::Ok({});
-    const std::string url = server.url + std::string(kGriddapPath) + server.dataset +
-                            std::string(kJsonSuffix) + *query.value;
-    const auto response = http.Get(url);
+    const auto response = http.Get(GriddapDataUrl(server, *query.value));
     if (!response.ok()) {
-      const std::string why =
-          fmt::format("{}{}{}", response.Describe(), response.body.empty() ? "" : ": ",
-                      ShortErrorText(response.body));
+      const std::string why = DescribeFailure(response);
       switch (ClassifyErddapError(response.status, response.body)) {
         case ErddapFailure::kNoData:
           return LocationOutcome::Ok({});
@@ -469,7 +473,7 @@ FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Locati
     for (const auto& cell :
          NearestCellPerTime(*cells.value, location.latitude, location.longitude)) {
       if (cell.time_ms < window.start_ms || cell.time_ms > window.end_ms) continue;
-      const double value = to_parameter.Apply(*cell.value) * server.scale + server.offset;
+      const double value = dataset->to_parameter.Apply(*cell.value) * server.scale + server.offset;
       if (!std::isfinite(value)) continue;
       FetchedObservation row;
       row.observation = {

@@ -76,6 +76,20 @@ enum class ErddapFailure {
 };
 ErddapFailure ClassifyErddapError(long status, std::string_view body);
 
+// A dataset's axes, and how its variable's values become the source's parameter unit.
+struct ErddapDataset {
+  ErddapDatasetInfo info;
+  UnitConversion to_parameter;
+};
+
+// Reads {server.url}/info/{server.dataset}/index.json and the server's unit conversion for
+// `source`'s parameter (ErddapUnitConversion); a failure names the dataset.
+Parsed<ErddapDataset> ReadErddapDataset(const SourceConfig& source, const ServerConfig& server,
+                                        HttpClient& http);
+
+// {server.url}/griddap/{server.dataset}.json?{query}: the URL of a BuildGriddapQuery answer.
+std::string GriddapDataUrl(const ServerConfig& server, std::string_view query);
+
 // Fetches an erddap_griddap source.
 FetchResult FetchErddap(const SourceConfig& source, std::span<const core::Location> locations,
                         const FetchWindow& window, HttpClient& http);

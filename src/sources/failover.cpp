@@ -9,6 +9,8 @@
 #include <string_view>
 #include <thread>
 
+#include "sources/http_client.hpp"
+
 namespace ocean::sources {
 namespace {
 
@@ -51,6 +53,11 @@ std::string ShortErrorText(std::string_view body) {
   std::string result(text.substr(0, kMaxErrorTextBytes));
   if (text.size() > kMaxErrorTextBytes) result += "...";
   return result;
+}
+
+std::string DescribeFailure(const HttpResponse& response) {
+  if (response.body.empty()) return response.Describe();
+  return response.Describe() + ": " + ShortErrorText(response.body);
 }
 
 FetchResult FetchWithFailover(const SourceConfig& source, std::span<const core::Location> locations,

@@ -14,6 +14,8 @@
 
 namespace ocean::sources {
 
+struct HttpResponse;
+
 // What one location's request on one server came to.
 struct LocationOutcome {
   enum class Kind {
@@ -49,5 +51,8 @@ FetchResult FetchWithFailover(const SourceConfig& source, std::span<const core::
 // The `message="..."` of an ERDDAP error body, or the first line of any other text, shortened
 // for an error line.
 std::string ShortErrorText(std::string_view body);
+
+// "HTTP 503: <ShortErrorText of the body>", or Describe() alone when there is no body.
+std::string DescribeFailure(const HttpResponse& response);
 
 }  // namespace ocean::sources
