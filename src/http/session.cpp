@@ -57,6 +57,22 @@ Response InternalError(const std::string& request_id) {
                                       "internal server error (request id " + request_id + ")"));
 }
 
+// `call()`, or the error response for what it threw: an ApiError as itself, anything else as a
+// logged 500. The hooks run on the io loop or the worker pool, where nothing may escape.
+template <typename Result, typename Call>
+Result AnswerOrError(std::string_view hook, const std::string& request_id, const Call& call) {
+  try {
+    return call();
+  } catch (const core::ApiError& error) {
+    return ErrorResponse(error);
+  } catch (const std::exception& error) {
+    spdlog::error("request {}: {} threw: {}", request_id, hook, error.what());
+  } catch (...) {
+    spdlog::error("request {}: {} threw a non-standard exception", request_id, hook);
+  }
+  return InternalError(request_id);
+}
+
 // What CheckRequestFraming needs from the parsed header.
 std::optional<core::ApiError> CheckFraming(const bhttp::request_header<>& header) {
   std::string transfer_encoding;
@@ -245,19 +261,11 @@ void Session::OnReadHeader(beast::error_code ec, std::size_t /*bytes*/) {
                      });
 }
 
-// Runs the admission hook on the network thread; nothing may escape into the io loop.
+// Runs the admission hook on the network thread.
 std::optional<Response> Session::AdmitBody() {
   if (!state_.admission) return std::nullopt;
-  try {
-    return state_.admission(request_);
-  } catch (const core::ApiError& error) {
-    return ErrorResponse(error);
-  } catch (const std::exception& error) {
-    spdlog::error("request {}: admission threw: {}", request_.request_id, error.what());
-  } catch (...) {
-    spdlog::error("request {}: admission threw a non-standard exception", request_.request_id);
-  }
-  return InternalError(request_.request_id);
+  return AnswerOrError<std::optional<Response>>("admission", request_.request_id,
+                                                [&] { return state_.admission(request_); });
 }
 
 void Session::ReadBody() {
@@ -329,18 +337,10 @@ void Session::HandleRequest() {
   });
 }
 
-// Runs on a worker thread; nothing may escape into the thread pool.
+// Runs on a worker thread.
 Response Session::Invoke(Request& request) {
-  try {
-    return state_.handler(request);
-  } catch (const core::ApiError& error) {
-    return ErrorResponse(error);
-  } catch (const std::exception& error) {
-    spdlog::error("request {}: handler threw: {}", request.request_id, error.what());
-  } catch (...) {
-    spdlog::error("request {}: handler threw a non-standard exception", request.request_id);
-  }
-  return InternalError(request.request_id);
+  return AnswerOrError<Response>("handler", request.request_id,
+                                 [&] { return state_.handler(request); });
 }
 
 template <class Body>
