@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <stdexcept>
+
+#include "core/config_file.hpp"
 
 namespace ocean::core {
 namespace {
@@ -53,15 +53,9 @@ bool IsValidLocationId(std::string_view id) {
 }
 
 std::vector<Location> ParseLocations(std::string_view text, std::string_view file_name) {
-  json::error_code ec;
-  const json::value root = json::parse(text, ec);
-  if (ec) throw std::runtime_error(fmt::format("{}: not valid JSON: {}", file_name, ec.message()));
-  if (!root.is_array()) {
-    throw std::runtime_error(fmt::format("{}: must be a JSON array of locations", file_name));
-  }
+  const json::array array = ParseConfigArray(text, file_name, "locations");
   std::vector<Location> locations;
   std::set<std::string, std::less<>> seen;
-  const auto& array = root.get_array();
   for (std::size_t i = 0; i < array.size(); ++i) {
     if (!array[i].is_object()) Fail(file_name, i, "", "entry", "must be an object");
     const auto& object = array[i].get_object();
@@ -102,11 +96,7 @@ std::vector<Location> ParseLocations(std::string_view text, std::string_view fil
 }
 
 std::vector<Location> LoadLocationsFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot open locations file", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseLocations(text.str(), path);
+  return ParseLocations(ReadConfigFile(path, "locations"), path);
 }
 
 }  // namespace ocean::core

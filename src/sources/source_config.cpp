@@ -7,12 +7,11 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 #include "core/catalogue.hpp"
+#include "core/config_file.hpp"
 #include "core/validation.hpp"
 #include "sources/http_client.hpp"
 #include "sources/units.hpp"
@@ -342,15 +341,9 @@ std::optional<SourceKind> ParseSourceKind(std::string_view text) {
 }
 
 std::vector<SourceConfig> ParseSources(std::string_view text, std::string_view file_name) {
-  json::error_code ec;
-  const json::value root = json::parse(text, ec);
-  if (ec) throw std::runtime_error(fmt::format("{}: not valid JSON: {}", file_name, ec.message()));
-  if (!root.is_array()) {
-    throw std::runtime_error(fmt::format("{}: must be a JSON array of sources", file_name));
-  }
+  const json::array array = core::ParseConfigArray(text, file_name, "sources");
   std::vector<SourceConfig> sources;
   std::set<std::string, std::less<>> seen;
-  const auto& array = root.get_array();
   for (std::size_t i = 0; i < array.size(); ++i) {
     auto source = ParseEntry(array[i], i, file_name);
     if (!seen.insert(source.id).second) {
@@ -404,11 +397,7 @@ std::vector<SourceConfig> WithUrlOverrides(std::vector<SourceConfig> sources,
 }
 
 std::vector<SourceConfig> LoadSourcesFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot open sources file", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return WithUrlOverrides(ParseSources(text.str(), path),
+  return WithUrlOverrides(ParseSources(core::ReadConfigFile(path, "sources"), path),
                           [](const char* name) { return std::getenv(name); });
 }
 
