@@ -18,10 +18,10 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "core/time.hpp"
+#include "jobs/testing/jobs_test_support.hpp"
 #include "sources/http_client.hpp"
 #include "sources/testing/fake_upstream.hpp"
 #include "storage/store.hpp"
@@ -34,50 +34,16 @@ using sources::testing::FakeResponse;
 using sources::testing::FakeUpstream;
 using sources::testing::ReadFixture;
 using ::testing::HasSubstr;
+using testing::Json;
+using testing::MakeLocation;
+using testing::ReadFile;
 using ::testing::StartsWith;
+using testing::TempDir;
 
 core::EpochMs At(std::string_view text) { return *core::ParseTimestamp(text); }
 
 constexpr std::string_view kMurInfoPath = "/erddap/info/jplMURSST41/index.json";
 constexpr std::string_view kMurDataPath = "/erddap/griddap/jplMURSST41.json";
-
-core::Location MakeLocation(std::string id, double latitude, double longitude) {
-  core::Location location;
-  location.id = std::move(id);
-  location.name = location.id;
-  location.latitude = latitude;
-  location.longitude = longitude;
-  return location;
-}
-
-FakeResponse Json(std::string body, int status = 200) {
-  return {status, std::string(sources::testing::kJsonType), std::move(body), 0ms, {}};
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/oceandash-fetch-test-XXXXXX";
-    const char* made = ::mkdtemp(pattern);
-    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 class FetchJob : public ::testing::Test {
  protected:
@@ -88,6 +54,7 @@ class FetchJob : public ::testing::Test {
     upstream.Serve(std::string(kMurInfoPath), Json(ReadFixture("erddap/jplMURSST41_info.json")));
     upstream.Serve(std::string(kMurDataPath),
                    Json(ReadFixture("erddap/jplMURSST41_monterey.json")));
+    store_sink = MakeStoreSink(*store, nullptr);
   }
 
   sources::SourceConfig Mur(std::string id = "noaa") const {
@@ -110,6 +77,14 @@ class FetchJob : public ::testing::Test {
   }
   FetchRunSummary Run(std::span<const sources::SourceConfig> sources, ObservationSink& sink) {
     return Run(sources, sink, std::span(locations).first(1));
+  }
+  // Mur() alone, for Monterey or `where`.
+  FetchRunSummary RunMur(ObservationSink& sink) {
+    return RunMur(sink, std::span(locations).first(1));
+  }
+  FetchRunSummary RunMur(ObservationSink& sink, std::span<const core::Location> where) {
+    const std::vector<sources::SourceConfig> sources = {Mur()};
+    return Run(sources, sink, where);
   }
 
   std::int64_t Count() {
@@ -134,11 +109,12 @@ class FetchJob : public ::testing::Test {
     return std::nullopt;
   }
 
-  TempDir dir;
+  TempDir dir{"oceandash-fetch-test"};
   FakeUpstream upstream;
   std::vector<core::Location> locations = {MakeLocation("monterey-bay", 36.75, -122.03),
                                            MakeLocation("tokyo-bay-mouth", 35.1, 139.72)};
   std::unique_ptr<storage::Store> store;
+  std::unique_ptr<ObservationSink> store_sink;  // writes to `store`, no cache
   sources::HttpClient http{[] {
     sources::HttpClientOptions options;
     options.max_attempts = 2;
@@ -149,9 +125,7 @@ class FetchJob : public ::testing::Test {
 };
 
 TEST_F(FetchJob, StoresRowsAndRecordsTheRun) {
-  const std::vector<sources::SourceConfig> sources = {Mur()};
-  auto sink = MakeStoreSink(*store, nullptr);
-  const auto summary = Run(sources, *sink);
+  const auto summary = RunMur(*store_sink);
   EXPECT_TRUE(summary.AllOk());
   ASSERT_EQ(printed.size(), 1u);
   EXPECT_THAT(printed[0],
@@ -184,9 +158,7 @@ TEST_F(FetchJob, RecordingARunInvalidatesTheCache) {
 }
 
 TEST_F(FetchJob, StoresTheCellOfTheLatestRow) {
-  const std::vector<sources::SourceConfig> sources = {Mur()};
-  auto sink = MakeStoreSink(*store, nullptr);
-  EXPECT_TRUE(Run(sources, *sink).AllOk());
+  EXPECT_TRUE(RunMur(*store_sink).AllOk());
   auto cells = store->ListSourceCells("monterey-bay");
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].source_id, "noaa");
@@ -212,7 +184,7 @@ TEST_F(FetchJob, StoresTheCellOfTheLatestRow) {
       row("noaa", "sst", "2026-11-26T09:00:00Z", std::nullopt, std::nullopt),
       row("ndbc", "wave_height", "2026-11-24T09:00:00Z", 36.78, -122.4),
       row("ndbc", "sst", "2026-11-24T09:00:00Z", std::nullopt, std::nullopt)};
-  sink->Write(rows);
+  store_sink->Write(rows);
   cells = store->ListSourceCells("monterey-bay");
   ASSERT_EQ(cells.size(), 2u);
   EXPECT_EQ(cells[0].source_id, "ndbc");
@@ -224,16 +196,14 @@ TEST_F(FetchJob, StoresTheCellOfTheLatestRow) {
 }
 
 TEST_F(FetchJob, ARevisedDayUpdatesWithoutDuplicates) {
-  const std::vector<sources::SourceConfig> sources = {Mur()};
-  auto sink = MakeStoreSink(*store, nullptr);
-  Run(sources, *sink);
+  RunMur(*store_sink);
   ASSERT_EQ(Count(), 2);
   // MUR revises the last days: the same window fetched again carries a changed value.
   std::string revised = ReadFixture("erddap/jplMURSST41_monterey.json");
   const std::string old_value = "14.39]";
   revised.replace(revised.find(old_value), old_value.size(), "14.41]");
   upstream.Serve(std::string(kMurDataPath), Json(revised));
-  EXPECT_TRUE(Run(sources, *sink).AllOk());
+  EXPECT_TRUE(RunMur(*store_sink).AllOk());
   EXPECT_EQ(Count(), 2);
   const auto rows = Rows();
   EXPECT_EQ(rows[0].observation.timestamp_ms, At("2026-11-22T09:00:00Z"));
@@ -244,9 +214,7 @@ TEST_F(FetchJob, APartialAnswerIsStoredAndTheFailureRecorded) {
   // Tokyo's request (longitude 139.7x) gets an HTML page; Monterey's is fine.
   upstream.Serve(std::string(kMurDataPath),
                  {200, "text/html", ReadFixture("erddap/html_error.html"), 0ms, {}}, "(139.");
-  const std::vector<sources::SourceConfig> sources = {Mur()};
-  auto sink = MakeStoreSink(*store, nullptr);
-  const auto summary = Run(sources, *sink, locations);
+  const auto summary = RunMur(*store_sink, locations);
   EXPECT_FALSE(summary.AllOk());
   ASSERT_EQ(printed.size(), 1u);
   EXPECT_THAT(printed[0], HasSubstr("noaa: 2 rows (2 locations, 1 failed)"));
@@ -266,8 +234,7 @@ TEST_F(FetchJob, AFailingSourceDoesNotStopTheOthers) {
   upstream.Serve("/down/erddap/info/jplMURSST41/index.json",
                  {503, "text/plain", "Service Unavailable", 0ms, {}});
   const std::vector<sources::SourceConfig> sources = {broken, Mur()};
-  auto sink = MakeStoreSink(*store, nullptr);
-  const auto summary = Run(sources, *sink);
+  const auto summary = Run(sources, *store_sink);
   EXPECT_FALSE(summary.AllOk());
   ASSERT_EQ(printed.size(), 2u);
   EXPECT_THAT(printed[0], StartsWith("broken: FAILED: monterey-bay: every server failed"));
@@ -283,18 +250,15 @@ TEST_F(FetchJob, AFailingSourceDoesNotStopTheOthers) {
 TEST_F(FetchJob, GarbageIsNeverStored) {
   for (const auto* file : {"erddap/truncated.json", "erddap/wrong_columns.json"}) {
     upstream.Serve(std::string(kMurDataPath), Json(ReadFixture(file)));
-    const std::vector<sources::SourceConfig> sources = {Mur()};
-    auto sink = MakeStoreSink(*store, nullptr);
-    EXPECT_FALSE(Run(sources, *sink).AllOk());
+    EXPECT_FALSE(RunMur(*store_sink).AllOk());
     EXPECT_EQ(Count(), 0) << file;
   }
   EXPECT_THAT(printed.back(), StartsWith("noaa: FAILED: monterey-bay: "));
 }
 
 TEST_F(FetchJob, DryRunPrintsAndWritesNothing) {
-  const std::vector<sources::SourceConfig> sources = {Mur()};
   auto sink = MakeDryRunSink([this](std::string_view line) { printed.emplace_back(line); });
-  EXPECT_TRUE(Run(sources, *sink).AllOk());
+  EXPECT_TRUE(RunMur(*sink).AllOk());
   ASSERT_EQ(printed.size(), 3u);
   EXPECT_EQ(printed[0],
             "noaa,monterey-bay,sst,2026-11-22T09:00:00Z,14.39,not_evaluated,36.75,-122.04");
@@ -308,9 +272,8 @@ TEST_F(FetchJob, IngestPostsBatchesWithTheKeyAndRetries5xx) {
   const std::string ingest_path = "/api/observations/ingest/";
   upstream.Serve(ingest_path, Json(R"({"received":1,"inserted":1,"updated":0})"));
   upstream.FailNext(ingest_path, 1, {503, "application/json", "{}", 0ms, {}});
-  const std::vector<sources::SourceConfig> sources = {Mur()};
   auto sink = MakeIngestSink(upstream.BaseUrl() + ingest_path, "key-0123456789abcdef", http, 1);
-  EXPECT_TRUE(Run(sources, *sink).AllOk()) << printed.back();
+  EXPECT_TRUE(RunMur(*sink).AllOk()) << printed.back();
   std::vector<sources::testing::RecordedRequest> posts;
   for (auto& request : upstream.Requests()) {
     if (request.path == ingest_path) posts.push_back(request);
@@ -338,9 +301,8 @@ TEST_F(FetchJob, ARefusedIngestFailsTheSource) {
   upstream.Serve(
       ingest_path,
       Json(R"({"error":{"code":"unauthorized","message":"bad key","details":[]}})", 401));
-  const std::vector<sources::SourceConfig> sources = {Mur()};
   auto sink = MakeIngestSink(upstream.BaseUrl() + ingest_path, "wrong-key-0123456789", http);
-  EXPECT_FALSE(Run(sources, *sink).AllOk());
+  EXPECT_FALSE(RunMur(*sink).AllOk());
   EXPECT_THAT(printed.back(), StartsWith("noaa: FAILED: writing 2 rows: ingest "));
   EXPECT_THAT(printed.back(), HasSubstr("HTTP 401"));
   EXPECT_THAT(printed.back(), ::testing::Not(HasSubstr("wrong-key")));  // secrets never printed
