@@ -625,6 +625,12 @@ class RawClient {
     return true;
   }
 
+  // Sends `request` and reads its response; nullopt when either fails.
+  std::optional<RawResponse> Exchange(std::string_view request, bool head_request = false) {
+    if (!Send(request)) return std::nullopt;
+    return Read(head_request);
+  }
+
   // One response, framed by Content-Length (absent: no body, as for 204/304/HEAD).
   std::optional<RawResponse> Read(bool head_request = false,
                                   std::chrono::milliseconds timeout = 5000ms) {
@@ -759,8 +765,7 @@ TEST(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   RawClient client(server.port());
   ASSERT_TRUE(client.connected());
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(client.Send(GetRequest("/echo?q=a+b&q=%2B")));
-    auto response = client.Read();
+    auto response = client.Exchange(GetRequest("/echo?q=a+b&q=%2B"));
     ASSERT_TRUE(response) << "request " << i;
     EXPECT_EQ(response->status, 200);
     EXPECT_EQ(response->Header("Server"), "oceandash");
@@ -795,20 +800,17 @@ TEST(ServerTest, CurlReusesTheConnection) {
 TEST(ServerTest, EchoesSaneRequestIdAndGeneratesOtherwise) {
   RunningServer server(TestHandler);
   RawClient client(server.port());
-  ASSERT_TRUE(client.Send(GetRequest("/echo", "X-Request-ID: trace-42.a_b\r\n")));
-  auto given = client.Read();
+  auto given = client.Exchange(GetRequest("/echo", "X-Request-ID: trace-42.a_b\r\n"));
   ASSERT_TRUE(given);
   EXPECT_EQ(given->Header("X-Request-ID"), "trace-42.a_b");
   EXPECT_EQ(ParseJson(given->body).at("request_id").as_string(), "trace-42.a_b");
 
-  ASSERT_TRUE(client.Send(GetRequest("/echo", "X-Request-ID: not sane!\r\n")));
-  auto replaced = client.Read();
+  auto replaced = client.Exchange(GetRequest("/echo", "X-Request-ID: not sane!\r\n"));
   ASSERT_TRUE(replaced);
   EXPECT_EQ(replaced->Header("X-Request-ID").size(), 16u);
   EXPECT_NE(replaced->Header("X-Request-ID"), "not sane!");
 
-  ASSERT_TRUE(client.Send(GetRequest("/throw")));
-  auto failed = client.Read();
+  auto failed = client.Exchange(GetRequest("/throw"));
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->status, 500);
   EXPECT_EQ(ErrorCodeOfBody(failed->body), "internal_error");
@@ -819,17 +821,15 @@ TEST(ServerTest, EchoesSaneRequestIdAndGeneratesOtherwise) {
 TEST(ServerTest, HeadKeepsLengthAndOmitsBody) {
   RunningServer server(TestHandler);
   RawClient client(server.port());
-  ASSERT_TRUE(client.Send(GetRequest("/sleep/0")));
-  auto get = client.Read();
+  auto get = client.Exchange(GetRequest("/sleep/0"));
   ASSERT_TRUE(get);
-  ASSERT_TRUE(client.Send("HEAD /sleep/0 HTTP/1.1\r\nHost: test\r\n\r\n"));
-  auto head = client.Read(/*head_request=*/true);
+  auto head =
+      client.Exchange("HEAD /sleep/0 HTTP/1.1\r\nHost: test\r\n\r\n", /*head_request=*/true);
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 200);
   EXPECT_EQ(head->Header("Content-Length"), std::to_string(get->body.size()));
   // Had a body been sent, it would be parsed as the start of this response.
-  ASSERT_TRUE(client.Send(GetRequest("/echo")));
-  auto after = client.Read();
+  auto after = client.Exchange(GetRequest("/echo"));
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 200);
 }
@@ -841,20 +841,18 @@ TEST(ServerTest, StreamsFileBodies) {
   RunningServer server(TestHandler);
   RawClient client(server.port());
   const std::string target = "/file" + (dir.path() / "asset.txt").string();
-  ASSERT_TRUE(client.Send(GetRequest(target)));
-  auto get = client.Read();
+  auto get = client.Exchange(GetRequest(target));
   ASSERT_TRUE(get);
   EXPECT_EQ(get->status, 200);
   EXPECT_EQ(get->body, content);
   EXPECT_EQ(get->Header("Content-Type"), "text/plain");
 
-  ASSERT_TRUE(client.Send("HEAD " + target + " HTTP/1.1\r\nHost: t\r\n\r\n"));
-  auto head = client.Read(/*head_request=*/true);
+  auto head =
+      client.Exchange("HEAD " + target + " HTTP/1.1\r\nHost: t\r\n\r\n", /*head_request=*/true);
   ASSERT_TRUE(head);
   EXPECT_EQ(head->Header("Content-Length"), std::to_string(content.size()));
 
-  ASSERT_TRUE(client.Send(GetRequest("/file/no/such/file")));
-  auto missing = client.Read();
+  auto missing = client.Exchange(GetRequest("/file/no/such/file"));
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
 }
@@ -863,10 +861,9 @@ TEST(ServerTest, TooLargeBodyGets413AndClose) {
   RunningServer server(TestHandler);
   {
     RawClient client(server.port());
-    ASSERT_TRUE(
-        client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n"
-                    "Content-Type: application/json\r\n\r\n"));
-    auto response = client.Read();
+    auto response = client.Exchange(
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n"
+        "Content-Type: application/json\r\n\r\n");
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 413);
     EXPECT_EQ(ErrorCodeOfBody(response->body), "payload_too_large");
@@ -877,19 +874,17 @@ TEST(ServerTest, TooLargeBodyGets413AndClose) {
     // Chunked: the limit trips mid-body, after part of it was already sent.
     RawClient client(server.port());
     std::string chunk(800, 'x');
-    ASSERT_TRUE(
-        client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    "320\r\n" +
-                    chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
-    auto response = client.Read();
+    auto response = client.Exchange(
+        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "320\r\n" +
+        chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n");
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 413);
   }
   {
     RawClient client(server.port());
-    ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n" +
-                            std::string(1000, 'y')));
-    auto response = client.Read();
+    auto response = client.Exchange(
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'y'));
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 200);
     EXPECT_EQ(ParseJson(response->body).at("body_size").to_number<std::uint64_t>(), 1000u);
@@ -905,8 +900,7 @@ TEST(ServerTest, AnswersExpectContinueBeforeReadingTheBody) {
   auto interim = client.Read(false, 500ms);  // curl would wait a whole second without it
   ASSERT_TRUE(interim);
   EXPECT_EQ(interim->status, 100);
-  ASSERT_TRUE(client.Send(std::string(500, 'b')));
-  auto response = client.Read();
+  auto response = client.Exchange(std::string(500, 'b'));
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(ParseJson(response->body).at("body_size").to_number<std::uint64_t>(), 500u);
@@ -951,8 +945,7 @@ TEST(ServerTest, BadHttpAndBadTargetsGet400Json) {
   RunningServer server(TestHandler);
   {
     RawClient client(server.port());
-    ASSERT_TRUE(client.Send("THIS IS NOT HTTP\r\n\r\n"));
-    auto response = client.Read();
+    auto response = client.Exchange("THIS IS NOT HTTP\r\n\r\n");
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 400);
     EXPECT_EQ(ErrorCodeOfBody(response->body), "bad_request");
@@ -960,16 +953,15 @@ TEST(ServerTest, BadHttpAndBadTargetsGet400Json) {
   }
   for (std::string target : {"/a%zz", "/a%00b", "/echo?x=%4"}) {
     RawClient client(server.port());
-    ASSERT_TRUE(client.Send(GetRequest(target)));
-    auto response = client.Read();
+    auto response = client.Exchange(GetRequest(target));
     ASSERT_TRUE(response) << target;
     EXPECT_EQ(response->status, 400) << target;
     EXPECT_EQ(response->Header("Content-Type"), "application/json");
   }
   {
     RawClient client(server.port());
-    ASSERT_TRUE(client.Send(GetRequest("/echo", "X-Big: " + std::string(20000, 'h') + "\r\n")));
-    auto response = client.Read();
+    auto response =
+        client.Exchange(GetRequest("/echo", "X-Big: " + std::string(20000, 'h') + "\r\n"));
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 400);
   }
@@ -1017,23 +1009,20 @@ TEST(ServerTest, WorkerPoolRunsHandlersConcurrently) {
 TEST(ServerTest, CorsHeadersAndPreflight) {
   RunningServer server(TestHandler);
   RawClient client(server.port());
-  ASSERT_TRUE(client.Send(GetRequest("/echo", "Origin: https://dash.example\r\n")));
-  auto simple = client.Read();
+  auto simple = client.Exchange(GetRequest("/echo", "Origin: https://dash.example\r\n"));
   ASSERT_TRUE(simple);
   EXPECT_EQ(simple->Header("Access-Control-Allow-Origin"), "https://dash.example");
   EXPECT_EQ(simple->Header("Vary"), "Origin");
 
-  ASSERT_TRUE(
-      client.Send("OPTIONS /api/observations/ingest/ HTTP/1.1\r\nHost: t\r\n"
-                  "Origin: https://dash.example\r\n"
-                  "Access-Control-Request-Method: POST\r\n\r\n"));
-  auto preflight = client.Read();
+  auto preflight = client.Exchange(
+      "OPTIONS /api/observations/ingest/ HTTP/1.1\r\nHost: t\r\n"
+      "Origin: https://dash.example\r\n"
+      "Access-Control-Request-Method: POST\r\n\r\n");
   ASSERT_TRUE(preflight);
   EXPECT_EQ(preflight->status, 204);
   EXPECT_EQ(preflight->Header("Access-Control-Allow-Methods"), "GET, HEAD, POST, OPTIONS");
 
-  ASSERT_TRUE(client.Send(GetRequest("/echo", "Origin: https://evil.example\r\n")));
-  auto foreign = client.Read();
+  auto foreign = client.Exchange(GetRequest("/echo", "Origin: https://evil.example\r\n"));
   ASSERT_TRUE(foreign);
   EXPECT_EQ(foreign->Header("Access-Control-Allow-Origin"), "");
 }
