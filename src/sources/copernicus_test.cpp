@@ -44,6 +44,16 @@ std::string StoreFixture(std::string_view dataset, std::string_view key) {
   return ReadFixture("copernicus" + StorePath(dataset) + "/" + std::string(key));
 }
 
+// One array's metadata from a recorded store's .zmetadata; a failed test when it is not there.
+ZarrArray StoreArray(std::string_view dataset, std::string_view name) {
+  const auto metadata = ParseConsolidatedMetadata(StoreFixture(dataset, ".zmetadata"));
+  EXPECT_TRUE(metadata.value) << metadata.error;
+  if (!metadata.value) return {};
+  const auto found = metadata.value->arrays.find(name);
+  EXPECT_NE(found, metadata.value->arrays.end()) << name;
+  return found == metadata.value->arrays.end() ? ZarrArray{} : found->second;
+}
+
 core::EpochMs Ms(std::string_view timestamp) { return *core::ParseTimestamp(timestamp); }
 
 core::EpochMs Day(int t) { return Ms("2026-11-20T00:00:00Z") + t * core::kMsPerDay; }
@@ -198,16 +208,12 @@ TEST(ZarrTest, ReadsTheFixturesConsolidatedMetadata) {
   EXPECT_EQ(time.calendar, "gregorian");
   EXPECT_TRUE(parsed.value->invalid.empty());
 
-  const auto so = ParseConsolidatedMetadata(StoreFixture(kSo, ".zmetadata"));
-  ASSERT_TRUE(so.value) << so.error;
-  const auto& packed = so.value->arrays.at("so");
+  const auto packed = StoreArray(kSo, "so");
   EXPECT_DOUBLE_EQ(packed.scale_factor, 0.001);
   EXPECT_DOUBLE_EQ(packed.add_offset, 30.0);
   EXPECT_THAT(packed.missing_values, ::testing::Contains(-32767.0));
 
-  const auto anfc = ParseConsolidatedMetadata(StoreFixture(kAnfc, ".zmetadata"));
-  ASSERT_TRUE(anfc.value) << anfc.error;
-  const auto& zos = anfc.value->arrays.at("zos");
+  const auto zos = StoreArray(kAnfc, "zos");
   EXPECT_EQ(zos.compressor, ZarrCompressor::kNone);
   ASSERT_EQ(zos.missing_values.size(), 1u);
   EXPECT_EQ(zos.missing_values[0], static_cast<double>(static_cast<float>(9.969209968386869e36)));
@@ -275,9 +281,7 @@ TEST(ZarrTest, ChunkArithmeticCrossesChunkBoundaries) {
 }
 
 TEST(ZarrTest, DecodesARealBloscChunk) {
-  const auto metadata = ParseConsolidatedMetadata(StoreFixture(kThetao, ".zmetadata"));
-  ASSERT_TRUE(metadata.value);
-  const auto& thetao = metadata.value->arrays.at("thetao");
+  const auto thetao = StoreArray(kThetao, "thetao");
   const auto decoded = DecodeChunk(thetao, StoreFixture(kThetao, "thetao/0.1.1.1"));
   ASSERT_TRUE(decoded.value) << decoded.error;
   EXPECT_EQ(decoded.value->size(), 4u * 1 * 3 * 5 * 4);
@@ -299,9 +303,7 @@ TEST(ZarrTest, DecodesARealBloscChunk) {
 }
 
 TEST(ZarrTest, UnpacksScaledIntegersAndMasksTheirFillValue) {
-  const auto metadata = ParseConsolidatedMetadata(StoreFixture(kSo, ".zmetadata"));
-  ASSERT_TRUE(metadata.value);
-  const auto& so = metadata.value->arrays.at("so");
+  const auto so = StoreArray(kSo, "so");
   const auto chunk = DecodeChunk(so, StoreFixture(kSo, "so/0.0.0.0"));  // zstd + bitshuffle
   ASSERT_TRUE(chunk.value) << chunk.error;
   const std::int64_t sea[] = {2, 1, 3, 0};  // surface, j = 3 (not land)
@@ -313,9 +315,7 @@ TEST(ZarrTest, UnpacksScaledIntegersAndMasksTheirFillValue) {
 }
 
 TEST(ZarrTest, RejectsCorruptOrMisSizedChunks) {
-  const auto metadata = ParseConsolidatedMetadata(StoreFixture(kThetao, ".zmetadata"));
-  ASSERT_TRUE(metadata.value);
-  const auto& thetao = metadata.value->arrays.at("thetao");
+  const auto thetao = StoreArray(kThetao, "thetao");
   const std::string good = StoreFixture(kThetao, "thetao/0.1.1.1");
 
   EXPECT_FALSE(DecodeChunk(thetao, "").value);

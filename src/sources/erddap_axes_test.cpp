@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "sources/erddap_axes.hpp"
@@ -46,6 +47,15 @@ std::string Bracket(const ErddapAxis& axis, double site) {
   return BoxBracket(axis, *value, 2).value_or("off");
 }
 
+struct SiteBracket {
+  double site;
+  std::string_view bracket;  // as Bracket gives it
+};
+
+void ExpectBrackets(const ErddapAxis& axis, std::span<const SiteBracket> cases) {
+  for (const auto& c : cases) EXPECT_EQ(Bracket(axis, c.site), c.bracket) << "site " << c.site;
+}
+
 TEST(LongitudeConvention, DecidedByTheRangeAllowingEdgeOvershoot) {
   EXPECT_EQ(LongitudeConventionOf(ViirsEdges()), LongitudeConvention::kPlusMinus180);
   EXPECT_EQ(LongitudeConventionOf(ViirsEdges(true)), LongitudeConvention::kPlusMinus180);
@@ -71,73 +81,87 @@ TEST(LongitudeConvention, DecidedByTheRangeAllowingEdgeOvershoot) {
 }
 
 TEST(LongitudeOnAxis, EdgeDescribedMinus180To180Ascending) {
-  const auto axis = ViirsEdges();
-  EXPECT_EQ(Bracket(axis, -122.03), "[(-122.105):1:(-121.955)]");
-  EXPECT_EQ(Bracket(axis, -119.9), "[(-119.975):1:(-119.825)]");
-  // The box is clamped at the axis's ends, never past them (ERDDAP: 404).
-  EXPECT_EQ(Bracket(axis, -179.99), "[(-180.01875):1:(-179.915)]");
-  EXPECT_EQ(Bracket(axis, -0.01), "[(-0.085):1:(0.065)]");
-  EXPECT_EQ(Bracket(axis, 0.0), "[(-0.075):1:(0.075)]");
-  EXPECT_EQ(Bracket(axis, 179.99), "[(179.915):1:(180.01875)]");
-  // On the antimeridian: -180 and 180 are both on the axis, equally far inside; the
-  // convention's own spelling is kept.
-  EXPECT_EQ(Bracket(axis, 180.0), "[(-180.01875):1:(-179.925)]");
-  EXPECT_EQ(Bracket(axis, -180.0), "[(-180.01875):1:(-179.925)]");
-  // A site given in the other convention is wrapped into this one.
-  EXPECT_EQ(Bracket(axis, 237.97), "[(-122.105):1:(-121.955)]");
+  const SiteBracket sites[] = {
+      {-122.03, "[(-122.105):1:(-121.955)]"},
+      {-119.9, "[(-119.975):1:(-119.825)]"},
+      // The box is clamped at the axis's ends, never past them (ERDDAP: 404).
+      {-179.99, "[(-180.01875):1:(-179.915)]"},
+      {-0.01, "[(-0.085):1:(0.065)]"},
+      {0.0, "[(-0.075):1:(0.075)]"},
+      {179.99, "[(179.915):1:(180.01875)]"},
+      // On the antimeridian: -180 and 180 are both on the axis, equally far inside;
+      // the convention's own spelling is kept.
+      {180.0, "[(-180.01875):1:(-179.925)]"},
+      {-180.0, "[(-180.01875):1:(-179.925)]"},
+      // A site given in the other convention is wrapped into this one.
+      {237.97, "[(-122.105):1:(-121.955)]"},
+  };
+  ExpectBrackets(ViirsEdges(), sites);
 }
 
 TEST(LongitudeOnAxis, EdgeDescribedMinus180To180Descending) {
-  const auto axis = ViirsEdges(true);
-  EXPECT_EQ(Bracket(axis, -119.9), "[(-119.825):1:(-119.975)]");
-  EXPECT_EQ(Bracket(axis, -179.99), "[(-179.915):1:(-180.01875)]");
-  EXPECT_EQ(Bracket(axis, -0.01), "[(0.065):1:(-0.085)]");
-  EXPECT_EQ(Bracket(axis, 0.0), "[(0.075):1:(-0.075)]");
-  EXPECT_EQ(Bracket(axis, 179.99), "[(180.01875):1:(179.915)]");
-  EXPECT_EQ(Bracket(axis, 180.0), "[(-179.925):1:(-180.01875)]");
+  const SiteBracket sites[] = {
+      {-119.9, "[(-119.825):1:(-119.975)]"}, {-179.99, "[(-179.915):1:(-180.01875)]"},
+      {-0.01, "[(0.065):1:(-0.085)]"},       {0.0, "[(0.075):1:(-0.075)]"},
+      {179.99, "[(180.01875):1:(179.915)]"}, {180.0, "[(-179.925):1:(-180.01875)]"},
+  };
+  ExpectBrackets(ViirsEdges(true), sites);
 }
 
 TEST(LongitudeOnAxis, EdgeDescribed0To360Ascending) {
-  const auto axis = Edges0To360();
-  EXPECT_EQ(Bracket(axis, -122.03), "[(237.92):1:(238.02)]");
-  EXPECT_EQ(Bracket(axis, -179.99), "[(179.96):1:(180.06)]");
-  // -0.01 is on the axis twice (-0.01 and 359.99); 359.99 is further inside.
-  EXPECT_EQ(Bracket(axis, -0.01), "[(359.94):1:(360.0125)]");
-  EXPECT_EQ(Bracket(axis, 0.0), "[(-0.0125):1:(0.05)]");
-  EXPECT_EQ(Bracket(axis, 179.99), "[(179.94):1:(180.04)]");
-  EXPECT_EQ(Bracket(axis, 180.0), "[(179.95):1:(180.05)]");
-  EXPECT_EQ(Bracket(axis, -180.0), "[(179.95):1:(180.05)]");
+  const SiteBracket sites[] = {
+      {-122.03, "[(237.92):1:(238.02)]"},
+      {-179.99, "[(179.96):1:(180.06)]"},
+      // -0.01 is on the axis twice (-0.01 and 359.99); 359.99 is further inside.
+      {-0.01, "[(359.94):1:(360.0125)]"},
+      {0.0, "[(-0.0125):1:(0.05)]"},
+      {179.99, "[(179.94):1:(180.04)]"},
+      {180.0, "[(179.95):1:(180.05)]"},
+      {-180.0, "[(179.95):1:(180.05)]"},
+  };
+  ExpectBrackets(Edges0To360(), sites);
 }
 
 TEST(LongitudeOnAxis, EdgeDescribed0To360Descending) {
-  const auto axis = Edges0To360(true);
-  EXPECT_EQ(Bracket(axis, -122.03), "[(238.02):1:(237.92)]");
-  EXPECT_EQ(Bracket(axis, -0.01), "[(360.0125):1:(359.94)]");
-  EXPECT_EQ(Bracket(axis, 0.0), "[(0.05):1:(-0.0125)]");
-  EXPECT_EQ(Bracket(axis, -180.0), "[(180.05):1:(179.95)]");
+  const SiteBracket sites[] = {
+      {-122.03, "[(238.02):1:(237.92)]"},
+      {-0.01, "[(360.0125):1:(359.94)]"},
+      {0.0, "[(0.05):1:(-0.0125)]"},
+      {-180.0, "[(180.05):1:(179.95)]"},
+  };
+  ExpectBrackets(Edges0To360(true), sites);
 }
 
 TEST(LongitudeOnAxis, CellCentreAxes) {
   // MUR ends at 180.0 and starts a cell east of -180: a site on the antimeridian uses 180.
-  EXPECT_EQ(Bracket(Mur(), -180.0), "[(179.98):1:(180)]");
-  EXPECT_EQ(Bracket(Mur(), 180.0), "[(179.98):1:(180)]");
-  EXPECT_EQ(Bracket(Mur(), -179.99), "[(-179.99):1:(-179.97)]");
-  EXPECT_EQ(Bracket(Mur(), -0.01), "[(-0.03):1:(0.01)]");
+  const SiteBracket mur_sites[] = {
+      {-180.0, "[(179.98):1:(180)]"},
+      {180.0, "[(179.98):1:(180)]"},
+      {-179.99, "[(-179.99):1:(-179.97)]"},
+      {-0.01, "[(-0.03):1:(0.01)]"},
+  };
+  ExpectBrackets(Mur(), mur_sites);
   // OISST's centres stop 0.125° short of 0 and 360: sites in that gap are within a cell, and
   // the box stays on the side they were wrapped to.
-  EXPECT_EQ(Bracket(Oisst(), -0.01), "[(359.49):1:(359.875)]");
-  EXPECT_EQ(Bracket(Oisst(), 0.0), "[(0.125):1:(0.5)]");
-  EXPECT_EQ(Bracket(Oisst(), 179.99), "[(179.49):1:(180.49)]");
-  EXPECT_EQ(Bracket(Oisst(), -179.99), "[(179.51):1:(180.51)]");
+  const SiteBracket oisst_sites[] = {
+      {-0.01, "[(359.49):1:(359.875)]"},
+      {0.0, "[(0.125):1:(0.5)]"},
+      {179.99, "[(179.49):1:(180.49)]"},
+      {-179.99, "[(179.51):1:(180.51)]"},
+  };
+  ExpectBrackets(Oisst(), oisst_sites);
 }
 
 TEST(LongitudeOnAxis, SitesOffARegionalAxis) {
   const auto california = Longitude(-130.0, -115.0, 1501);
-  EXPECT_EQ(Bracket(california, -122.03), "[(-122.05):1:(-122.01)]");
-  EXPECT_EQ(Bracket(california, 237.97), "[(-122.05):1:(-122.01)]");
-  EXPECT_EQ(Bracket(california, -114.995), "[(-115.015):1:(-115)]");  // within a cell
-  EXPECT_EQ(Bracket(california, -114.9), "off");
-  EXPECT_EQ(Bracket(california, 0.0), "off");
+  const SiteBracket sites[] = {
+      {-122.03, "[(-122.05):1:(-122.01)]"},
+      {237.97, "[(-122.05):1:(-122.01)]"},
+      {-114.995, "[(-115.015):1:(-115)]"},  // within a cell
+      {-114.9, "off"},
+      {0.0, "off"},
+  };
+  ExpectBrackets(california, sites);
   const auto convention = LongitudeConventionOf(california);
   ASSERT_TRUE(convention);
   EXPECT_EQ(LongitudeOnAxis(california, *convention, std::nan("")), std::nullopt);

@@ -173,17 +173,18 @@ TEST(SourcesFile, ErrorsNameFileEntryAndField) {
             "servers":["https://x"]}])"),
             "s.json: entry 0 (\"a\"): parameter: \"sea\" is not a catalogue parameter (sst, "
             "chlorophyll_a, salinity, wave_height, current_u, current_v, sea_surface_height)");
-  EXPECT_THAT(ConfigError(good_head + R"("parameter":"sst","dataset":"d","variable":"v",
-            "servers":["https://x"],"lookback_days":0}])"),
+  // A good entry but for one more field.
+  const auto with = [&](std::string_view field) {
+    return good_head +
+           R"("parameter":"sst","dataset":"d","variable":"v","servers":["https://x"],)" +
+           std::string(field) + "}]";
+  };
+  EXPECT_THAT(ConfigError(with(R"("lookback_days":0)")),
               HasSubstr("lookback_days: must be an integer in [1, 365]"));
-  EXPECT_THAT(ConfigError(good_head + R"("parameter":"sst","dataset":"d","variable":"v",
-            "servers":["https://x"],"schedule":"hourly"}])"),
+  EXPECT_THAT(ConfigError(with(R"("schedule":"hourly")")),
               HasSubstr("schedule: must be five cron fields"));
-  EXPECT_THAT(ConfigError(good_head + R"("parameter":"sst","dataset":"d","variable":"v",
-            "servers":["https://x"],"scale":0}])"),
-              HasSubstr("scale: must not be 0"));
-  EXPECT_THAT(ConfigError(good_head + R"("parameter":"sst","dataset":"d","variable":"v",
-            "servers":["https://x"],"datset":"typo"}])"),
+  EXPECT_THAT(ConfigError(with(R"("scale":0)")), HasSubstr("scale: must not be 0"));
+  EXPECT_THAT(ConfigError(with(R"("datset":"typo")")),
               HasSubstr("entry 0 (\"a\"): datset: unknown field"));
   EXPECT_THAT(ConfigError(R"([{"id":"A!","kind":"erddap_griddap"}])"),
               HasSubstr("entry 0: id: must be 1-32"));
