@@ -15,10 +15,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/time.hpp"
 #include "jobs/site_climatology.hpp"
+#include "jobs/testing/jobs_test_support.hpp"
 #include "sources/http_client.hpp"
 #include "sources/source_config.hpp"
 #include "sources/testing/fake_upstream.hpp"
@@ -33,6 +33,10 @@ using sources::testing::FakeUpstream;
 using sources::testing::ReadFixture;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::Json;
+using testing::MakeLocation;
+using testing::ReadFile;
+using testing::TempDir;
 
 constexpr std::string_view kInfoPath = "/erddap/info/ncdcOisst21Agg_LonPM180/index.json";
 constexpr std::string_view kDataPath = "/erddap/griddap/ncdcOisst21Agg_LonPM180.json";
@@ -42,44 +46,6 @@ constexpr std::string_view k2020 = "(2020-01-01T00:00:00Z)";
 
 std::int32_t Day(int year, unsigned month, unsigned day) {
   return static_cast<std::int32_t>(core::DaysFromCivil(year, month, day));
-}
-
-FakeResponse Json(std::string body, int status = 200) {
-  return {status, std::string(sources::testing::kJsonType), std::move(body), 0ms, {}};
-}
-
-core::Location MakeLocation(std::string id, double latitude, double longitude) {
-  core::Location location;
-  location.id = std::move(id);
-  location.name = location.id;
-  location.latitude = latitude;
-  location.longitude = longitude;
-  return location;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/oceandash-backfill-test-XXXXXX";
-    const char* made = ::mkdtemp(pattern);
-    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TEST(PlanChunks, OneChunkPerYearAfterTheStoredDays) {
@@ -179,7 +145,7 @@ class Backfill : public ::testing::Test {
     return store->ReadDailyRecord(location, "sst", Day(2018, 1, 1), Day(2020, 12, 31));
   }
 
-  TempDir dir;
+  TempDir dir{"oceandash-backfill-test"};
   FakeUpstream upstream;
   sources::HttpClient http{[] {
     sources::HttpClientOptions options;
