@@ -475,9 +475,7 @@ TEST(StoredClimatology, ARecordWithNothingInTheBaselineIsRefused) {
 // `oceandash climatology` as a user runs it, OCEAN_SOURCE_OISST_URL pointing at the fake.
 class ClimatologyCommand : public Backfill {
  protected:
-  struct Result {
-    int status = -1;
-    std::string out;
+  struct Result : testing::ShellResult {
     std::string err;
   };
   Result Oceandash(const std::string& args) {
@@ -488,17 +486,8 @@ class ClimatologyCommand : public Backfill {
         "OCEAN_SOURCE_OISST_URL='{}/erddap' OCEAN_LOG_LEVEL=warn '{}' climatology {} "
         "--locations '{}/locations.json' --database 'sqlite:{}/cli.db' 2>'{}/stderr.txt'",
         upstream.BaseUrl(), OCEAN_BINARY, args, dir.path(), dir.path(), dir.path());
-    Result result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
-      result.out.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.err = ReadFile(dir.path() + "/stderr.txt");
-    return result;
+    // A braced list runs left to right: stderr.txt is read after the command has finished.
+    return Result{testing::RunShell(command), ReadFile(dir.path() + "/stderr.txt")};
   }
 };
 

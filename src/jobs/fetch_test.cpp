@@ -350,25 +350,12 @@ class FetchCommand : public FetchJob {
     database = "sqlite:" + dir.path() + "/cli.db";
   }
 
-  struct Result {
-    int status = -1;
-    std::string out;
-  };
-  Result Oceandash(const std::string& args, const std::string& url) {
+  testing::ShellResult Oceandash(const std::string& args, const std::string& url) {
     const std::string command = fmt::format(
         "OCEAN_SOURCE_NOAA_URL='{}' OCEAN_LOG_LEVEL=warn '{}' fetch {} --sources '{}/sources.json' "
         "--locations '{}/locations.json' --database '{}' 2>'{}/stderr.txt'",
         url, OCEAN_BINARY, args, dir.path(), dir.path(), database, dir.path());
-    Result result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
-      result.out.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+    return testing::RunShell(command);
   }
   std::int64_t CliCount() {
     auto cli_store = storage::OpenStore(database, 1);
