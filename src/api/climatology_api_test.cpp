@@ -48,13 +48,13 @@ storage::StoredClimatology Flat(std::string parameter, double seas, double step,
 storage::StoredClimatology FlatSst() { return Flat("sst", 20.0, 0.025); }
 
 template <typename Backend>
-class ClimatologyApiTest : public storage::testing::BackendTest<Backend> {
+class ClimatologyApiTest : public storage::testing::StoreBackendTest<Backend> {
  protected:
+  using storage::testing::StoreBackendTest<Backend>::store_;
+
   void SetUp() override {
-    storage::testing::BackendTest<Backend>::SetUp();
+    storage::testing::StoreBackendTest<Backend>::SetUp();
     if (!this->ready_) return;
-    store_ = storage::OpenStore(this->backend_.url(), 2);
-    store_->Migrate();
     store_->UpsertLocations(std::vector<core::Location>{{"a", "A", 26.2, 127.3, "", ""},
                                                         {"b", "B", 36.7, -122.0, "", ""}});
     // The long record of a: 20 (the seasonal mean) from 400 days back, with two warm spells:
@@ -93,8 +93,7 @@ class ClimatologyApiTest : public storage::testing::BackendTest<Backend> {
   }
   void TearDown() override {
     api_.reset();
-    store_.reset();
-    storage::testing::BackendTest<Backend>::TearDown();
+    storage::testing::StoreBackendTest<Backend>::TearDown();
   }
 
   http::Response Get(std::string path, QueryPairs query) {
@@ -109,7 +108,6 @@ class ClimatologyApiTest : public storage::testing::BackendTest<Backend> {
     return boost::json::parse(Get(std::move(path), std::move(query)).body);
   }
 
-  std::unique_ptr<storage::Store> store_;
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<Api> api_;
 };

@@ -127,13 +127,13 @@ std::vector<ObservationQuery> Queries() {
 }
 
 template <typename Backend>
-class ReadPageTest : public testing::BackendTest<Backend> {
+class ReadPageTest : public testing::StoreBackendTest<Backend> {
  protected:
+  using testing::StoreBackendTest<Backend>::store_;
+
   void SetUp() override {
-    testing::BackendTest<Backend>::SetUp();
+    testing::StoreBackendTest<Backend>::SetUp();
     if (!this->ready_) return;
-    store_ = OpenStore(this->backend_.url(), 2);
-    store_->Migrate();
     std::vector<core::Location> locations;
     for (const auto& id : kLocationIds) locations.push_back({id, id, 1.0, 2.0, "", ""});
     store_->UpsertLocations(locations);
@@ -142,12 +142,6 @@ class ReadPageTest : public testing::BackendTest<Backend> {
     store_->UpsertObservations(std::vector<Observation>(half, rows.end()));
     store_->UpsertObservations(std::vector<Observation>(rows.begin(), half));
   }
-  void TearDown() override {
-    store_.reset();
-    testing::BackendTest<Backend>::TearDown();
-  }
-
-  std::unique_ptr<Store> store_;
 };
 
 TYPED_TEST_SUITE(ReadPageTest, Backends, BackendNames);

@@ -68,18 +68,14 @@ SeriesQuery Series(std::string location, std::string parameter, core::EpochMs st
 }
 
 template <typename Backend>
-class StoreTest : public testing::BackendTest<Backend> {
+class StoreTest : public testing::StoreBackendTest<Backend, 4> {
  protected:
+  using testing::StoreBackendTest<Backend, 4>::store_;
+
   void SetUp() override {
-    testing::BackendTest<Backend>::SetUp();
+    testing::StoreBackendTest<Backend, 4>::SetUp();
     if (!this->ready_) return;
-    store_ = OpenStore(this->backend_.url(), 4);
-    store_->Migrate();
-    store_->UpsertLocations(kLocations);
-  }
-  void TearDown() override {
-    store_.reset();
-    testing::BackendTest<Backend>::TearDown();
+    this->store_->UpsertLocations(kLocations);
   }
 
   static Observation Obs(std::string location, std::string parameter, core::EpochMs ts,
@@ -108,8 +104,6 @@ class StoreTest : public testing::BackendTest<Backend> {
       {"buoy-b", "Buoy B", -12.125, 130.875, "", ""},
       {"pier \"c\"\t\\ {x,y} ü", "Odd id", 0.1, 0.2, "line1\nline2", ""},
   };
-
-  std::unique_ptr<Store> store_;
 };
 
 TYPED_TEST_SUITE(StoreTest, Backends, BackendNames);

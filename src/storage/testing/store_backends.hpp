@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/migrations.hpp"
+#include "storage/store.hpp"
 
 namespace ocean::storage::testing {
 
@@ -200,6 +201,25 @@ class BackendTest : public ::testing::Test {
 
   Backend backend_;
   bool ready_ = false;
+};
+
+// A typed test with a migrated store (`readers` reader connections) on its backend, closed
+// before the backend is dropped; a derived SetUp calls this one first and returns unless ready_.
+template <typename Backend, int readers = 2>
+class StoreBackendTest : public BackendTest<Backend> {
+ protected:
+  void SetUp() override {
+    BackendTest<Backend>::SetUp();
+    if (!this->ready_) return;
+    store_ = OpenStore(this->backend_.url(), readers);
+    store_->Migrate();
+  }
+  void TearDown() override {
+    store_.reset();
+    BackendTest<Backend>::TearDown();
+  }
+
+  std::unique_ptr<Store> store_;
 };
 
 }  // namespace ocean::storage::testing
