@@ -1,21 +1,23 @@
 // End-to-end: climatology, anomalies and marine heatwaves in the dashboard (issue 16), on the
 // offline demo as a new user starts it (`serve --demo`): the REAL oceandash loads the demo's
-// synthesised samples and its synthetic long daily SST records, computes and stores each
-// site's climatology, and the dashboard shows them in Debian's Chromium. The demo stages a
-// Strong marine heatwave at kerama-reefs (demo/make_demo.py); chlorophyll has no climatology
-// in the demo, so its rows must say so.
+// synthesised samples and its synthetic long daily SST and chlorophyll records, computes and
+// stores each site's climatologies (chlorophyll's in log10 space), and the dashboard shows them
+// in Debian's Chromium. The demo stages a Strong marine heatwave at kerama-reefs
+// (demo/make_demo.py); wave height has no climatology, so its rows must say so.
 // Run: scripts/web.sh test (or: cd web && node --test e2e/).
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { launchBrowser, startServer, WEB_DIR } from './harness.mjs';
+import { getJson, launchBrowser, newPage, startServer, WEB_DIR } from './harness.mjs';
 
 const SHOTS = resolve(WEB_DIR, process.env.SCREENSHOT_DIR || 'e2e/artifacts');
 mkdirSync(SHOTS, { recursive: true });
 
 const HEATWAVE_SITE = 'kerama-reefs';
+// An NDBC site: its wave height has no climatology in the demo.
+const NO_CLIMATOLOGY_SITE = 'monterey-bay';
 
 let server;
 let browser;
@@ -30,19 +32,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  return page;
-}
 
-async function getJson(path) {
-  const response = await fetch(`${server.base}${path}`);
-  assert.equal(response.status, 200, path);
-  return response.json();
-}
 
 function card(page, location) {
   return page.locator(`[data-testid=latest-card][data-location=${location}]`);
@@ -50,17 +40,17 @@ function card(page, location) {
 
 describe('climatology in the dashboard (offline demo)', () => {
   it('the API has the staged heatwave the views rely on', async () => {
-    const latest = await getJson('/api/observations/latest/');
+    const latest = await getJson(`${server.base}/api/observations/latest/`);
     const sst = latest.find((o) => o.location_id === HEATWAVE_SITE && o.parameter === 'sst');
     assert.ok(sst, 'an sst reading at the heatwave site');
     assert.equal(sst.climatology.source, 'demo (synthetic)');
     assert.equal(sst.heatwave?.category, 'Strong');
-    const heatwaves = await getJson(`/api/heatwaves/?location=${HEATWAVE_SITE}`);
+    const heatwaves = await getJson(`${server.base}/api/heatwaves/?location=${HEATWAVE_SITE}`);
     assert.ok(heatwaves.events.some((e) => e.ongoing && e.category === 'Strong'));
   });
 
   it('shows anomaly and percentile on the cards, the heatwave line, and no invented climatology', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/`);
     await page.locator('[data-testid=demo-banner]').waitFor();
     const sstRow = card(page, HEATWAVE_SITE).locator('[data-parameter=sst]');
@@ -73,17 +63,22 @@ describe('climatology in the dashboard (offline demo)', () => {
     // A site with no staged anomaly still has a line, without a heatwave.
     await card(page, 'station-aloha').locator('[data-parameter=sst] [data-testid=anomaly-text]').waitFor();
     assert.equal(await card(page, 'station-aloha').locator('[data-testid=heatwave-line]').count(), 0);
-    // Chlorophyll has no climatology in the demo: said so, never a number.
-    const chl = card(page, HEATWAVE_SITE).locator('[data-parameter=chlorophyll_a] [data-testid=climate-context]');
+    // Chlorophyll's climatology is in log10 space: the anomaly reads as a ratio to the typical
+    // value of its own (synthetic) 2012–2023 baseline.
+    const chl = card(page, HEATWAVE_SITE).locator('[data-parameter=chlorophyll_a] [data-testid=anomaly-text]');
     await chl.waitFor();
-    assert.equal(await chl.innerText(), 'no climatology yet');
+    assert.match(await chl.innerText(), /^\d+(\.\d)?× typical for 2012–2023, (\d+(st|nd|rd|th) percentile|at or (above the 99th|below the 1st) percentile)$/);
+    // Wave height has no climatology: said so, never a number.
+    const waves = card(page, NO_CLIMATOLOGY_SITE).locator('[data-parameter=wave_height] [data-testid=climate-context]');
+    await waves.waitFor();
+    assert.equal(await waves.innerText(), 'no climatology yet');
     await page.screenshot({ path: join(SHOTS, 'climatology-cards.png'), fullPage: false });
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
 
   it('colours the map by anomaly on a diverging scale with a legend', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/`);
     await page.locator('[data-testid=map-marker][data-has-value=true]').first().waitFor();
     assert.equal(await page.locator('[data-testid=map]').getAttribute('data-mode'), 'value');
@@ -109,7 +104,7 @@ describe('climatology in the dashboard (offline demo)', () => {
   });
 
   it('draws the climatology band and the heatwave shading on the SST chart', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/location/?id=${HEATWAVE_SITE}&parameter=sst`);
     const chart = page.locator('[data-testid=chart-card][data-parameter=sst] [data-testid=chart][data-ready=true]');
     await chart.waitFor();
@@ -122,13 +117,21 @@ describe('climatology in the dashboard (offline demo)', () => {
     assert.match(await sstCard.locator('[data-testid=climatology-line]').innerText(), /1991–2020 \(demo \(synthetic\)\)/);
     assert.match(await sstCard.locator('[data-testid=category-key]').first().innerText(), /Strong heatwave/);
     await page.screenshot({ path: join(SHOTS, 'climatology-chart.png'), fullPage: false });
-    // Chlorophyll: no band, and the page says why.
+    // Chlorophyll: the band from its own synthetic record, no heatwave shading.
     await page.goto(`${server.base}/location/?id=${HEATWAVE_SITE}&parameter=chlorophyll_a`);
     const chlCard = page.locator('[data-testid=chart-card][data-parameter=chlorophyll_a]');
-    await chlCard.locator('[data-testid=no-climatology]').waitFor();
-    assert.equal(await chlCard.locator('[data-testid=no-climatology]').innerText(), 'no climatology yet');
-    await chlCard.locator('[data-testid=chart][data-ready=true]').waitFor();
-    assert.equal(await chlCard.locator('[data-testid=chart]').getAttribute('data-band'), 'false');
+    const chlChart = chlCard.locator('[data-testid=chart][data-ready=true]');
+    await chlChart.waitFor();
+    assert.equal(await chlChart.getAttribute('data-band'), 'true');
+    await chlChart.locator('.chart-box[data-band-drawn=true]').waitFor();
+    assert.match(await chlCard.locator('[data-testid=climatology-line]').innerText(), /2012–2023 \(demo \(synthetic\)\)/);
+    // Wave height: no band, and the page says why.
+    await page.goto(`${server.base}/location/?id=${NO_CLIMATOLOGY_SITE}&parameter=wave_height`);
+    const waveCard = page.locator('[data-testid=chart-card][data-parameter=wave_height]');
+    await waveCard.locator('[data-testid=no-climatology]').waitFor();
+    assert.equal(await waveCard.locator('[data-testid=no-climatology]').innerText(), 'no climatology yet');
+    await waveCard.locator('[data-testid=chart][data-ready=true]').waitFor();
+    assert.equal(await waveCard.locator('[data-testid=chart]').getAttribute('data-band'), 'false');
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

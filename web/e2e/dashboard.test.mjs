@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { launchBrowser, seed, startServer, WEB_DIR } from './harness.mjs';
+import { launchBrowser, newPage, seed, startServer, WEB_DIR } from './harness.mjs';
 
 const repoRoot = resolve(WEB_DIR, '..');
 
@@ -18,18 +18,6 @@ let server;
 let browser;
 let seeded;
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    colorScheme: 'light',
-    acceptDownloads: true,
-    ...options,
-  });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  return page;
-}
 
 async function shot(page, name, fullPage = true) {
   await page.waitForTimeout(300); // let transitions settle
@@ -55,7 +43,7 @@ after(async () => {
 
 describe('dashboard', () => {
   it('shows one map marker per location, coloured where there is data', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/`);
     const markers = page.locator('[data-testid=map-marker]');
     await page.locator('[data-testid=latest-card]').first().waitFor();
@@ -80,7 +68,7 @@ describe('dashboard', () => {
   });
 
   it('lists the latest values with age, flag, source, staleness and sparklines', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/`);
     const cards = page.locator('[data-testid=latest-card]');
     await cards.first().waitFor();
@@ -114,7 +102,7 @@ describe('dashboard', () => {
   });
 
   it('opens a location from its marker and charts every seeded point', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/`);
     await page.locator('[data-testid=map-marker][data-location=monterey-bay]').click();
     await page.waitForURL(/\/location\/\?id=monterey-bay/);
@@ -131,7 +119,7 @@ describe('dashboard', () => {
   });
 
   it('switches the range (7 days: fewer points) and keeps it in the URL', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/location/?id=monterey-bay`);
     const all = await chartPoints(page, 'sst');
     await page.click('[data-testid=range-switch] button[data-range="7"]');
@@ -149,7 +137,7 @@ describe('dashboard', () => {
   });
 
   it('downloads exactly the rows shown as CSV', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/location/?id=monterey-bay&range=14`);
     const shown = await chartPoints(page, 'sst');
     const [download] = await Promise.all([
@@ -175,7 +163,7 @@ describe('dashboard', () => {
   });
 
   it('compares two locations on one chart', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/compare/?parameter=sst&locations=monterey-bay,dogger-bank`);
     const chart = page.locator('[data-testid=compare-card] [data-testid=chart][data-ready=true]');
     await chart.waitFor();
@@ -191,7 +179,7 @@ describe('dashboard', () => {
   });
 
   it('shares one request per resource between views (the client cache)', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     const asked = new Map();
     page.on('request', (request) => {
       const { pathname } = new URL(request.url());
@@ -215,7 +203,7 @@ describe('dashboard', () => {
   });
 
   it('shows the sources with their status', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/sources/`);
     await page.locator('[data-testid=source-card]').first().waitFor();
     const ids = await page.locator('[data-testid=source-card]').evaluateAll((els) => els.map((e) => e.dataset.source).sort());
@@ -233,7 +221,7 @@ describe('dashboard', () => {
   it('renders schedule, attribution and licence fields and the demo banner when the API has them', async () => {
     // The fields the data-sources work is adding, answered here by the browser on the real
     // server's behalf; everything else still comes from oceandash.
-    const page = await newPage();
+    const page = await newPage(browser);
     const hour = 3_600_000;
     const iso = (ms) => new Date(ms).toISOString();
     const now = Date.now();
@@ -283,7 +271,7 @@ describe('dashboard', () => {
   });
 
   it('renders a dark theme (system preference and toggle)', async () => {
-    const page = await newPage({ colorScheme: 'dark' });
+    const page = await newPage(browser, { colorScheme: 'dark' });
     await page.goto(`${server.base}/location/?id=monterey-bay`);
     await chartPoints(page, 'sst');
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -301,7 +289,7 @@ describe('dashboard', () => {
   });
 
   it('works on a phone-sized viewport without horizontal overflow', async () => {
-    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     for (const path of ['/', '/location/?id=monterey-bay', '/compare/?parameter=sst&locations=monterey-bay,station-aloha', '/sources/']) {
       await page.goto(`${server.base}${path}`);
       await page.locator('main h1').waitFor();
@@ -320,7 +308,7 @@ describe('dashboard', () => {
   });
 
   it('shows a clear error and retries when the API is unreachable', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.route('**/api/**', (route) => route.abort('connectionrefused'));
     await page.goto(`${server.base}/`);
     const error = page.locator('[data-testid=error-state]').first();
@@ -337,7 +325,7 @@ describe('dashboard', () => {
   });
 
   it('says so when the server itself stops', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.base}/location/?id=monterey-bay`);
     await chartPoints(page, 'sst');
     await server.stop();

@@ -198,3 +198,27 @@ export async function launchBrowser() {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
+
+/**
+ * A page in a context of its own (1280×900, light, downloads accepted; `options` override them);
+ * `page.errors` collects the page's uncaught errors.
+ */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    colorScheme: 'light',
+    acceptDownloads: true,
+    ...options,
+  });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  return page;
+}
+
+/** The JSON body of a GET of `url`, which must answer 200. */
+export async function getJson(url) {
+  const response = await fetch(url);
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}, expected 200`);
+  return response.json();
+}

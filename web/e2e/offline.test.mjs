@@ -18,7 +18,7 @@ import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { API_KEY, launchBrowser, startServer, WEB_DIR } from './harness.mjs';
+import { API_KEY, getJson, launchBrowser, newPage, startServer, WEB_DIR } from './harness.mjs';
 
 const DEMO_COMMAND = 'build/oceandash serve --demo --static web/out';
 const NOTICE = '[data-testid=offline-notice]';
@@ -107,18 +107,11 @@ function observationNow() {
   };
 }
 
-async function getJson(url) {
-  const response = await fetch(url);
-  assert.equal(response.status, 200, url);
-  return response.json();
-}
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  return page;
+
+/** Each source as [id, rows stored, whether its last run succeeded]. */
+function runs(sources) {
+  return sources.map((s) => [s.id, s.rows, s.last_run?.ok]);
 }
 
 /** Opens `path` and waits until the page has decided what the data amounts to. */
@@ -146,19 +139,13 @@ describe('first start offline: every source failed, nothing stored', () => {
 
   it('records the failed runs in /api/sources/', async () => {
     const sources = await getJson(`${server.base}/api/sources/`);
-    assert.deepEqual(
-      sources.map((s) => [s.id, s.rows, s.last_run?.ok]),
-      [
-        ['offline-sst', 0, false],
-        ['offline-sst-2', 0, false],
-      ],
-    );
+    assert.deepEqual(runs(sources), [['offline-sst', 0, false], ['offline-sst-2', 0, false]]);
     assert.match(sources[0].last_error.message, /127\.0\.0\.1|connect/i);
     assert.deepEqual(await getJson(`${server.base}/api/observations/latest/`), []);
   });
 
   it('says so on the main page with the demo command, ready to copy', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
     assert.equal(await openSettled(page, server.base, '/'), 'all-failed');
     const notice = page.locator(NOTICE);
@@ -186,7 +173,7 @@ describe('first start offline: every source failed, nothing stored', () => {
   });
 
   it('selects the command for Ctrl+C where the clipboard refuses', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.addInitScript(() => {
       navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
     });
@@ -198,7 +185,7 @@ describe('first start offline: every source failed, nothing stored', () => {
   });
 
   it('says so on the Sources page, beside each failing source', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     assert.equal(await openSettled(page, server.base, '/sources/'), 'all-failed');
     const notice = page.locator(NOTICE);
     await notice.waitFor();
@@ -212,7 +199,7 @@ describe('first start offline: every source failed, nothing stored', () => {
   });
 
   it('fits a phone and the dark theme', async () => {
-    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
     for (const path of ['/', '/sources/']) {
       await openSettled(page, server.base, path);
       await page.locator(NOTICE).waitFor();
@@ -236,7 +223,7 @@ describe('first start offline: every source failed, nothing stored', () => {
       body: JSON.stringify([observationNow()]),
     });
     assert.equal(response.status, 200, await response.text());
-    const page = await newPage();
+    const page = await newPage(browser);
     assert.equal(await openSettled(page, server.base, '/'), 'data');
     await page.locator('[data-testid=map-marker][data-has-value=true]').waitFor();
     assert.equal(await page.locator(NOTICE).count(), 0);
@@ -276,7 +263,7 @@ describe('first start while the first fetch is still running', () => {
     const sources = await getJson(`${server.base}/api/sources/`);
     assert.equal(sources.length, 1);
     assert.equal(sources[0].last_run, null);
-    const page = await newPage();
+    const page = await newPage(browser);
     assert.equal(await openSettled(page, server.base, '/'), 'waiting');
     assert.equal(await page.locator(NOTICE).count(), 0);
     assert.equal(await openSettled(page, server.base, '/sources/'), 'waiting');
@@ -285,7 +272,7 @@ describe('first start while the first fetch is still running', () => {
   });
 
   it('shows rows stored meanwhile without a reload', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     assert.equal(await openSettled(page, server.base, '/'), 'waiting');
     assert.equal(await page.locator('[data-testid=map-marker][data-has-value=true]').count(), 0);
     const response = await fetch(`${server.base}/api/observations/ingest/`, {
@@ -333,15 +320,9 @@ describe('first start where one source succeeded without rows', () => {
 
   it('shows no notice', async () => {
     const sources = await getJson(`${server.base}/api/sources/`);
-    assert.deepEqual(
-      sources.map((s) => [s.id, s.rows, s.last_run?.ok]),
-      [
-        ['offline-sst', 0, false],
-        ['quiet-buoys', 0, true],
-      ],
-    );
+    assert.deepEqual(runs(sources), [['offline-sst', 0, false], ['quiet-buoys', 0, true]]);
     assert.deepEqual(await getJson(`${server.base}/api/observations/latest/`), []);
-    const page = await newPage();
+    const page = await newPage(browser);
     assert.equal(await openSettled(page, server.base, '/'), 'empty');
     assert.equal(await page.locator(NOTICE).count(), 0);
     assert.equal(await openSettled(page, server.base, '/sources/'), 'empty');
@@ -365,7 +346,7 @@ describe('the offline demo the notice recommends', () => {
   });
 
   it('shows the demo banner and no notice', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     assert.equal(await openSettled(page, server.base, '/'), 'demo');
     await page.locator('[data-testid=demo-banner]').waitFor();
     await page.locator('[data-testid=map-marker][data-has-value=true]').first().waitFor();
