@@ -155,28 +155,35 @@ DemoManifest LoadDemoManifest(const std::string& demo_dir) {
     manifest.note = std::string(note->get_string());
   }
   if (const auto* daily = root.if_contains("daily_records"); daily != nullptr) {
-    const auto* records = daily->if_object();
-    const auto text = [&](std::string_view key) -> std::string {
-      const auto* value = records ? records->if_contains(key) : nullptr;
-      if (value == nullptr || !value->is_string() || value->get_string().empty()) {
-        throw fail(fmt::format("daily_records.{}: must be a non-empty string", key));
+    if (!daily->is_array()) throw fail("daily_records: must be an array");
+    for (const auto& entry : daily->get_array()) {
+      const auto* records = entry.if_object();
+      const auto text = [&](std::string_view key) -> std::string {
+        const auto* value = records ? records->if_contains(key) : nullptr;
+        if (value == nullptr || !value->is_string() || value->get_string().empty()) {
+          throw fail(fmt::format("daily_records[].{}: must be a non-empty string", key));
+        }
+        return std::string(value->get_string());
+      };
+      const auto year = [&](std::string_view key) {
+        const auto ms = core::ParseTimestamp(text(key) + "T00:00:00Z");
+        if (!ms) throw fail(fmt::format("daily_records[].{}: must be a date YYYY-MM-DD", key));
+        return static_cast<int>(core::CivilDateFromDays(*ms / core::kMsPerDay).year);
+      };
+      DemoDailyRecords parsed;
+      parsed.parameter = text("parameter");
+      parsed.source = text("source");
+      parsed.note = text("note");
+      parsed.first_year = year("first_day");
+      parsed.last_year = year("last_day");
+      if (parsed.last_year < parsed.first_year)
+        throw fail("daily_records[]: last_day before first_day");
+      if (const auto* log10 = records->if_contains("log10"); log10 != nullptr) {
+        if (!log10->is_bool()) throw fail("daily_records[].log10: must be true or false");
+        parsed.log10 = log10->get_bool();
       }
-      return std::string(value->get_string());
-    };
-    const auto year = [&](std::string_view key) {
-      const auto ms = core::ParseTimestamp(text(key) + "T00:00:00Z");
-      if (!ms) throw fail(fmt::format("daily_records.{}: must be a date YYYY-MM-DD", key));
-      return static_cast<int>(core::CivilDateFromDays(*ms / core::kMsPerDay).year);
-    };
-    DemoDailyRecords parsed;
-    parsed.parameter = text("parameter");
-    parsed.source = text("source");
-    parsed.note = text("note");
-    parsed.first_year = year("first_day");
-    parsed.last_year = year("last_day");
-    if (parsed.last_year < parsed.first_year)
-      throw fail("daily_records: last_day before first_day");
-    manifest.daily_records = std::move(parsed);
+      manifest.daily_records.push_back(std::move(parsed));
+    }
   }
   const auto* sites = root.if_contains("sites");
   if (sites == nullptr || !sites->is_array()) throw fail("sites: must be an array");
@@ -235,31 +242,32 @@ std::pair<int, int> ShiftedBaseline(const DemoDailyRecords& records, int shift_d
 
 int LoadDemoClimatologies(const std::string& demo_dir, const DemoManifest& manifest, int shift_days,
                           storage::Store& store, core::EpochMs now_ms) {
-  if (!manifest.daily_records) return 0;
-  const auto& records = *manifest.daily_records;
-  const auto [first_year, last_year] = ShiftedBaseline(records, shift_days);
   int loaded = 0;
-  for (const auto& site : manifest.sites) {
-    const auto path =
-        std::filesystem::path(demo_dir) / kDailyDir / records.parameter / (site.id + ".json");
-    const auto text = ReadFile(path);
-    if (!text) continue;  // a site without a record has no climatology, and the API says so
-    DemoDailyRecord record;
-    try {
-      record = ParseDemoDailyRecord(*text);
-    } catch (const std::runtime_error& e) {
-      throw std::runtime_error(fmt::format("{}: {}", path.string(), e.what()));
+  for (const auto& records : manifest.daily_records) {
+    const auto [first_year, last_year] = ShiftedBaseline(records, shift_days);
+    for (const auto& site : manifest.sites) {
+      const auto path =
+          std::filesystem::path(demo_dir) / kDailyDir / records.parameter / (site.id + ".json");
+      const auto text = ReadFile(path);
+      if (!text) continue;  // a site without a record has no climatology, and the API says so
+      DemoDailyRecord record;
+      try {
+        record = ParseDemoDailyRecord(*text);
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(fmt::format("{}: {}", path.string(), e.what()));
+      }
+      for (auto& day : record.days) day.day += shift_days;
+      store.UpsertDailyRecord(site.id, records.parameter, records.source, record.days);
+      jobs::ClimatologyRequest request;
+      request.location_id = site.id;
+      request.parameter = records.parameter;
+      request.source = records.source;
+      request.first_year = first_year;
+      request.last_year = last_year;
+      request.log10 = records.log10;
+      store.PutClimatology(jobs::ComputeStoredClimatology(record.days, request, now_ms));
+      ++loaded;
     }
-    for (auto& day : record.days) day.day += shift_days;
-    store.UpsertDailyRecord(site.id, records.parameter, records.source, record.days);
-    jobs::ClimatologyRequest request;
-    request.location_id = site.id;
-    request.parameter = records.parameter;
-    request.source = records.source;
-    request.first_year = first_year;
-    request.last_year = last_year;
-    store.PutClimatology(jobs::ComputeStoredClimatology(record.days, request, now_ms));
-    ++loaded;
   }
   return loaded;
 }
@@ -392,10 +400,9 @@ DemoLoad LoadDemo(const std::string& demo_dir, std::span<const core::Location> l
   load.info.samples_end = core::FormatTimestamp(manifest.samples_end_ms);
   load.info.shifted_days = shift_days;
   load.info.note = manifest.note;
-  if (manifest.daily_records) load.info.note += "; " + manifest.daily_records->note;
+  for (const auto& records : manifest.daily_records) load.info.note += "; " + records.note;
   const auto climatologies = LoadDemoClimatologies(demo_dir, manifest, shift_days, store, now_ms);
-  spdlog::info("demo: {} synthetic climatologies ({})", climatologies,
-               manifest.daily_records ? manifest.daily_records->source : "none");
+  spdlog::info("demo: {} synthetic climatologies", climatologies);
 
   const int days = manifest.days;
   const core::EpochMs samples_end_ms = manifest.samples_end_ms;

@@ -3,9 +3,11 @@
 // NDBC wire formats) are served by an in-process fake upstream on 127.0.0.1 and fetched once
 // through the normal sources and parsers into the store, shifted by whole days so the newest
 // sample is recent. The API labels everything: /api/health/ has "demo": true and /api/sources/
-// marks the demo sources. A synthetic long daily SST record per site (demo/daily/, also written
-// by make_demo.py, labelled "demo (synthetic)") is stored shifted like the samples, and each
-// site's climatology is computed from it, so anomalies and marine heatwaves show offline too.
+// marks the demo sources. Synthetic long daily SST and chlorophyll-a records per site
+// (demo/daily/<parameter>/, also written by make_demo.py, labelled "demo (synthetic)") are
+// stored shifted like the samples, and each site's climatologies are computed from them (the
+// chlorophyll one in log10 space, as the real one), so anomalies, percentiles and marine
+// heatwaves show offline too.
 #pragma once
 
 #include <cstdint>
@@ -40,13 +42,15 @@ struct DemoSite {
   double longitude = 0.0;
 };
 
-// manifest.json's "daily_records": the synthetic long records behind the climatologies.
+// One entry of manifest.json's "daily_records": the synthetic long records of one parameter
+// behind its climatologies.
 struct DemoDailyRecords {
-  std::string parameter;  // "sst": demo/daily/<parameter>/<site>.json
+  std::string parameter;  // "sst", "chlorophyll_a": demo/daily/<parameter>/<site>.json
   std::string source;     // stored with each day and the climatology: "demo (synthetic)"
   int first_year = 0;     // the records' years, used as the climatology's baseline
   int last_year = 0;
-  std::string note;  // what the records are (synthetic, not measurements)
+  bool log10 = false;  // the climatology in log10 space (chlorophyll), as the real command's
+  std::string note;    // what the records are (synthetic, not measurements)
 };
 
 // demo/manifest.json.
@@ -55,7 +59,7 @@ struct DemoManifest {
   int days = 30;                     // the samples cover this many days up to samples_end_ms
   std::string note;                  // what the samples are (synthesised, not measurements)
   std::vector<DemoSite> sites;       // locations with griddap samples
-  std::optional<DemoDailyRecords> daily_records;  // absent: no climatology in the demo
+  std::vector<DemoDailyRecords> daily_records;  // empty: no climatology in the demo
 };
 
 // One site's long record from demo/daily/<parameter>/<site>.json: a value per day from
@@ -119,8 +123,9 @@ class DemoUpstream {
 // demo rows must never mix with real data.
 void CheckDemoDatabase(storage::Store& store);
 
-// Stores each site's record of `demo_dir`/daily/ moved by `shift_days` and the climatology
-// computed from it (source and baseline from the manifest). Returns how many sites got one.
+// Stores each site's record of every parameter in `demo_dir`/daily/ moved by `shift_days` and
+// the climatology computed from it (source, baseline and log10 from the manifest). Returns how
+// many climatologies it stored.
 int LoadDemoClimatologies(const std::string& demo_dir, const DemoManifest& manifest, int shift_days,
                           storage::Store& store, core::EpochMs now_ms);
 

@@ -9,6 +9,7 @@
 
 #include "core/locations.hpp"
 #include "core/time.hpp"
+#include "jobs/backfill.hpp"
 #include "storage/store.hpp"
 
 namespace ocean::app {
@@ -51,12 +52,22 @@ TEST(DemoTest, ReadsTheCommittedManifest) {
   EXPECT_EQ(manifest.days, 30);
   EXPECT_THAT(manifest.note, ::testing::HasSubstr("not measurements"));
   EXPECT_EQ(manifest.sites.size(), 12u);
-  ASSERT_TRUE(manifest.daily_records.has_value());
-  EXPECT_EQ(manifest.daily_records->parameter, "sst");
-  EXPECT_EQ(manifest.daily_records->source, "demo (synthetic)");
-  EXPECT_EQ(manifest.daily_records->first_year, 1991);
-  EXPECT_EQ(manifest.daily_records->last_year, 2020);
-  EXPECT_THAT(manifest.daily_records->note, ::testing::HasSubstr("SYNTHETIC"));
+  ASSERT_EQ(manifest.daily_records.size(), 2u);
+  const auto& sst = manifest.daily_records[0];
+  EXPECT_EQ(sst.parameter, "sst");
+  EXPECT_EQ(sst.source, "demo (synthetic)");
+  EXPECT_EQ(sst.first_year, 1991);
+  EXPECT_EQ(sst.last_year, 2020);
+  EXPECT_FALSE(sst.log10);
+  EXPECT_THAT(sst.note, ::testing::HasSubstr("SYNTHETIC"));
+  // The chlorophyll record covers the real chlorophyll baseline, in log10 space as the real one.
+  const auto& chlorophyll = manifest.daily_records[1];
+  EXPECT_EQ(chlorophyll.parameter, "chlorophyll_a");
+  EXPECT_EQ(chlorophyll.source, "demo (synthetic)");
+  EXPECT_EQ(chlorophyll.first_year, jobs::kChlorophyllFirstYear);
+  EXPECT_EQ(chlorophyll.last_year, jobs::kChlorophyllLastYear);
+  EXPECT_TRUE(chlorophyll.log10);
+  EXPECT_THAT(chlorophyll.note, ::testing::HasSubstr("SYNTHETIC"));
   EXPECT_THROW(LoadDemoManifest("/nonexistent"), std::runtime_error);
 }
 
@@ -100,7 +111,7 @@ TEST(DemoTest, StoresEachSitesShiftedRecordAndItsClimatology) {
     store->UpsertLocations(core::LoadLocationsFile(root + "/config/locations.json"));
     const auto manifest = LoadDemoManifest(root + "/demo");
     const int shift = 37;
-    EXPECT_EQ(LoadDemoClimatologies(root + "/demo", manifest, shift, *store, 1'000), 12);
+    EXPECT_EQ(LoadDemoClimatologies(root + "/demo", manifest, shift, *store, 1'000), 24);
 
     const auto first = static_cast<std::int32_t>(core::DaysFromCivil(1991, 1, 1)) + shift;
     const auto last = static_cast<std::int32_t>(core::DaysFromCivil(2020, 12, 31)) + shift;
@@ -121,7 +132,29 @@ TEST(DemoTest, StoresEachSitesShiftedRecordAndItsClimatology) {
       EXPECT_GT(climatology->thresh[d] - climatology->seas[d], 0.3) << d;
       EXPECT_LT(climatology->thresh[d] - climatology->seas[d], 1.2) << d;
     }
-    EXPECT_FALSE(store->GetClimatology("kerama-reefs", "chlorophyll_a").has_value());
+
+    // Chlorophyll: cloud gaps stay gaps; the climatology is of log10(value), stored as such,
+    // about the samples' level (kerama-reefs: 0.1 mg m^-3).
+    const auto chl_first = static_cast<std::int32_t>(core::DaysFromCivil(2012, 1, 1)) + shift;
+    const auto chl_last = static_cast<std::int32_t>(core::DaysFromCivil(2023, 12, 31)) + shift;
+    const auto chl =
+        store->ReadDailyRecord("kerama-reefs", "chlorophyll_a", chl_first - 10, chl_last + 10);
+    constexpr std::size_t chl_days = 4383;  // 2012-01-01..2023-12-31
+    EXPECT_GT(chl.size(), chl_days / 2);
+    EXPECT_LT(chl.size(), chl_days * 9 / 10);
+    EXPECT_GE(chl.front().day, chl_first);
+    EXPECT_LE(chl.back().day, chl_last);
+    const auto chl_climatology = store->GetClimatology("kerama-reefs", "chlorophyll_a");
+    ASSERT_TRUE(chl_climatology.has_value());
+    EXPECT_EQ(chl_climatology->source, "demo (synthetic)");
+    EXPECT_EQ(chl_climatology->baseline_first_year, 2012);
+    EXPECT_EQ(chl_climatology->baseline_last_year, 2023);
+    EXPECT_TRUE(chl_climatology->log10);
+    ASSERT_EQ(chl_climatology->seas.size(), 366u);
+    for (std::size_t d = 0; d < 366; ++d) {
+      EXPECT_NEAR(chl_climatology->seas[d], -1.0, 0.1) << d;  // log10(0.1)
+      EXPECT_GT(chl_climatology->thresh[d], chl_climatology->seas[d]) << d;
+    }
   }
   std::filesystem::remove_all(dir);
 }
