@@ -22,13 +22,13 @@
 #include "sources/http_client.hpp"
 #include "sources/source_config.hpp"
 #include "sources/testing/fake_upstream.hpp"
+#include "sources/testing/sources_test_support.hpp"
 #include "storage/store.hpp"
 
 namespace ocean::jobs {
 namespace {
 
-using namespace std::chrono_literals;
-using sources::testing::FakeResponse;
+using sources::testing::ErrorFixture;
 using sources::testing::FakeUpstream;
 using sources::testing::ReadFixture;
 using ::testing::ElementsAre;
@@ -197,12 +197,7 @@ TEST_F(Backfill, StoresEachDayAtTheNearestOceanCell) {
 }
 
 TEST_F(Backfill, ResumesAfterAFailedYearWithoutRefetchingStoredOnes) {
-  upstream.Serve(std::string(kDataPath),
-                 {500,
-                  std::string(sources::testing::kErrorType),
-                  ReadFixture("erddap/error_internal.txt"),
-                  0ms,
-                  {}},
+  upstream.Serve(std::string(kDataPath), ErrorFixture("erddap/error_internal.txt", 500),
                  std::string(k2020));
   const auto failed = Run(locations[0]);
   EXPECT_FALSE(failed.ok);
@@ -251,11 +246,7 @@ TEST_F(Backfill, ASiteOnLandFailsNamingIt) {
 }
 
 TEST_F(Backfill, AnUnknownDatasetFailsBeforeAnyYear) {
-  upstream.Serve(std::string(kInfoPath), {404,
-                                          std::string(sources::testing::kErrorType),
-                                          ReadFixture("erddap/error_unknown_dataset.txt"),
-                                          0ms,
-                                          {}});
+  upstream.Serve(std::string(kInfoPath), ErrorFixture("erddap/error_unknown_dataset.txt", 404));
   const auto outcome = Run(locations[0]);
   EXPECT_FALSE(outcome.ok);
   EXPECT_THAT(outcome.error,
@@ -395,12 +386,7 @@ TEST_F(ChlorophyllBackfill, StoresTheNearestClearCellKeepingCloudGaps) {
 }
 
 TEST_F(ChlorophyllBackfill, ResumesAfterAFailedYear) {
-  upstream.Serve(std::string(kChlDataPath),
-                 {500,
-                  std::string(sources::testing::kErrorType),
-                  ReadFixture("erddap/error_internal.txt"),
-                  0ms,
-                  {}},
+  upstream.Serve(std::string(kChlDataPath), ErrorFixture("erddap/error_internal.txt", 500),
                  std::string(kChl2023));
   const auto failed = RunChlorophyll();
   EXPECT_FALSE(failed.ok);
