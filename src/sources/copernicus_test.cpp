@@ -601,6 +601,14 @@ TEST(FetchCopernicusTest, AChunkThatKeepsFailingIsAServerErrorForItsLocations) {
   EXPECT_EQ(fake.ChunkRequests(kThetao, "thetao/1.1.1.1"), 2);
 }
 
+// A run that failed as a whole: no rows, and its first error names `part`.
+void ExpectFailedNaming(const FetchResult& result, std::string_view part) {
+  EXPECT_TRUE(result.failed);
+  EXPECT_TRUE(result.rows.empty());
+  ASSERT_FALSE(result.errors.empty());
+  EXPECT_THAT(result.errors[0], HasSubstr(std::string(part)));
+}
+
 TEST(FetchCopernicusTest, GarbageMetadataIsAnErrorNotACrash) {
   CopernicusUpstream fake;
   FakeResponse garbage;
@@ -609,10 +617,7 @@ TEST(FetchCopernicusTest, GarbageMetadataIsAnErrorNotACrash) {
   fake.upstream.Serve(StorePath(kThetao) + "/.zmetadata", garbage);
   const auto result = FetchThetaoInTheOpenSea(fake);
 
-  EXPECT_TRUE(result.failed);
-  EXPECT_TRUE(result.rows.empty());
-  ASSERT_FALSE(result.errors.empty());
-  EXPECT_THAT(result.errors[0], HasSubstr(".zmetadata"));
+  ExpectFailedNaming(result, ".zmetadata");
   EXPECT_EQ(fake.ChunkRequests(kThetao, "thetao/0.1.1.1"), 0);
 }
 
@@ -625,10 +630,7 @@ TEST(FetchCopernicusTest, WrongShapesAreAnError) {
   fake.upstream.Serve(StorePath(kThetao) + "/.zmetadata", response);
   const auto result = FetchThetaoInTheOpenSea(fake);
 
-  EXPECT_TRUE(result.failed);
-  EXPECT_TRUE(result.rows.empty());
-  ASSERT_FALSE(result.errors.empty());
-  EXPECT_THAT(result.errors[0], HasSubstr("latitude does not match"));
+  ExpectFailedNaming(result, "latitude does not match");
 }
 
 TEST(FetchCopernicusTest, ACorruptChunkFailsOnlyTheLocationsThatNeedIt) {

@@ -264,30 +264,25 @@ TEST(ErddapErrors, Classified) {
 
 class ErddapFetch : public ::testing::Test {
  protected:
-  ServerConfig Mur(std::string prefix = "/a") const {
+  // A dataset served by the fake upstream under `prefix`, unscaled.
+  ServerConfig OnUpstream(const std::string& prefix, std::string dataset, std::string variable,
+                          std::string units = "") const {
     return {upstream.BaseUrl() + prefix + "/erddap",
-            "jplMURSST41",
-            "analysed_sst",
+            std::move(dataset),
+            std::move(variable),
             1.0,
             0.0,
-            "degree_C"};
+            std::move(units)};
   }
-  ServerConfig Viirs(std::string prefix = "/b") const {
-    return {upstream.BaseUrl() + prefix + "/erddap",
-            "noaacwNPPVIIRSchlaDaily",
-            "chlor_a",
-            1.0,
-            0.0,
-            ""};
+  ServerConfig Mur(const std::string& prefix = "/a") const {
+    return OnUpstream(prefix, "jplMURSST41", "analysed_sst", "degree_C");
+  }
+  ServerConfig Viirs(const std::string& prefix = "/b") const {
+    return OnUpstream(prefix, "noaacwNPPVIIRSchlaDaily", "chlor_a");
   }
   // The SST fallback, answering in kelvin.
-  ServerConfig Blended(std::string prefix = "/k") const {
-    return {upstream.BaseUrl() + prefix + "/erddap",
-            "noaacwBLENDEDsstDNDaily",
-            "analysed_sst",
-            1.0,
-            0.0,
-            ""};
+  ServerConfig Blended(const std::string& prefix = "/k") const {
+    return OnUpstream(prefix, "noaacwBLENDEDsstDNDaily", "analysed_sst");
   }
   void ServeBlended(std::string prefix = "/k") {
     upstream.Serve(prefix + "/erddap/info/noaacwBLENDEDsstDNDaily/index.json",
