@@ -220,29 +220,39 @@ std::vector<storage::FlagChange> QualityReview::Review(std::span<const core::Obs
   for (const core::Observation& row : rows) {
     series[{row.location_id, row.parameter, row.source}].push_back(row.timestamp_ms);
   }
-  std::vector<storage::FlagChange> changes;
+  // Every series' window in one read; a series whose stored step asks for more neighbours than
+  // the batch's step did is read again.
+  std::vector<const science::QartodConfig*> configs;
+  std::vector<storage::WindowRequest> requests;
   for (auto& [key, times] : series) {
     const science::QartodConfig* config = rules_.Find(key.location_id, key.parameter);
     if (config == nullptr) continue;
     std::sort(times.begin(), times.end());
-    const core::EpochMs first = times.front();
-    const core::EpochMs last = times.back();
+    const int neighbours = times.size() < 2 ? kMinNeighbours : NeighboursNeeded(*config, times);
+    configs.push_back(config);
+    requests.push_back({key, times.front(), times.back(), neighbours, neighbours});
+  }
+  std::vector<std::vector<storage::FlaggedRow>> windows = reader.ReadWindows(requests);
+  std::vector<storage::FlagChange> changes;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const storage::WindowRequest& request = requests[i];
+    const science::QartodConfig& config = *configs[i];
+    std::vector<storage::FlaggedRow>& window = windows[i];
     try {
-      int neighbours = NeighboursNeeded(*config, times);
-      if (times.size() < 2) neighbours = kMinNeighbours;
-      std::vector<storage::FlaggedRow> window =
-          reader.ReadWindow(key, first, last, neighbours, neighbours);
       std::vector<core::EpochMs> window_times;
       window_times.reserve(window.size());
       for (const auto& row : window) window_times.push_back(row.timestamp_ms);
-      const int needed = NeighboursNeeded(*config, window_times);
-      if (needed > neighbours) window = reader.ReadWindow(key, first, last, needed, needed);
-      for (const Reflag& reflag : ReflagWindow(*config, window, first, last)) {
-        changes.push_back({key, window[reflag.index].timestamp_ms, reflag.quality_flag});
+      const int needed = NeighboursNeeded(config, window_times);
+      if (needed > request.before) {
+        window =
+            reader.ReadWindow(request.series, request.start_ms, request.end_ms, needed, needed);
+      }
+      for (const Reflag& reflag : ReflagWindow(config, window, request.start_ms, request.end_ms)) {
+        changes.push_back({request.series, window[reflag.index].timestamp_ms, reflag.quality_flag});
       }
     } catch (const science::QcError& e) {
-      spdlog::warn("quality control skipped for {} {} from {}: {}", key.location_id, key.parameter,
-                   key.source, e.what());
+      spdlog::warn("quality control skipped for {} {} from {}: {}", request.series.location_id,
+                   request.series.parameter, request.series.source, e.what());
     }
   }
   return changes;

@@ -104,6 +104,26 @@ TYPED_TEST(QualityStoreTest, ALaterBatchReflagsAStoredNeighbourBothWays) {
   EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood, kGood}));
 }
 
+TYPED_TEST(QualityStoreTest, ARowBetweenStoredRowsReflagsBothSidesAndTheLatest) {
+  this->Ingest(0, {10.0, 10.2});
+  this->Ingest(3, {10.1, 10.3});
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood, kGood}));
+  // Hour 2, written last, is a spike between stored rows; hour 4 stays the latest row.
+  this->Ingest(2, {15.0});
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kSuspect, kBad, kSuspect, kGood}));
+  this->Ingest(4, {10.1, 10.3});
+  // Hour 4 rewritten (hour 5 new): hour 3 is now 10.1 between 15.0 and 10.1, still suspect.
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kSuspect, kBad, kSuspect, kGood, kGood}));
+  this->Ingest(3, {14.0});
+  // Hour 3 rewritten to 14: hour 2 lies 3 above the mean of 10.2 and 14 (suspect), hour 3 is
+  // 1.45 from its neighbours' mean (good), hour 4 is 2.05 under theirs (suspect), and hour 5
+  // (the latest) is the last point.
+  EXPECT_EQ(this->Flags(), (std::vector{kGood, kSuspect, kSuspect, kGood, kSuspect, kGood}));
+  const auto latest = this->store_->LatestObservations({});
+  ASSERT_EQ(latest.size(), 1U);
+  EXPECT_EQ(latest[0].quality_flag, kGood);
+}
+
 TYPED_TEST(QualityStoreTest, AFlatLineAcrossTheBatchBoundary) {
   this->Ingest(0, {12.0, 12.0, 12.0});
   EXPECT_EQ(this->Flags(), (std::vector{kGood, kGood, kGood}));

@@ -42,6 +42,15 @@ struct FlagChange {
   core::QualityFlag quality_flag = core::QualityFlag::kNotEvaluated;
 };
 
+// One window of SeriesWindowReader::ReadWindow.
+struct WindowRequest {
+  SeriesKey series;
+  core::EpochMs start_ms = 0;
+  core::EpochMs end_ms = 0;
+  int before = 0;
+  int after = 0;
+};
+
 // Reads inside the write transaction, so the batch's own rows are visible.
 class SeriesWindowReader {
  public:
@@ -50,6 +59,16 @@ class SeriesWindowReader {
   // start_ms and up to `after` rows just after end_ms, in time order.
   virtual std::vector<FlaggedRow> ReadWindow(const SeriesKey& series, core::EpochMs start_ms,
                                              core::EpochMs end_ms, int before, int after) = 0;
+  // ReadWindow for each request, in order: a store overrides it to read them in one round trip.
+  virtual std::vector<std::vector<FlaggedRow>> ReadWindows(
+      std::span<const WindowRequest> requests) {
+    std::vector<std::vector<FlaggedRow>> windows;
+    windows.reserve(requests.size());
+    for (const WindowRequest& r : requests) {
+      windows.push_back(ReadWindow(r.series, r.start_ms, r.end_ms, r.before, r.after));
+    }
+    return windows;
+  }
 };
 
 // Run by Store::UpsertObservationsWithReview after the rows are written and before the commit.

@@ -18,10 +18,12 @@ namespace {
 
 constexpr char kRejected[] = "ingest rejected, nothing was written: ";
 
-// `series_ids[i]` is the series of rows[i].
+// `series_ids[i]` is the series of rows[i] and flags[i] the flag to store for it (the row's
+// own flag is the one it arrived with).
 std::string CopyData(std::span<const core::Observation> rows,
-                     std::span<const std::int64_t> series_ids) {
-  constexpr std::uint16_t kFields = 5;  // the columns of sql::kCopyIngestRows, in order
+                     std::span<const std::int64_t> series_ids,
+                     std::span<const core::QualityFlag> flags) {
+  constexpr std::uint16_t kFields = 6;  // the columns of sql::kCopyIngestRows, in order
   CopyBinaryWriter copy(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const core::Observation& row = rows[i];
@@ -30,6 +32,7 @@ std::string CopyData(std::span<const core::Observation> rows,
     copy.Int64(PgTimestampMicros(row.timestamp_ms));
     copy.Text(row.source);
     copy.Double(row.value);
+    copy.Int16(static_cast<std::int16_t>(flags[i]));
     copy.Int16(static_cast<std::int16_t>(row.quality_flag));
   }
   return std::move(copy).Finish();
@@ -38,7 +41,8 @@ std::string CopyData(std::span<const core::Observation> rows,
 // The parameters of sql::kUpdateLatestFromIngest: per series of the batch, its rows at the
 // series' newest instant (reading them back from the staging table would scan and sort it).
 PgParams LatestCandidates(std::span<const core::Observation> rows,
-                          std::span<const std::int64_t> series_ids) {
+                          std::span<const std::int64_t> series_ids,
+                          std::span<const core::QualityFlag> flags) {
   std::unordered_map<std::int64_t, core::EpochMs> newest;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto [entry, added] = newest.try_emplace(series_ids[i], rows[i].timestamp_ms);
@@ -47,19 +51,19 @@ PgParams LatestCandidates(std::span<const core::Observation> rows,
   std::vector<std::int64_t> ids;
   std::vector<std::int64_t> timestamps;
   std::vector<double> values;
-  std::vector<std::int64_t> flags;
+  std::vector<std::int64_t> stored_flags;
   std::vector<std::string> sources;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].timestamp_ms != newest.at(series_ids[i])) continue;
     ids.push_back(series_ids[i]);
     timestamps.push_back(rows[i].timestamp_ms);
     values.push_back(rows[i].value);
-    flags.push_back(static_cast<std::int64_t>(rows[i].quality_flag));
+    stored_flags.push_back(static_cast<std::int64_t>(flags[i]));
     sources.push_back(rows[i].source);
   }
   PgParams params;
   params.Add(PgInt8Array(ids)).Add(PgInt8Array(timestamps)).Add(PgFloat8Array(values));
-  params.Add(PgInt8Array(flags)).Add(PgTextArray(sources));
+  params.Add(PgInt8Array(stored_flags)).Add(PgTextArray(sources));
   return params;
 }
 
@@ -109,13 +113,21 @@ core::IngestResult Ingest(PgConnection& connection, SeriesCatalogue& catalogue,
   }
   try {
     const std::vector<std::int64_t> ids = ResolveSeries(connection, catalogue, rows);
-    const std::string copy_data = CopyData(rows, ids);
     PgTransaction transaction(connection);
     connection.Exec("lock counts", sql::kLockCountsForIngest);
-    connection.CopyIn("copy observations", sql::kCopyIngestRows, copy_data);
+    ReviewedBatch reviewed;
+    if (review != nullptr) {
+      reviewed = ReviewBatch(connection, rows, ids, *review);
+    } else {
+      reviewed.flags.reserve(rows.size());
+      for (const core::Observation& row : rows) reviewed.flags.push_back(row.quality_flag);
+    }
+    connection.CopyIn("copy observations", sql::kCopyIngestRows,
+                      CopyData(rows, ids, reviewed.flags));
     PgResultPtr counts = connection.Exec("upsert observations", sql::kUpsertObservationsFromIngest);
-    connection.Exec("update latest", sql::kUpdateLatestFromIngest, LatestCandidates(rows, ids));
-    if (review != nullptr) ApplyReview(connection, rows, ids, *review);
+    connection.Exec("update latest", sql::kUpdateLatestFromIngest,
+                    LatestCandidates(rows, ids, reviewed.flags));
+    WriteStoredReflags(connection, reviewed.stored);
     transaction.CommitWrite();
     core::IngestResult done;
     done.received = static_cast<std::int64_t>(rows.size());

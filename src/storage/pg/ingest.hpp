@@ -19,7 +19,8 @@ void CheckPgTimestamps(std::span<const core::Observation> rows);
 // One transaction: every row or none. Records series the catalogue does not know first (in a
 // transaction of their own, so only committed ids enter the shared catalogue). A write that
 // PostgreSQL rejects for its data (an unknown location, say) throws core::ApiError.
-// `review`, when set, runs after the rows are written and before the commit (pg/review.hpp).
+// `review`, when set, runs in the transaction before the rows are written; the flags it sets
+// are written with them (pg/review.hpp).
 core::IngestResult Ingest(PgConnection& connection, SeriesCatalogue& catalogue,
                           std::span<const core::Observation> rows,
                           const FlagReview* review = nullptr);

@@ -64,10 +64,10 @@ inline constexpr char kInsertSeries[] =
 inline constexpr char kCreateIngestTable[] =
     "CREATE TEMP TABLE IF NOT EXISTS ingest_rows ("
     " series_id int8 NOT NULL, ts timestamptz NOT NULL, source text NOT NULL,"
-    " value float8 NOT NULL, quality_flag int2 NOT NULL)"
+    " value float8 NOT NULL, quality_flag int2 NOT NULL, upstream_flag int2 NOT NULL)"
     " ON COMMIT DELETE ROWS";
 inline constexpr char kCopyIngestRows[] =
-    "COPY pg_temp.ingest_rows (series_id, ts, source, value, quality_flag)"
+    "COPY pg_temp.ingest_rows (series_id, ts, source, value, quality_flag, upstream_flag)"
     " FROM STDIN (FORMAT binary)";
 // The batch's transaction first takes the lock that retention's recount waits on (kLockCounts),
 // before it holds anything on observations: a batch queued behind a recount then holds nothing
@@ -82,7 +82,7 @@ inline constexpr char kLockCountsForIngest[] =
 inline constexpr char kUpsertObservationsFromIngest[] =
     "WITH upserted AS ("
     " INSERT INTO observations (series_id, ts, source, value, quality_flag, upstream_flag)"
-    " SELECT series_id, ts, source, value, quality_flag, quality_flag FROM pg_temp.ingest_rows"
+    " SELECT series_id, ts, source, value, quality_flag, upstream_flag FROM pg_temp.ingest_rows"
     " ON CONFLICT (series_id, ts, source) DO UPDATE SET value = EXCLUDED.value,"
     "  quality_flag = EXCLUDED.quality_flag, upstream_flag = EXCLUDED.upstream_flag,"
     "  ingested_at = now()"
@@ -361,29 +361,35 @@ inline constexpr char kListBackfillProgress[] =
     "SELECT source_id, location_id, parameter, first_day, last_day, done_through_day, state,"
     " error, updated_at FROM backfill_progress ORDER BY source_id, location_id, parameter";
 
-// ---- Quality control on ingest (pg/review.cpp), inside the batch's write transaction.
+// ---- Quality control on ingest (pg/review.cpp), inside the batch's write transaction, before
+// the batch is written.
 
-// One series around a batch: up to $5 rows before $3 ms, the rows in [$3, $4] ms, up to $6 rows
-// after $4 ms, in time order; all through observations_key. A row stored before migration 0008
-// has no upstream flag: its stored flag is the one it arrived with.
-inline constexpr char kReviewWindow[] =
-    "SELECT (extract(epoch FROM ts) * 1000)::int8, value, quality_flag,"
-    " coalesce(upstream_flag, quality_flag) FROM ("
-    " (SELECT ts, value, quality_flag, upstream_flag FROM observations"
-    "  WHERE series_id = $1::int8 AND source = $2::text"
-    "  AND ts < 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
-    "  ORDER BY ts DESC LIMIT $5::int8)"
+// Stored rows of series around a batch, for windows given as parallel arrays of series id,
+// source, start and end ms, rows before and rows after: per window up to `before` rows before
+// start, the rows in [start, end], up to `after` rows after end, all through observations_key,
+// each row with its window's position (from 1), in window then time order. A row stored before
+// migration 0008 has no upstream flag: its stored flag is the one it arrived with. Planned per
+// call: a plan cached while observations was still empty would scan the table.
+inline constexpr char kReviewWindows[] =
+    "SELECT r.i, w.ts, w.value, w.quality_flag, coalesce(w.upstream_flag, w.quality_flag)"
+    " FROM unnest($1::int8[], $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::int8[])"
+    "  WITH ORDINALITY AS r(series_id, source, start_ms, end_ms, before, after, i)"
+    " CROSS JOIN LATERAL ("
+    " (SELECT ts, value, quality_flag, upstream_flag FROM observations o"
+    "  WHERE o.series_id = r.series_id AND o.source = r.source"
+    "  AND o.ts < 'epoch'::timestamptz + r.start_ms * interval '1 millisecond'"
+    "  ORDER BY o.ts DESC LIMIT r.before)"
     " UNION ALL"
-    " (SELECT ts, value, quality_flag, upstream_flag FROM observations"
-    "  WHERE series_id = $1::int8 AND source = $2::text"
-    "  AND ts >= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
-    "  AND ts <= 'epoch'::timestamptz + $4::int8 * interval '1 millisecond')"
+    " (SELECT ts, value, quality_flag, upstream_flag FROM observations o"
+    "  WHERE o.series_id = r.series_id AND o.source = r.source"
+    "  AND o.ts >= 'epoch'::timestamptz + r.start_ms * interval '1 millisecond'"
+    "  AND o.ts <= 'epoch'::timestamptz + r.end_ms * interval '1 millisecond')"
     " UNION ALL"
-    " (SELECT ts, value, quality_flag, upstream_flag FROM observations"
-    "  WHERE series_id = $1::int8 AND source = $2::text"
-    "  AND ts > 'epoch'::timestamptz + $4::int8 * interval '1 millisecond'"
-    "  ORDER BY ts LIMIT $6::int8)) w"
-    " ORDER BY ts";
+    " (SELECT ts, value, quality_flag, upstream_flag FROM observations o"
+    "  WHERE o.series_id = r.series_id AND o.source = r.source"
+    "  AND o.ts > 'epoch'::timestamptz + r.end_ms * interval '1 millisecond'"
+    "  ORDER BY o.ts LIMIT r.after)) w"
+    " ORDER BY r.i, w.ts";
 // New flags as parallel arrays of series id, epoch ms, source and flag; the time is built as in
 // kUpdateLatestFromIngest so that it is the row's exactly.
 inline constexpr char kUpdateQualityFlags[] =
