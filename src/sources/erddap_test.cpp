@@ -104,22 +104,25 @@ TEST(ErddapInfo, Refusals) {
 
 // --- Queries ----------------------------------------------------------------------------------
 
+// The query for Monterey over kWindow on the dataset `info` describes.
+std::string MontereyQuery(const ErddapDatasetInfo& info, std::string_view variable) {
+  const auto query = BuildGriddapQuery(info, variable, Monterey(), kWindow);
+  EXPECT_TRUE(query.value) << query.error;
+  return query.value.value_or("(no query)");
+}
+
 TEST(GriddapQuery, DimensionOrderTimesClampedToTheAxisAndPercentEncoded) {
   const auto info = Info("erddap/jplMURSST41_info.json", "analysed_sst");
-  const auto query = BuildGriddapQuery(info, "analysed_sst", Monterey(), kWindow);
-  ASSERT_TRUE(query.value) << query.error;
   // The stop is the newest day on the server (2026-11-25T09:00Z), not "now": a stop past the
   // axis end would be a 404.
-  EXPECT_EQ(*query.value,
+  EXPECT_EQ(MontereyQuery(info, "analysed_sst"),
             "analysed_sst%5B(2026-11-19T06:00:00Z):1:(2026-11-25T09:00:00Z)%5D"
             "%5B(36.73):1:(36.77)%5D%5B(-122.05):1:(-122.01)%5D");
 }
 
 TEST(GriddapQuery, AltitudeBracketAndDescendingLatitudeInStorageOrder) {
   const auto info = Info("erddap/noaacwNPPVIIRSchlaDaily_info.json", "chlor_a");
-  const auto query = BuildGriddapQuery(info, "chlor_a", Monterey(), kWindow);
-  ASSERT_TRUE(query.value) << query.error;
-  EXPECT_EQ(*query.value,
+  EXPECT_EQ(MontereyQuery(info, "chlor_a"),
             "chlor_a%5B(2026-11-19T06:00:00Z):1:(2026-11-24T12:00:00Z)%5D%5B0%5D"
             "%5B(36.825):1:(36.675)%5D%5B(-122.105):1:(-121.955)%5D");
 }
@@ -127,9 +130,8 @@ TEST(GriddapQuery, AltitudeBracketAndDescendingLatitudeInStorageOrder) {
 TEST(GriddapQuery, LongitudesIn0To360Convention) {
   const auto info = Info("erddap/ncdcOisst21Agg_info.json", "sst");
   EXPECT_TRUE(info.LongitudeIs0To360());
-  const auto query = BuildGriddapQuery(info, "sst", Monterey(), kWindow);
-  ASSERT_TRUE(query.value) << query.error;
-  EXPECT_THAT(*query.value, HasSubstr("%5B0%5D%5B(36.25):1:(37.25)%5D%5B(237.47):1:(238.47)%5D"));
+  EXPECT_THAT(MontereyQuery(info, "sst"),
+              HasSubstr("%5B0%5D%5B(36.25):1:(37.25)%5D%5B(237.47):1:(238.47)%5D"));
 }
 
 TEST(GriddapQuery, WindowBeyondTheAxisAndPointsOffTheGrid) {
