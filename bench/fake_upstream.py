@@ -6,6 +6,12 @@ Serves the recorded wire-format payloads of tests/fixtures/ on 127.0.0.1:
   /erddap/info/<dataset>/index.json    erddap/<dataset>_info.json
   /erddap/griddap/<dataset>.json       erddap/<dataset>_monterey.json, whatever the query (the
                                        same recorded body for every site: fine for throughput)
+  /erddap/info/ncdcOisst21Agg_LonPM180/index.json
+                                       oisst/ncdcOisst21Agg_LonPM180_info.json with its time axis
+                                       from 1981-09-01 to yesterday, as the real one
+  /erddap/griddap/ncdcOisst21Agg_LonPM180.json
+                                       a synthetic OISST answer for the query's days and box
+                                       (`oceandash climatology` for any site: bench/run.sh)
   /data/realtime2/<station>.txt        ndbc/46042.txt for every station
   /mdl-metadata/...                    the Copernicus STAC chain, the real bucket host in its
                                        hrefs rewritten to this server
@@ -18,12 +24,16 @@ SIGINT, then prints the request count per kind on stderr.
 
 import argparse
 import collections
+import datetime
 import http.server
 import json
+import math
 import os
+import re
 import signal
 import sys
 import threading
+import urllib.parse
 
 REAL_S3 = b"https://s3.waw3-1.cloudferro.com"
 ACCESS_DENIED = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
@@ -31,6 +41,14 @@ ACCESS_DENIED = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDeni
 JSON_TYPE = "application/json;charset=UTF-8"
 TEXT_TYPE = "text/plain"
 BINARY_TYPE = "application/octet-stream"
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from erddap_wire import OISST, erddap_double, grid_rows, griddap_table  # noqa: E402
+
+OISST_DATASET = "ncdcOisst21Agg_LonPM180"
+OISST_FIRST = datetime.date(1981, 9, 1)
+EPOCH = datetime.date(1970, 1, 1)
+BRACKET = re.compile(r"\[\(([^)]*)\):1:\(([^)]*)\)\]")
 
 
 PHY = "GLOBAL_ANALYSISFORECAST_PHY_001_024"
@@ -132,6 +150,53 @@ def load_fixtures(root, base_url):
     return copernicus, erddap, ndbc
 
 
+def oisst_info(root):
+    """The recorded info table with the time axis of the real dataset: daily at 12:00Z from
+    1981-09-01 through yesterday."""
+    with open(os.path.join(root, "oisst", OISST_DATASET + "_info.json")) as f:
+        info = json.load(f)
+    last = datetime.date.today() - datetime.timedelta(days=1)
+    noon = lambda day: (day - EPOCH).days * 86400 + 12 * 3600  # noqa: E731
+    for row in info["table"]["rows"]:
+        if row[:3] == ["dimension", "time", ""]:
+            row[4] = "nValues=%d, evenlySpaced=true, averageSpacing=1 day 0h 0m 0s" % (
+                (last - OISST_FIRST).days + 1)
+        elif row[:3] == ["attribute", "time", "actual_range"]:
+            row[4] = "%s, %s" % (erddap_double(noon(OISST_FIRST)), erddap_double(noon(last)))
+    return json.dumps(info).encode()
+
+
+def oisst_value(day, lat):
+    """A made-up SST: a seasonal cycle of 3 degrees around 15 (opposite in the two hemispheres),
+    plus slow made-up anomalies of about a degree, so climatologies and heatwaves have a shape."""
+    n = day.toordinal()
+    season = 3.0 * math.cos(2 * math.pi * (day.timetuple().tm_yday - 45) / 365.25)
+    anomaly = (0.6 * math.sin(2 * math.pi * n / 47.0) + 0.4 * math.sin(2 * math.pi * n / 13.3)
+               + 0.3 * math.sin(2 * math.pi * n / 211.0 + lat))
+    return round(15.0 + (season if lat < 0 else -season) + anomaly, 2)
+
+
+def oisst_answer(query):
+    """The griddap answer to sst[(start):1:(stop)][0][(lat0):1:(lat1)][(lon0):1:(lon1)]: every
+    0.25-degree cell of the box, every day at 12:00Z in the span."""
+    (start, stop), (lat0, lat1), (lon0, lon1) = BRACKET.findall(urllib.parse.unquote(query))
+    first = datetime.date.fromisoformat(start[:10])
+    if start[10:] > "T12:00:00Z":
+        first += datetime.timedelta(days=1)
+    last = datetime.date.fromisoformat(stop[:10])
+    if stop[10:] < "T12:00:00Z":
+        last -= datetime.timedelta(days=1)
+    days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def axis(a, b):
+        lo, hi = sorted((float(a), float(b)))
+        return [lo + 0.25 * k for k in range(int(round((hi - lo) / 0.25)) + 1)]
+    lats, lons = axis(lat0, lat1), axis(lon0, lon1)
+    values = [oisst_value(day, lats[0]) for day in days]
+    return griddap_table(*OISST, grid_rows([day.isoformat() + "T12:00:00Z" for day in days], [0.0],
+                                           lats, lons, lambda t, i, j: values[t])).encode()
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the real servers
     server_version = "fake-upstream"
@@ -148,8 +213,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         erddap = self.server.erddap
+        if path == "/erddap/info/%s/index.json" % OISST_DATASET:
+            return self.answer("oisst info", 200, JSON_TYPE, self.server.oisst_info)
+        if path == "/erddap/griddap/%s.json" % OISST_DATASET:
+            return self.answer("oisst griddap", 200, JSON_TYPE, oisst_answer(query))
         if path.startswith("/erddap/info/") and path.endswith("/index.json"):
             dataset = path[len("/erddap/info/"):-len("/index.json")]
             body = erddap.get(dataset + "_info.json")
@@ -179,6 +248,7 @@ class Server(http.server.ThreadingHTTPServer):
         super().__init__(address, Handler)
         base_url = "http://127.0.0.1:%d" % self.server_address[1]
         self.copernicus, self.erddap, self.ndbc = load_fixtures(fixtures, base_url)
+        self.oisst_info = oisst_info(fixtures)
         self.counts = collections.Counter()
         self.counts_lock = threading.Lock()
 
