@@ -1069,7 +1069,7 @@ std::string MergedPageText(int series) {
   std::string text = pgsql::kMergedPageOpen;
   for (int i = 0; i < series; ++i) {
     if (i > 0) text += " UNION ALL ";
-    text += fmt::format(fmt::runtime(pgsql::kPageBranch), 9 + 3 * i, 10 + 3 * i, 11 + 3 * i);
+    text += fmt::format(fmt::runtime(pgsql::kPageBranch), 4 + 3 * i, 5 + 3 * i, 6 + 3 * i, i);
   }
   return text + pgsql::kMergedPageClose;
 }
@@ -1169,11 +1169,11 @@ TEST_F(PostgresPlanTest, ReadsUseTheCoveringIndexes) {
   EXPECT_THAT(every, ::testing::Not(HasSubstr("Hash"))) << every;
 
   // A few series (a location list): one range of observations_key each, merged in time order.
-  std::string arguments = "1700000000000, 1700020000000, 1700000000000, '', '', '', NULL, 1000";
+  std::string arguments = "1700020000000, NULL, 1000";
   for (int l = 4; l < 8; ++l) {  // location l has the one parameter l % 4
     const std::string location = "loc" + std::to_string(l);
     const std::string parameter = "p" + std::to_string(l % 4);
-    arguments += ", " + id_of(location, parameter) + ", '" + location + "', '" + parameter + "'";
+    arguments += ", " + id_of(location, parameter) + ", 1700000000000000, ''";
   }
   const std::string merged = Generic("merged", MergedPageText(4), arguments);
   EXPECT_THAT(merged, HasSubstr("Merge Append")) << merged;
@@ -1186,16 +1186,23 @@ TEST_F(PostgresPlanTest, ReadsUseTheCoveringIndexes) {
   const std::string edges =
       "-1, 1699990000000000, 1700006400000000, 1, 1700092800000000, "
       "1700095800000001";
-  const std::string all = Generic("count_all", pgsql::kCountAll, "19676, 19678, NULL, " + edges);
+  const std::string all = Generic("count_all", pgsql::kCountAll, "19676, 19678, " + edges);
   EXPECT_THAT(all, no_seq_scan) << all;
   const std::string by_source =
-      Generic("count_source", pgsql::kCountAll, "19676, 19678, 's1', " + edges);
+      Generic("count_source", pgsql::kCountAllOfSource, "19676, 19678, " + edges + ", 's1'");
   EXPECT_THAT(by_source, no_seq_scan) << by_source;
-  const std::string per_series = Generic("count_series", pgsql::kCountSeries,
-                                         "19676, 19678, NULL, " + edges + ", '{loc7}', NULL");
-  EXPECT_THAT(per_series, HasSubstr("observations_key")) << per_series;
-  EXPECT_THAT(per_series, ::testing::Not(HasSubstr("observations_ts"))) << per_series;
-  EXPECT_THAT(per_series, no_seq_scan) << per_series;
+  const std::string one_series =
+      Generic("count_one_series", pgsql::kCountOneSeries,
+              "19676, 19678, " + edges + ", " + id_of("loc7", "p3") + ", NULL");
+  EXPECT_THAT(one_series, HasSubstr("observations_key")) << one_series;
+  EXPECT_THAT(one_series, ::testing::Not(HasSubstr("observations_ts"))) << one_series;
+  EXPECT_THAT(one_series, no_seq_scan) << one_series;
+  const std::string some_series =
+      Generic("count_series", pgsql::kCountSeries,
+              "19676, 19678, " + edges + ", '{" + id_of("loc7", "p3") + "," + id_of("loc3", "p3") +
+                  "}', NULL, '{loc7,loc3}', NULL");
+  EXPECT_THAT(some_series, HasSubstr("observations_key")) << some_series;
+  EXPECT_THAT(some_series, no_seq_scan) << some_series;
 
   const std::string retention = Explain(pgsql::kDeleteObservationsBefore, {"1700000060000"});
   EXPECT_THAT(retention, no_seq_scan) << retention;

@@ -2,10 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <compare>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <utility>
 
 #include "core/api_error.hpp"
@@ -13,6 +11,7 @@
 #include "storage/pg/codec.hpp"
 #include "storage/pg/connection.hpp"
 #include "storage/pg/day_split.hpp"
+#include "storage/pg/page_bound.hpp"
 #include "storage/pg/pool.hpp"
 #include "storage/pg/statements.hpp"
 #include "storage/store_internal.hpp"
@@ -22,7 +21,7 @@ namespace {
 
 // A page over at most this many series merges one key range per series; beyond, the general
 // statement (planned for its values) reads as well.
-constexpr std::size_t kMaxMergedSeries = 64;
+constexpr std::size_t kMaxMergedSeries = 128;
 
 bool FiltersSeries(const core::ObservationQuery& query) {
   return !query.locations.empty() || query.parameter.has_value();
@@ -44,16 +43,7 @@ void AddLocations(PgParams& params, const std::vector<std::string>& locations) {
   }
 }
 
-// The keyset position in page order: after this (ts, location, parameter, source). The first
-// page's is the window's start and empty names, which sort before every row at that instant.
-struct Position {
-  core::EpochMs ts;
-  std::string location_id;
-  std::string parameter;
-  std::string source;
-};
-
-Position PositionOf(const core::ObservationQuery& query) {
+PagePosition PositionOf(const core::ObservationQuery& query) {
   if (!query.after) return {ClampToPg(query.start_ms), "", "", ""};
   const core::CursorPosition& after = *query.after;
   return {ClampToPg(after.timestamp_ms), after.location_id, after.parameter, after.source};
@@ -61,7 +51,7 @@ Position PositionOf(const core::ObservationQuery& query) {
 
 // The general page: sql::kPage. Planned for its values when it filters, since the best plan
 // then depends on how many rows the values select, which a generic plan does not know.
-Statement GeneralPage(const core::ObservationQuery& query, const Position& at) {
+Statement GeneralPage(const core::ObservationQuery& query, const PagePosition& at) {
   const bool per_call = FiltersSeries(query) || query.source.has_value();
   if (!query.after) {
     Statement statement{sql::kFirstPage, {}, per_call};
@@ -84,38 +74,41 @@ Statement GeneralPage(const core::ObservationQuery& query, const Position& at) {
   return statement;
 }
 
-// A page of one series: sql::kSeriesPage. Its rows share the series' names, so the position
-// decides alone which of the rows at its instant follow it.
-Statement SeriesPage(const core::ObservationQuery& query, const Position& at,
+SeriesStart StartOf(const core::ObservationQuery& query, const PagePosition& at,
+                    const NamedSeries& series) {
+  return StartOfSeries(ClampToPg(query.start_ms), query.after ? &at : nullptr,
+                       series.names.location_id, series.names.parameter);
+}
+
+// A page of one series: sql::kSeriesPage.
+Statement SeriesPage(const core::ObservationQuery& query, const PagePosition& at,
                      const NamedSeries& series) {
   Statement statement{sql::kSeriesPage, {}, false};
   PgParams& params = statement.params;
-  const auto order = std::tie(series.names.location_id, series.names.parameter) <=>
-                     std::tie(at.location_id, at.parameter);
-  const int tie = std::is_gt(order) ? 1 : (std::is_eq(order) ? 0 : -1);
-  params.Add(series.id).Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms)).Add(at.ts);
-  params.Add(tie).Add(at.source);
+  SeriesStart start = StartOf(query, at, series);
+  params.Add(series.id).Add(start.ts_us).Add(std::move(start.source));
+  params.Add(ClampToPg(query.end_ms));
   AddOptional(params, query.source);
   params.Add(query.limit);
   return statement;
 }
 
-// A page over `series`, one key range each, merged: see sql::kPageBranch.
-Statement MergedPage(const core::ObservationQuery& query, const Position& at,
+// A page over `series` (in name order), one key range each, merged: see sql::kPageBranch.
+Statement MergedPage(const core::ObservationQuery& query, const PagePosition& at,
                      const std::vector<NamedSeries>& series) {
   Statement statement;
   PgParams& params = statement.params;
-  params.Add(ClampToPg(query.start_ms)).Add(ClampToPg(query.end_ms)).Add(at.ts);
-  params.Add(at.location_id).Add(at.parameter).Add(at.source);
+  params.Add(ClampToPg(query.end_ms));
   AddOptional(params, query.source);
   params.Add(query.limit);
   statement.sql_text = sql::kMergedPageOpen;
   int next = params.size() + 1;
   for (std::size_t i = 0; i < series.size(); ++i) {
     if (i > 0) statement.sql_text += " UNION ALL ";
-    statement.sql_text += fmt::format(fmt::runtime(sql::kPageBranch), next, next + 1, next + 2);
+    statement.sql_text += fmt::format(fmt::runtime(sql::kPageBranch), next, next + 1, next + 2, i);
     next += 3;
-    params.Add(series[i].id).Add(series[i].names.location_id).Add(series[i].names.parameter);
+    SeriesStart start = StartOf(query, at, series[i]);
+    params.Add(series[i].id).Add(start.ts_us).Add(std::move(start.source));
   }
   statement.sql_text += sql::kMergedPageClose;
   return statement;
@@ -126,7 +119,7 @@ bool IsOneSeries(const core::ObservationQuery& query) {
 }
 
 // The statement of a page over `series` (empty: the general statement).
-Statement PageStatement(const core::ObservationQuery& query, const Position& at,
+Statement PageStatement(const core::ObservationQuery& query, const PagePosition& at,
                         const std::vector<NamedSeries>& series) {
   if (series.empty()) return GeneralPage(query, at);
   if (IsOneSeries(query)) return SeriesPage(query, at, series[0]);
@@ -140,27 +133,45 @@ Statement MatchingSeries(const core::ObservationQuery& query) {
   return statement;
 }
 
-// sql::kCountSeries for a location or parameter filter, else sql::kCountAll.
-Statement CountStatement(const core::ObservationQuery& query) {
+// The count of the rows `query` filters: sql::kCountAll or kCountAllOfSource without a location
+// or parameter filter; else kCountOneSeries for the one series `series` holds, or kCountSeries
+// over `series` (every series of the filter the catalogue knows).
+Statement CountStatement(const core::ObservationQuery& query,
+                         const std::vector<NamedSeries>& series) {
   const DaySplit split = SplitAtDays(ClampToPg(query.start_ms), ClampToPg(query.end_ms));
-  Statement statement{FiltersSeries(query) ? sql::kCountSeries : sql::kCountAll, {}, false};
+  Statement statement;
   PgParams& params = statement.params;
   params.Add(split.first_day).Add(split.end_day);
-  AddOptional(params, query.source);
   for (const EdgeCount& edge : split.edges) {
     params.Add(edge.sign).Add(edge.from_us).Add(edge.to_us);
   }
-  if (FiltersSeries(query)) {
-    AddLocations(params, query.locations);
-    AddOptional(params, query.parameter);
+  if (!FiltersSeries(query)) {
+    statement.sql_text = query.source ? sql::kCountAllOfSource : sql::kCountAll;
+    if (query.source) params.Add(*query.source);
+    return statement;
   }
+  if (IsOneSeries(query) && series.size() == 1) {
+    statement.sql_text = sql::kCountOneSeries;
+    params.Add(series[0].id);
+    AddOptional(params, query.source);
+    return statement;
+  }
+  statement.sql_text = sql::kCountSeries;
+  std::vector<std::int64_t> ids;
+  ids.reserve(series.size());
+  for (const NamedSeries& one : series) ids.push_back(one.id);
+  params.Add(PgInt8Array(ids));
+  AddOptional(params, query.source);
+  AddLocations(params, query.locations);
+  AddOptional(params, query.parameter);
   return statement;
 }
 
-// The series of a location and/or parameter filter that a merged page reads, as the catalogue
-// knows them; empty when the general statement reads the page.
-std::vector<NamedSeries> MergeableSeries(const core::ObservationQuery& query,
-                                         const SeriesCatalogue& catalogue) {
+// The series of a location and/or parameter filter as the catalogue knows them, in name order;
+// `merged_only`: empty when there are more than a merged page reads (the general statement
+// then reads the page).
+std::vector<NamedSeries> FilterSeries(const core::ObservationQuery& query,
+                                      const SeriesCatalogue& catalogue, bool merged_only) {
   if (!FiltersSeries(query)) return {};
   if (IsOneSeries(query)) {
     const std::optional<std::int64_t> id = catalogue.Find(query.locations[0], *query.parameter);
@@ -168,7 +179,7 @@ std::vector<NamedSeries> MergeableSeries(const core::ObservationQuery& query,
     return {{*id, {query.locations[0], *query.parameter}}};
   }
   std::vector<NamedSeries> series = catalogue.Matching(query.locations, query.parameter);
-  if (series.size() > kMaxMergedSeries) series.clear();
+  if (merged_only && series.size() > kMaxMergedSeries) series.clear();
   return series;
 }
 
@@ -212,8 +223,8 @@ std::vector<core::StoredObservation> ReadRows(PgConnection& connection, SeriesCa
 
 std::vector<core::StoredObservation> Pages::Read(const core::ObservationQuery& query) {
   return Run(pool_, "query observations", Retry::kAlways, [&](PgConnection& connection) {
-    const Position at = PositionOf(query);
-    const std::vector<NamedSeries> series = MergeableSeries(query, catalogue_);
+    const PagePosition at = PositionOf(query);
+    const std::vector<NamedSeries> series = FilterSeries(query, catalogue_, true);
     if (series.empty()) {
       return ReadRows(connection, catalogue_,
                       connection.ExecBinary("query observations", GeneralPage(query, at)).get());
@@ -237,9 +248,33 @@ std::vector<core::StoredObservation> Pages::Read(const core::ObservationQuery& q
   });
 }
 
+namespace {
+
+// Whether a count over `series` needs the catalogue checked: every count of a location or
+// parameter filter but that of one series the catalogue found (ids never change).
+bool ChecksCatalogue(const core::ObservationQuery& query, const std::vector<NamedSeries>& series) {
+  return FiltersSeries(query) && !(IsOneSeries(query) && series.size() == 1);
+}
+
+// Whether the count `result` (sql::kCountSeries) matched as many series in the database as the
+// catalogue listed.
+bool CatalogueCurrent(const PGresult* result, const std::vector<NamedSeries>& series) {
+  return std::cmp_equal(FirstInt64(result, 1), series.size());
+}
+
+}  // namespace
+
 std::int64_t Pages::Count(const core::ObservationQuery& query) {
   return Run(pool_, "count observations", Retry::kAlways, [&](PgConnection& connection) {
-    return FirstInt64(connection.ExecBinary("count observations", CountStatement(query)).get(), 0);
+    for (int attempt = 0;; ++attempt) {
+      const std::vector<NamedSeries> series = FilterSeries(query, catalogue_, false);
+      PgResultPtr count =
+          connection.ExecBinary("count observations", CountStatement(query, series));
+      if (attempt > 0 || !ChecksCatalogue(query, series) || CatalogueCurrent(count.get(), series)) {
+        return FirstInt64(count.get(), 0);
+      }
+      catalogue_.Reload(connection);
+    }
   });
 }
 
@@ -249,19 +284,25 @@ ObservationPage Pages::ReadWithCount(const core::ObservationQuery& page_query,
                            page_query.parameter == count_query.parameter;
   if (!same_series) return {Read(page_query), Count(count_query)};
   return Run(pool_, "query observations", Retry::kAlways, [&](PgConnection& connection) {
-    const Position at = PositionOf(page_query);
-    const std::vector<NamedSeries> series = MergeableSeries(page_query, catalogue_);
-    auto [page, count] = connection.ExecBinaryPair(
-        "query observations", PageStatement(page_query, at, series), CountStatement(count_query));
-    ObservationPage done;
-    done.count = FirstInt64(count.get(), 0);
-    // kCountSeries also says how many series the filter matches (see Read).
-    if (!series.empty() && !std::cmp_equal(FirstInt64(count.get(), 1), series.size())) {
-      catalogue_.Reload(connection);
-      page = connection.ExecBinary("query observations", GeneralPage(page_query, at));
+    const PagePosition at = PositionOf(page_query);
+    for (int attempt = 0;; ++attempt) {
+      const std::vector<NamedSeries> series = FilterSeries(page_query, catalogue_, false);
+      const std::vector<NamedSeries> merged =
+          series.size() > kMaxMergedSeries ? std::vector<NamedSeries>{} : series;
+      auto [page, count] =
+          connection.ExecBinaryPair("query observations", PageStatement(page_query, at, merged),
+                                    CountStatement(count_query, series));
+      // A series the catalogue lacks: read it in, and the page and count again.
+      if (attempt == 0 && ChecksCatalogue(count_query, series) &&
+          !CatalogueCurrent(count.get(), series)) {
+        catalogue_.Reload(connection);
+        continue;
+      }
+      ObservationPage done;
+      done.count = FirstInt64(count.get(), 0);
+      done.rows = ReadRows(connection, catalogue_, page.get());
+      return done;
     }
-    done.rows = ReadRows(connection, catalogue_, page.get());
-    return done;
   });
 }
 

@@ -172,84 +172,108 @@ inline constexpr char kFirstPage[] =
     " AND ($5::text IS NULL OR o.source = $5::text)"
     " ORDER BY o.ts, s.location_id, s.parameter, o.source LIMIT $6::int8";
 
-// A page of one series: its range of observations_key, already in page order. $1 the series,
-// $2, $3 the window (ms), $4 the position's instant (ms), $5 what the position leaves of the
-// rows at that instant (1: all, 0: those with a source after $6, -1: none; pages.cpp works it
-// out from the series' names), $7 the source or NULL, $8 the limit.
+// A page of one series: its range of observations_key from ($2 microseconds, $3 source), where
+// the window's start and the position put it (pages.cpp, StartOfSeries in page_bound.hpp), to
+// $4 ms, already in page order. $1 the series, $5 the source or NULL, $6 the limit.
 inline constexpr char kSeriesPage[] =
     "SELECT series_id, ts, value, quality_flag, source FROM observations"
     " WHERE series_id = $1::int8"
-    " AND ts >= 'epoch'::timestamptz + $2::int8 * interval '1 millisecond'"
-    " AND ts <= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
-    " AND ts >= 'epoch'::timestamptz + $4::int8 * interval '1 millisecond'"
-    " AND (ts > 'epoch'::timestamptz + $4::int8 * interval '1 millisecond'"
-    "  OR $5::int4 > 0 OR ($5::int4 = 0 AND source > $6::text))"
-    " AND ($7::text IS NULL OR source = $7::text)"
-    " ORDER BY ts, source LIMIT $8::int8";
+    " AND (ts, source) >= ('epoch'::timestamptz + $2::int8 * interval '1 microsecond', $3::text)"
+    " AND ts <= 'epoch'::timestamptz + $4::int8 * interval '1 millisecond'"
+    " AND ($5::text IS NULL OR source = $5::text)"
+    " ORDER BY ts, source LIMIT $6::int8";
 
-// A page over a few series (one series; a location's parameters; a parameter at a few
-// locations): one ordered range of observations_key per series, merged (Merge Append), so it
-// reads about `limit` rows however many the window holds. kMergedPageOpen, then kPageBranch
-// per series joined by " UNION ALL ", then kMergedPageClose. $1..$6 and the limit ($8) as in
-// kPage, $7 the source or NULL; each branch names its series' id, location and parameter with
-// its own three parameters, {0}, {1} and {2} (numbered by pages.cpp).
+// A page over a few series (a location's parameters; a parameter at a few locations): one
+// ordered range of observations_key per series, merged in time order (Merge Append), so it reads
+// about `limit` rows however many the window holds. kMergedPageOpen, then kPageBranch per series
+// in name order joined by " UNION ALL ", then kMergedPageClose. Each branch reads its series
+// as kSeriesPage does, from its own start key ({1} microseconds, {2} source), and carries its
+// rank in name order ({3}, written into the text), which orders each instant's rows by series
+// without comparing names; {0} is the series. $1 the window's end (ms), $2 the source or NULL,
+// $3 the limit.
 inline constexpr char kMergedPageOpen[] =
     "SELECT series_id, ts, value, quality_flag, source FROM (";
 inline constexpr char kPageBranch[] =
-    "(SELECT series_id, ts, value, quality_flag, source,"
-    " ${1}::text COLLATE \"C\" AS location_id, ${2}::text COLLATE \"C\" AS parameter"
-    " FROM observations WHERE series_id = ${0}::int8"
-    " AND ts >= 'epoch'::timestamptz + $1::int8 * interval '1 millisecond'"
-    " AND ts <= 'epoch'::timestamptz + $2::int8 * interval '1 millisecond'"
-    " AND ts >= 'epoch'::timestamptz + $3::int8 * interval '1 millisecond'"
-    " AND (ts, ${1}::text COLLATE \"C\", ${2}::text COLLATE \"C\", source) >"
-    " ('epoch'::timestamptz + $3::int8 * interval '1 millisecond', $4::text, $5::text, $6::text)"
-    " AND ($7::text IS NULL OR source = $7::text)"
-    " ORDER BY ts, source LIMIT $8::int8)";
-inline constexpr char kMergedPageClose[] =
-    ") m ORDER BY ts, location_id, parameter, source LIMIT $8::int8";
+    "(SELECT series_id, ts, value, quality_flag, source, {3} AS rank FROM observations"
+    " WHERE series_id = ${0}::int8"
+    " AND (ts, source) >= ('epoch'::timestamptz + ${1}::int8 * interval '1 microsecond',"
+    " ${2}::text)"
+    " AND ts <= 'epoch'::timestamptz + $1::int8 * interval '1 millisecond'"
+    " AND ($2::text IS NULL OR source = $2::text)"
+    " ORDER BY ts, source LIMIT $3::int8)";
+inline constexpr char kMergedPageClose[] = ") m ORDER BY ts, rank, source LIMIT $3::int8";
 
-// Counts over a window: the whole UTC days [$1, $2) (days since 1970), plus $4 times the rows
-// in [$5, $6) and $7 times those in [$8, $9) (microseconds since 1970; see day_split.hpp). $3
-// the source or NULL. The days of every source come from observation_day_totals, a few rows a
-// day however many series there are; those of one source from observation_counts. Only the
-// branch the CASE takes is evaluated. Every part reads one index range.
+// Counts over a window: the whole UTC days [$1, $2) (days since 1970), plus $3 times the rows
+// in [$4, $5) and $6 times those in [$7, $8) (microseconds since 1970; see day_split.hpp). The
+// days of every source come from observation_day_totals, a few rows a day however many series
+// there are; those of one source or of some series from observation_counts. Every part reads
+// one index range. Each shape is its own statement, with no "$n IS NULL OR" choice inside, and
+// the bounds of kCountAll's ranges are read from sub-selects, so that the planner estimates
+// them alike with and without their values: PostgreSQL then keeps one generic plan, where the
+// custom plans looked cheaper (an edge near the newest row seems empty) and it planned every
+// call, which cost several times the count itself.
 inline constexpr char kCountAll[] =
-    "SELECT CASE WHEN $3::text IS NULL THEN"
-    "  (SELECT coalesce(sum(n), 0)::int8 FROM observation_day_totals"
-    "   WHERE day >= '1970-01-01'::date + $1::int4 AND day < '1970-01-01'::date + $2::int4)"
-    " ELSE (SELECT coalesce(sum(n), 0) FROM observation_counts"
-    "  WHERE day >= '1970-01-01'::date + $1::int4 AND day < '1970-01-01'::date + $2::int4"
-    "  AND source = $3::text) END"
-    " + $4::int8 * (SELECT count(*) FROM observations"
-    "  WHERE ts >= 'epoch'::timestamptz + $5::int8 * interval '1 microsecond'"
-    "  AND ts < 'epoch'::timestamptz + $6::int8 * interval '1 microsecond'"
-    "  AND ($3::text IS NULL OR source = $3::text))"
-    " + $7::int8 * (SELECT count(*) FROM observations"
-    "  WHERE ts >= 'epoch'::timestamptz + $8::int8 * interval '1 microsecond'"
-    "  AND ts < 'epoch'::timestamptz + $9::int8 * interval '1 microsecond'"
-    "  AND ($3::text IS NULL OR source = $3::text))";
-// The same per series of a location and/or parameter filter ($10 locations, $11 parameter,
-// NULL for none), each series' days and edges one range of its own key: the count, and how
-// many series the filter matched (the store checks its list of series against it).
+    "SELECT ((SELECT coalesce(sum(n), 0) FROM observation_day_totals"
+    "  WHERE day >= '1970-01-01'::date + (SELECT $1::int4)"
+    "  AND day < '1970-01-01'::date + (SELECT $2::int4))"
+    " + $3::int8 * (SELECT count(*) FROM observations"
+    "  WHERE ts >= 'epoch'::timestamptz + (SELECT $4::int8) * interval '1 microsecond'"
+    "  AND ts < 'epoch'::timestamptz + (SELECT $5::int8) * interval '1 microsecond')"
+    " + $6::int8 * (SELECT count(*) FROM observations"
+    "  WHERE ts >= 'epoch'::timestamptz + (SELECT $7::int8) * interval '1 microsecond'"
+    "  AND ts < 'epoch'::timestamptz + (SELECT $8::int8) * interval '1 microsecond'))::int8";
+// kCountAll of the rows of source $9.
+inline constexpr char kCountAllOfSource[] =
+    "SELECT ((SELECT coalesce(sum(n), 0) FROM observation_counts"
+    "  WHERE day >= '1970-01-01'::date + (SELECT $1::int4)"
+    "  AND day < '1970-01-01'::date + (SELECT $2::int4) AND source = $9::text)"
+    " + $3::int8 * (SELECT count(*) FROM observations"
+    "  WHERE ts >= 'epoch'::timestamptz + (SELECT $4::int8) * interval '1 microsecond'"
+    "  AND ts < 'epoch'::timestamptz + (SELECT $5::int8) * interval '1 microsecond'"
+    "  AND source = $9::text)"
+    " + $6::int8 * (SELECT count(*) FROM observations"
+    "  WHERE ts >= 'epoch'::timestamptz + (SELECT $7::int8) * interval '1 microsecond'"
+    "  AND ts < 'epoch'::timestamptz + (SELECT $8::int8) * interval '1 microsecond'"
+    "  AND source = $9::text))::int8";
+// kCountAll of one series, $9 (the rows of source $10, NULL for every source): each part one
+// range of the series' own key.
+inline constexpr char kCountOneSeries[] =
+    "SELECT ((SELECT coalesce(sum(n), 0) FROM observation_counts WHERE series_id = $9::int8"
+    "  AND day >= '1970-01-01'::date + $1::int4 AND day < '1970-01-01'::date + $2::int4"
+    "  AND ($10::text IS NULL OR source = $10::text))"
+    " + $3::int8 * (SELECT count(*) FROM observations WHERE series_id = $9::int8"
+    "  AND ts >= 'epoch'::timestamptz + $4::int8 * interval '1 microsecond'"
+    "  AND ts < 'epoch'::timestamptz + $5::int8 * interval '1 microsecond'"
+    "  AND ($10::text IS NULL OR source = $10::text))"
+    " + $6::int8 * (SELECT count(*) FROM observations WHERE series_id = $9::int8"
+    "  AND ts >= 'epoch'::timestamptz + $7::int8 * interval '1 microsecond'"
+    "  AND ts < 'epoch'::timestamptz + $8::int8 * interval '1 microsecond'"
+    "  AND ($10::text IS NULL OR source = $10::text)))::int8";
+// kCountOneSeries summed over the series $9 (an int8 array, as the store's catalogue knows
+// them), each one range of its own key, with how many series the location and/or parameter
+// filter ($11 locations, $12 parameter, NULL for none) matches in the database: the store checks
+// its list against it. The ids are unnested from a sub-select so that the planner estimates as
+// many series with their values as without: it then keeps the generic plan, where with the
+// array's length known its custom plans looked cheaper and it planned every call.
 inline constexpr char kCountSeries[] =
-    "SELECT coalesce(sum(d.n + $4::int8 * e1.c + $7::int8 * e2.c), 0)::int8, count(*)"
-    " FROM observation_series s"
+    "SELECT coalesce(sum(d.n + $3::int8 * e1.c + $6::int8 * e2.c), 0)::int8,"
+    " (SELECT count(*) FROM observation_series"
+    "  WHERE ($11::text[] IS NULL OR location_id = ANY($11::text[]))"
+    "  AND ($12::text IS NULL OR parameter = $12::text))"
+    " FROM unnest((SELECT $9::int8[])) AS s(id)"
     " CROSS JOIN LATERAL (SELECT coalesce(sum(c.n), 0) AS n FROM observation_counts c"
     "  WHERE c.series_id = s.id AND c.day >= '1970-01-01'::date + $1::int4"
     "  AND c.day < '1970-01-01'::date + $2::int4"
-    "  AND ($3::text IS NULL OR c.source = $3::text)) d"
+    "  AND ($10::text IS NULL OR c.source = $10::text)) d"
     " CROSS JOIN LATERAL (SELECT count(*) AS c FROM observations o WHERE o.series_id = s.id"
-    "  AND o.ts >= 'epoch'::timestamptz + $5::int8 * interval '1 microsecond'"
-    "  AND o.ts < 'epoch'::timestamptz + $6::int8 * interval '1 microsecond'"
-    "  AND ($3::text IS NULL OR o.source = $3::text)) e1"
+    "  AND o.ts >= 'epoch'::timestamptz + $4::int8 * interval '1 microsecond'"
+    "  AND o.ts < 'epoch'::timestamptz + $5::int8 * interval '1 microsecond'"
+    "  AND ($10::text IS NULL OR o.source = $10::text)) e1"
     " CROSS JOIN LATERAL (SELECT count(*) AS c FROM observations o WHERE o.series_id = s.id"
-    "  AND o.ts >= 'epoch'::timestamptz + $8::int8 * interval '1 microsecond'"
-    "  AND o.ts < 'epoch'::timestamptz + $9::int8 * interval '1 microsecond'"
-    "  AND ($3::text IS NULL OR o.source = $3::text)) e2"
-    " WHERE ($10::text[] IS NULL OR s.location_id = ANY($10::text[]))"
-    " AND ($11::text IS NULL OR s.parameter = $11::text)";
-// How many series a location and/or parameter filter matches ($1, $2 as kCountSeries' $10, $11).
+    "  AND o.ts >= 'epoch'::timestamptz + $7::int8 * interval '1 microsecond'"
+    "  AND o.ts < 'epoch'::timestamptz + $8::int8 * interval '1 microsecond'"
+    "  AND ($10::text IS NULL OR o.source = $10::text)) e2";
+// How many series a location and/or parameter filter matches ($1, $2 as kCountSeries' $11, $12).
 inline constexpr char kCountMatchingSeries[] =
     "SELECT count(*) FROM observation_series"
     " WHERE ($1::text[] IS NULL OR location_id = ANY($1::text[]))"
