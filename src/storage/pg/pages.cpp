@@ -21,7 +21,7 @@ namespace {
 
 // A page over at most this many series merges one key range per series; beyond, the general
 // statement (planned for its values) reads as well.
-constexpr std::size_t kMaxMergedSeries = 128;
+constexpr std::size_t kMaxMergedSeries = 64;
 
 bool FiltersSeries(const core::ObservationQuery& query) {
   return !query.locations.empty() || query.parameter.has_value();
