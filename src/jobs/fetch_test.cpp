@@ -30,7 +30,6 @@ namespace ocean::jobs {
 namespace {
 
 using namespace std::chrono_literals;
-using sources::testing::FakeResponse;
 using sources::testing::FakeUpstream;
 using sources::testing::ReadFixture;
 using ::testing::HasSubstr;

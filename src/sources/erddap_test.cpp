@@ -286,23 +286,19 @@ class ErddapFetch : public ::testing::Test {
   ServerConfig Blended(const std::string& prefix = "/k") const {
     return OnUpstream(prefix, "noaacwBLENDEDsstDNDaily", "analysed_sst");
   }
-  void ServeBlended(std::string prefix = "/k") {
-    upstream.Serve(prefix + "/erddap/info/noaacwBLENDEDsstDNDaily/index.json",
-                   Fixture("erddap/noaacwBLENDEDsstDNDaily_info.json"));
-    upstream.Serve(prefix + "/erddap/griddap/noaacwBLENDEDsstDNDaily.json",
-                   Fixture("erddap/noaacwBLENDEDsstDNDaily_monterey.json"));
+  // The dataset's recorded info page and Monterey answer, under `prefix`.
+  void ServeDataset(const std::string& prefix, const std::string& dataset) {
+    upstream.Serve(prefix + "/erddap/info/" + dataset + "/index.json",
+                   Fixture("erddap/" + dataset + "_info.json"));
+    upstream.Serve(prefix + "/erddap/griddap/" + dataset + ".json",
+                   Fixture("erddap/" + dataset + "_monterey.json"));
   }
-  void ServeMur(std::string prefix = "/a") {
-    upstream.Serve(prefix + "/erddap/info/jplMURSST41/index.json",
-                   Fixture("erddap/jplMURSST41_info.json"));
-    upstream.Serve(prefix + "/erddap/griddap/jplMURSST41.json",
-                   Fixture("erddap/jplMURSST41_monterey.json"));
+  void ServeBlended(const std::string& prefix = "/k") {
+    ServeDataset(prefix, "noaacwBLENDEDsstDNDaily");
   }
-  void ServeViirs(std::string prefix = "/b") {
-    upstream.Serve(prefix + "/erddap/info/noaacwNPPVIIRSchlaDaily/index.json",
-                   Fixture("erddap/noaacwNPPVIIRSchlaDaily_info.json"));
-    upstream.Serve(prefix + "/erddap/griddap/noaacwNPPVIIRSchlaDaily.json",
-                   Fixture("erddap/noaacwNPPVIIRSchlaDaily_monterey.json"));
+  void ServeMur(const std::string& prefix = "/a") { ServeDataset(prefix, "jplMURSST41"); }
+  void ServeViirs(const std::string& prefix = "/b") {
+    ServeDataset(prefix, "noaacwNPPVIIRSchlaDaily");
   }
   FetchResult Fetch(const SourceConfig& source) {
     const std::vector<core::Location> locations = {Monterey()};
