@@ -28,24 +28,31 @@ std::size_t ClimatologyDayIndex(std::int64_t day) {
   return static_cast<std::size_t>(science::LeapDayOfYear(date.month, date.day) - 1);
 }
 
-PointAnomaly AnomalyAt(const storage::StoredClimatology& climatology, core::EpochMs t,
-                       double value) {
-  const std::size_t d = ClimatologyDayIndex(UtcDay(t));
-  const double seas = At(climatology.seas, d);
-  const double thresh = At(climatology.thresh, d);
+PointAnomaly AnomalyOfDay(bool log10, double seas, double thresh, std::span<const double> levels,
+                          double value) {
   // The climatology of chlorophyll lives in log10 space; log10 of a non-positive value is no
   // number, and such a value gets no anomaly rather than an invented one.
-  const double x = climatology.log10 ? (value > 0 ? std::log10(value) : kNaN) : value;
+  const double x = log10 ? (value > 0 ? std::log10(value) : kNaN) : value;
   PointAnomaly out;
   out.anomaly = x - seas;
   out.percentile = kNaN;
-  if (climatology.percentiles.size() >= (d + 1) * kLevels && !std::isnan(x)) {
-    out.percentile = science::ClimatologyPercentile(
-        std::span<const double>(climatology.percentiles).subspan(d * kLevels, kLevels), x);
+  if (levels.size() == kLevels && !std::isnan(x)) {
+    out.percentile = science::ClimatologyPercentile(levels, x);
   }
-  out.clim_mean = climatology.log10 ? std::pow(10.0, seas) : seas;
-  out.clim_threshold = climatology.log10 ? std::pow(10.0, thresh) : thresh;
+  out.clim_mean = log10 ? std::pow(10.0, seas) : seas;
+  out.clim_threshold = log10 ? std::pow(10.0, thresh) : thresh;
   return out;
+}
+
+PointAnomaly AnomalyAt(const storage::StoredClimatology& climatology, core::EpochMs t,
+                       double value) {
+  const std::size_t d = ClimatologyDayIndex(UtcDay(t));
+  std::span<const double> levels;
+  if (climatology.percentiles.size() >= (d + 1) * kLevels) {
+    levels = std::span<const double>(climatology.percentiles).subspan(d * kLevels, kLevels);
+  }
+  return AnomalyOfDay(climatology.log10, At(climatology.seas, d), At(climatology.thresh, d), levels,
+                      value);
 }
 
 void WriteClimatologyInfo(core::JsonWriter& w, const storage::StoredClimatology* climatology) {

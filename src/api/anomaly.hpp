@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "core/json_writer.hpp"
 #include "core/types.hpp"
@@ -24,6 +25,10 @@ struct PointAnomaly {
   double clim_mean = 0;       // seas in the value's own unit (10^seas for log10)
   double clim_threshold = 0;  // thresh (the 90th percentile), likewise
 };
+// The same from one day's seas, thresh and percentile levels (no percentile unless there are
+// 99 levels), in the climatology's space when `log10`.
+PointAnomaly AnomalyOfDay(bool log10, double seas, double thresh, std::span<const double> levels,
+                          double value);
 PointAnomaly AnomalyAt(const storage::StoredClimatology& climatology, core::EpochMs t,
                        double value);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <cmath>
+#include <utility>
 
 #include "api/anomaly.hpp"
 #include "api/api.hpp"
@@ -24,6 +25,39 @@ const HeatwaveEvent* FindOngoing(std::span<const HeatwaveEvent> events) {
   return nullptr;
 }
 
+// The record in the climatology's space: log10 of each value for a log10 climatology (no
+// number for a non-positive value).
+science::DailySeries InClimatologySpace(const science::DailySeries& series,
+                                        const storage::StoredClimatology& climatology) {
+  science::DailySeries record = series;
+  if (climatology.log10) {
+    for (double& v : record.values) v = v > 0 ? std::log10(v) : std::nan("");
+  }
+  return record;
+}
+
+// DetectEvents' exceedance of one day: a missing day takes the seasonal value.
+bool Exceeds(double value, double seas, double thresh) {
+  const double temp = std::isnan(value) ? seas : value;
+  return temp - thresh > 0;
+}
+
+// The daily series of (location, parameter) from `first` through `today`: the long record
+// joined with the daily means of the stored observations.
+science::DailySeries ReadDailySeries(storage::Store& store, std::string_view location,
+                                     const std::string& parameter, std::int64_t first,
+                                     std::int64_t today) {
+  const auto record = store.ReadDailyRecord(location, parameter, static_cast<std::int32_t>(first),
+                                            static_cast<std::int32_t>(today));
+  storage::SeriesQuery query;
+  query.location = std::string(location);
+  query.parameter = parameter;
+  query.start_ms = first * core::kMsPerDay;
+  query.end_ms = (today + 1) * core::kMsPerDay - 1;
+  const auto recent = DailyMeans(store.QuerySeries(query));
+  return JoinDailyRecord(record, recent);
+}
+
 }  // namespace
 
 std::vector<HeatwaveEvent> EventsInWindow(const science::DailySeries& series,
@@ -37,10 +71,7 @@ std::vector<HeatwaveEvent> EventsInWindow(const science::DailySeries& series,
   science::DayOfYearClimatology by_day;
   std::copy(climatology.seas.begin(), climatology.seas.end(), by_day.seas.begin());
   std::copy(climatology.thresh.begin(), climatology.thresh.end(), by_day.thresh.begin());
-  science::DailySeries record = series;
-  if (climatology.log10) {
-    for (double& v : record.values) v = v > 0 ? std::log10(v) : std::nan("");
-  }
+  const science::DailySeries record = InClimatologySpace(series, climatology);
   const auto expanded = science::ExpandClimatology(by_day, record.first_day, record.values.size());
   const auto last_day = record.first_day + static_cast<long long>(record.values.size()) - 1;
   std::vector<HeatwaveEvent> out;
@@ -52,22 +83,72 @@ std::vector<HeatwaveEvent> EventsInWindow(const science::DailySeries& series,
   return out;
 }
 
+TailVerdict OngoingFromTail(const science::DailySeries& tail, std::int64_t cut_day,
+                            const storage::StoredClimatology& climatology,
+                            std::int64_t window_first_day, std::int64_t today) {
+  // EventsInWindow's rule: an ongoing event ends on the last day, at most kOngoingLagDays ago.
+  // An empty tail: the record's last day is before the cut.
+  if (tail.values.empty()) return {today - (cut_day - 1) > kOngoingLagDays, std::nullopt};
+  const std::int64_t last_day = tail.first_day + static_cast<std::int64_t>(tail.values.size()) - 1;
+  if (today - last_day > kOngoingLagDays) return {true, std::nullopt};
+  if (climatology.seas.size() != storage::kClimatologyDays ||
+      climatology.thresh.size() != storage::kClimatologyDays) {
+    return {true, std::nullopt};  // EventsInWindow finds no events either
+  }
+  const science::DailySeries record = InClimatologySpace(tail, climatology);
+  std::vector<bool> exceeds(record.values.size());
+  for (std::size_t i = 0; i < record.values.size(); ++i) {
+    const std::size_t d = ClimatologyDayIndex(record.first_day + static_cast<std::int64_t>(i));
+    exceeds[i] = Exceeds(record.values[i], climatology.seas[d], climatology.thresh[d]);
+  }
+  // An event ends on the last day of a run of exceedance at least min_duration long (shorter
+  // runs are dropped before joining): none ends on the last day when it does not exceed, or
+  // when the run through it starts inside the tail and is shorter.
+  const science::DetectionOptions options;
+  std::size_t run_start = exceeds.size();
+  while (run_start > 0 && exceeds[run_start - 1]) --run_start;
+  const std::size_t run_length = exceeds.size() - run_start;
+  if (run_length == 0 || (run_start > 0 && std::cmp_less(run_length, options.min_duration))) {
+    return {true, std::nullopt};
+  }
+  int below = 0;
+  bool settled = false;
+  for (std::size_t i = 0; i < exceeds.size() && !settled; ++i) {
+    below = exceeds[i] ? 0 : below + 1;
+    settled = below > options.max_gap;
+  }
+  if (!settled) return {false, std::nullopt};
+  const auto events = EventsInWindow(tail, climatology, window_first_day, today);
+  const HeatwaveEvent* ongoing = FindOngoing(events);
+  return {true, ongoing != nullptr ? std::optional<HeatwaveEvent>(*ongoing) : std::nullopt};
+}
+
 std::vector<HeatwaveEvent> StoredHeatwaves(storage::Store& store, std::string_view location,
                                            const storage::StoredClimatology& climatology,
                                            core::EpochMs now, int window_days) {
   const std::int64_t today = UtcDay(now);
   const std::int64_t window_first = today - window_days;
   const std::int64_t first = window_first - kHeatwaveLookbackDays;
-  const auto record =
-      store.ReadDailyRecord(location, climatology.parameter, static_cast<std::int32_t>(first),
-                            static_cast<std::int32_t>(today));
-  storage::SeriesQuery query;
-  query.location = std::string(location);
-  query.parameter = climatology.parameter;
-  query.start_ms = first * core::kMsPerDay;
-  query.end_ms = (today + 1) * core::kMsPerDay - 1;
-  const auto recent = DailyMeans(store.QuerySeries(query));
-  return EventsInWindow(JoinDailyRecord(record, recent), climatology, window_first, today);
+  return EventsInWindow(ReadDailySeries(store, location, climatology.parameter, first, today),
+                        climatology, window_first, today);
+}
+
+std::optional<HeatwaveEvent> StoredOngoingHeatwave(storage::Store& store, std::string_view location,
+                                                   const storage::StoredClimatology& recent,
+                                                   core::EpochMs now, int window_days) {
+  const std::int64_t today = UtcDay(now);
+  const std::int64_t window_first = today - window_days;
+  const std::int64_t first =
+      std::max(today - kOngoingRecentDays + 1, window_first - kHeatwaveLookbackDays);
+  const TailVerdict verdict =
+      OngoingFromTail(ReadDailySeries(store, location, recent.parameter, first, today), first,
+                      recent, window_first, today);
+  if (verdict.settled) return verdict.ongoing;
+  const auto climatology = store.GetClimatology(location, recent.parameter);
+  if (!climatology) return std::nullopt;
+  const auto events = StoredHeatwaves(store, location, *climatology, now, window_days);
+  const HeatwaveEvent* ongoing = FindOngoing(events);
+  return ongoing != nullptr ? std::optional<HeatwaveEvent>(*ongoing) : std::nullopt;
 }
 
 std::string RenderHeatwaves(const HeatwavesParams& params,

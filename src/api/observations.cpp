@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <optional>
 #include <vector>
 
+#include "api/anomaly.hpp"
 #include "api/api.hpp"
+#include "api/heatwaves.hpp"
 #include "api/query.hpp"
 #include "api/response.hpp"
 #include "core/observation_json.hpp"
@@ -115,27 +117,48 @@ http::Response Api::LatestObservations(const http::Request& request) {
       request,
       [&] {
         const auto latest = store_.LatestObservations(locations);
-        std::vector<LatestContext> context(latest.size());
-        // One read for every item (a few dozen climatologies at most: one per site and parameter).
-        std::vector<storage::StoredClimatology> climatologies = store_.ListClimatologies();
+        const std::int64_t today = UtcDay(now);
+        // One read for every item: the climatology's day of each value (with its percentile
+        // levels) and, for sst, the seas and thresh of the days the ongoing heatwave is read
+        // from first.
+        std::vector<storage::ClimatologyDayKey> keys;
+        std::vector<std::size_t> item_of_key;
         for (std::size_t i = 0; i < latest.size(); ++i) {
           const auto& o = latest[i];
-          const auto found = std::find_if(
-              climatologies.begin(), climatologies.end(), [&](const storage::StoredClimatology& c) {
-                return c.location_id == o.location_id && c.parameter == o.parameter;
-              });
-          if (found == climatologies.end()) continue;
-          std::optional<storage::StoredClimatology> climatology = std::move(*found);
-          context[i].anomaly = AnomalyAt(*climatology, o.timestamp_ms, o.value);
-          if (o.parameter == kHeatwaveParameter) {
-            context[i].events =
-                StoredHeatwaves(store_, o.location_id, *climatology, now, options_.retention_days);
+          keys.push_back(
+              {o.location_id, o.parameter, ClimatologyDayIndex(UtcDay(o.timestamp_ms)), true});
+          item_of_key.push_back(i);
+          if (o.parameter != kHeatwaveParameter) continue;
+          for (std::int64_t day = today - kOngoingRecentDays + 1; day <= today; ++day) {
+            keys.push_back({o.location_id, o.parameter, ClimatologyDayIndex(day), false});
+            item_of_key.push_back(i);
           }
-          // Only the descriptor is rendered: the percentile levels need not live past here.
-          climatology->seas = {};
-          climatology->thresh = {};
-          climatology->percentiles = {};
-          context[i].climatology = std::move(climatology);
+        }
+        std::vector<LatestContext> context(latest.size());
+        // sst: seas and thresh of the recent days, NaN on the others (never read).
+        std::vector<std::optional<storage::StoredClimatology>> recent(latest.size());
+        for (storage::ClimatologyDay& day : store_.ReadClimatologyDays(keys)) {
+          const std::size_t i = item_of_key[day.key];
+          const storage::ClimatologyDayKey& key = keys[day.key];
+          if (key.with_levels) {
+            context[i].anomaly = AnomalyOfDay(day.climatology.log10, day.seas, day.thresh,
+                                              day.levels, latest[i].value);
+            context[i].climatology = day.climatology;
+            continue;
+          }
+          if (!recent[i]) {
+            recent[i] = std::move(day.climatology);
+            recent[i]->seas.assign(storage::kClimatologyDays, std::nan(""));
+            recent[i]->thresh.assign(storage::kClimatologyDays, std::nan(""));
+          }
+          recent[i]->seas[key.day_index] = day.seas;
+          recent[i]->thresh[key.day_index] = day.thresh;
+        }
+        for (std::size_t i = 0; i < latest.size(); ++i) {
+          if (!context[i].climatology || !recent[i]) continue;
+          auto ongoing = StoredOngoingHeatwave(store_, latest[i].location_id, *recent[i], now,
+                                               options_.retention_days);
+          if (ongoing) context[i].events.push_back(*ongoing);
         }
         return JsonResponse(RenderLatest(latest, context));
       },

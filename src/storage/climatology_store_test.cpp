@@ -145,6 +145,45 @@ TYPED_TEST(ClimatologyStoreTest, ListClimatologiesReadsEveryOneInKeyOrder) {
   ExpectSame(all[1], sst);
 }
 
+// Each asked day equals that day of the full read, bit for bit; keys without a climatology or
+// with a day past 365 have no entry; the rest come in key order, a key twice twice.
+TYPED_TEST(ClimatologyStoreTest, ClimatologyDaysAreSlicesOfTheFullRead) {
+  Store& store = this->Open();
+  EXPECT_TRUE(store.ReadClimatologyDays({}).empty());
+  StoredClimatology chlorophyll = Sample(2.0);
+  chlorophyll.parameter = "chlorophyll_a";
+  chlorophyll.log10 = true;
+  chlorophyll.source = "demo";
+  store.PutClimatology(Sample(0.0));
+  store.PutClimatology(chlorophyll);
+  const std::vector<ClimatologyDayKey> keys = {
+      {"a", "sst", 59, true},  {"b", "sst", 10, true},        {"a", "chlorophyll_a", 365, true},
+      {"a", "sst", 0, false},  {"a", "sst", 366, true},       {"a", "sst", 3, true},
+      {"a", "sst", 59, false}, {"a", "wave_height", 1, true}, {"a", "sst", 2, true}};
+  const std::vector<ClimatologyDay> days = store.ReadClimatologyDays(keys);
+  std::vector<std::size_t> found;
+  for (const ClimatologyDay& day : days) {
+    found.push_back(day.key);
+    const ClimatologyDayKey& key = keys[day.key];
+    const std::optional<StoredClimatology> full =
+        store.GetClimatology(key.location_id, key.parameter);
+    ASSERT_TRUE(full.has_value());
+    StoredClimatology descriptor = *full;
+    descriptor.seas = descriptor.thresh = descriptor.percentiles = {};
+    ExpectSame(day.climatology, descriptor);
+    const std::size_t d = key.day_index;
+    EXPECT_EQ(Bits({day.seas}), Bits({full->seas[d]}));
+    EXPECT_EQ(Bits({day.thresh}), Bits({full->thresh[d]}));
+    const std::vector<double> levels =
+        key.with_levels
+            ? std::vector<double>(full->percentiles.begin() + d * kClimatologyLevels,
+                                  full->percentiles.begin() + (d + 1) * kClimatologyLevels)
+            : std::vector<double>{};
+    EXPECT_EQ(Bits(day.levels), Bits(levels));
+  }
+  EXPECT_THAT(found, ElementsAre(0, 2, 3, 5, 6, 8));
+}
+
 TYPED_TEST(ClimatologyStoreTest, DailyRecordReadsAscendingWithinBoundsAndUpserts) {
   Store& store = this->Open();
   // Out of order, with a gap (day 3 missing) and days before 1970.

@@ -309,6 +309,13 @@ class PgStore final : public Store {
                [&](PgConnection& connection) { return pg::ListClimatologies(connection); });
   }
 
+  std::vector<ClimatologyDay> ReadClimatologyDays(
+      std::span<const ClimatologyDayKey> keys) override {
+    return Run("read climatology days", Retry::kAlways, [&](PgConnection& connection) {
+      return pg::ReadClimatologyDays(connection, keys);
+    });
+  }
+
   void RecordBackfillProgress(const BackfillProgress& progress) override {
     Run("record backfill progress", Retry::kAlways,
         [&](PgConnection& connection) { pg::RecordBackfillProgress(connection, progress); });

@@ -380,6 +380,12 @@ class SqliteStore final : public Store {
         [&](Connection& connection) { return sqlite::ListClimatologies(connection); });
   }
 
+  std::vector<ClimatologyDay> ReadClimatologyDays(
+      std::span<const ClimatologyDayKey> keys) override {
+    return WithReader(
+        [&](Connection& connection) { return sqlite::ReadClimatologyDays(connection, keys); });
+  }
+
   void RecordBackfillProgress(const BackfillProgress& progress) override {
     std::lock_guard lock(writer_mutex_);
     sqlite::RecordBackfillProgress(writer_, progress);

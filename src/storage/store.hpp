@@ -117,6 +117,23 @@ struct StoredClimatology {
   std::vector<double> percentiles;  // kClimatologyDays * kClimatologyLevels
 };
 
+// One day of year of one climatology, asked of Store::ReadClimatologyDays.
+struct ClimatologyDayKey {
+  std::string location_id;
+  std::string parameter;
+  std::size_t day_index = 0;  // 0..365, the index of StoredClimatology's arrays
+  bool with_levels = false;   // also the day's 99 percentile levels
+};
+
+// What a page that places values needs of a climatology: its descriptor and one day's values.
+struct ClimatologyDay {
+  std::size_t key = 0;            // the position of its ClimatologyDayKey in the request
+  StoredClimatology climatology;  // the descriptor: seas, thresh and percentiles are empty
+  double seas = 0.0;
+  double thresh = 0.0;
+  std::vector<double> levels;  // the day's kClimatologyLevels levels when asked for, else empty
+};
+
 // Progress of one long-record download (issue 16 item 10), shown by /api/sources/.
 struct BackfillProgress {
   std::string source_id;
@@ -231,6 +248,11 @@ class Store {
   // Every stored climatology, ordered by (location_id, parameter): one read for a page that
   // shows many series (a few dozen rows at most: one per site and parameter).
   virtual std::vector<StoredClimatology> ListClimatologies() = 0;
+  // The asked days of the climatologies that exist, in the order of `keys` (a key without a
+  // climatology, or with a day index over 365, has no entry): one read for a page that places
+  // many values, without the other days' percentile levels.
+  virtual std::vector<ClimatologyDay> ReadClimatologyDays(
+      std::span<const ClimatologyDayKey> keys) = 0;
   // Upsert by (source_id, location_id, parameter). State must be "running", "done" or "failed".
   virtual void RecordBackfillProgress(const BackfillProgress& progress) = 0;
   // Ordered by (source_id, location_id, parameter).

@@ -141,6 +141,50 @@ std::vector<StoredClimatology> ListClimatologies(PgConnection& connection) {
   return ClimatologyRows(result.get());
 }
 
+std::vector<ClimatologyDay> ReadClimatologyDays(PgConnection& connection,
+                                                std::span<const ClimatologyDayKey> keys) {
+  if (keys.empty()) return {};
+  std::vector<std::string> locations;
+  std::vector<std::string> parameters;
+  std::vector<std::int64_t> days;
+  std::vector<std::int64_t> levels;
+  for (const ClimatologyDayKey& key : keys) {
+    locations.push_back(key.location_id);
+    parameters.push_back(key.parameter);
+    // Out of range: no entry (the statement's range test), without overflowing int4.
+    days.push_back(key.day_index < kClimatologyDays ? static_cast<std::int64_t>(key.day_index)
+                                                    : -1);
+    levels.push_back(key.with_levels ? 1 : 0);
+  }
+  PgResultPtr result =
+      connection.ExecBinary("read climatology days", Statement{sql::kReadClimatologyDays,
+                                                               PgParams()
+                                                                   .Add(PgTextArray(locations))
+                                                                   .Add(PgTextArray(parameters))
+                                                                   .Add(PgInt8Array(days))
+                                                                   .Add(PgInt8Array(levels)),
+                                                               false});
+  const PGresult* r = result.get();
+  const BinaryColumns columns(r, {8, 0, 8, 8, 8, 8, 0, 0, 0});
+  std::vector<ClimatologyDay> out(static_cast<std::size_t>(PQntuples(r)));
+  for (int row = 0; row < PQntuples(r); ++row) {
+    ClimatologyDay& day = out[static_cast<std::size_t>(row)];
+    day.key = static_cast<std::size_t>(columns.Int64(row, 0));
+    const ClimatologyDayKey& key = keys[day.key];
+    day.climatology.location_id = key.location_id;
+    day.climatology.parameter = key.parameter;
+    day.climatology.source = TextView(r, row, 1);
+    day.climatology.baseline_first_year = static_cast<int>(columns.Int64(row, 2));
+    day.climatology.baseline_last_year = static_cast<int>(columns.Int64(row, 3));
+    day.climatology.log10 = columns.Int64(row, 4) != 0;
+    day.climatology.computed_ms = columns.Int64(row, 5);
+    day.seas = DecodeDoubles(Bytes(r, row, 6), 1).front();
+    day.thresh = DecodeDoubles(Bytes(r, row, 7), 1).front();
+    if (key.with_levels) day.levels = DecodeDoubles(Bytes(r, row, 8), kClimatologyLevels);
+  }
+  return out;
+}
+
 void RecordBackfillProgress(PgConnection& connection, const BackfillProgress& progress) {
   CheckBackfillProgress(progress);
   PgTransaction transaction(connection);

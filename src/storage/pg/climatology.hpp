@@ -24,6 +24,8 @@ void PutClimatology(PgConnection& connection, const StoredClimatology& climatolo
 std::vector<StoredClimatology> ListClimatologies(PgConnection& connection);
 std::optional<StoredClimatology> GetClimatology(PgConnection& connection, std::string_view location,
                                                 std::string_view parameter);
+std::vector<ClimatologyDay> ReadClimatologyDays(PgConnection& connection,
+                                                std::span<const ClimatologyDayKey> keys);
 void RecordBackfillProgress(PgConnection& connection, const BackfillProgress& progress);
 std::vector<BackfillProgress> ListBackfillProgress(PgConnection& connection);
 

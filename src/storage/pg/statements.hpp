@@ -373,6 +373,19 @@ inline constexpr char kListClimatologies[] =
     "SELECT location_id, parameter, source, baseline_first_year::int8,"
     " baseline_last_year::int8, log10::int4::int8, computed_at, seas, thresh, percentiles"
     " FROM climatologies ORDER BY location_id, parameter";
+// One row per key that has a climatology, in key order (i counts keys from 1): the descriptor
+// and the key's day sliced out of the stored arrays (8-byte doubles; 99 of them a day in
+// percentiles), so the other days' bytes never leave the server.
+inline constexpr char kReadClimatologyDays[] =
+    "SELECT k.i - 1, c.source, c.baseline_first_year::int8, c.baseline_last_year::int8,"
+    " c.log10::int4::int8, c.computed_at, substring(c.seas FROM k.d * 8 + 1 FOR 8),"
+    " substring(c.thresh FROM k.d * 8 + 1 FOR 8),"
+    " CASE WHEN k.levels <> 0 THEN substring(c.percentiles FROM k.d * 792 + 1 FOR 792)"
+    " ELSE ''::bytea END"
+    " FROM unnest($1::text[], $2::text[], $3::int4[], $4::int4[])"
+    "  WITH ORDINALITY AS k(location_id, parameter, d, levels, i)"
+    " JOIN climatologies c ON c.location_id = k.location_id AND c.parameter = k.parameter"
+    " WHERE k.d BETWEEN 0 AND 365 ORDER BY k.i";
 inline constexpr char kUpsertBackfillProgress[] =
     "INSERT INTO backfill_progress (source_id, location_id, parameter, first_day, last_day,"
     " done_through_day, state, error, updated_at)"

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_writer.hpp"
 #include "storage/climatology_codec.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/sql.hpp"
@@ -101,6 +102,46 @@ std::vector<StoredClimatology> ListClimatologies(Connection& connection) {
   std::vector<StoredClimatology> climatologies;
   while (select.Step()) climatologies.push_back(ClimatologyRow(select));
   return climatologies;
+}
+
+std::vector<ClimatologyDay> ReadClimatologyDays(Connection& connection,
+                                                std::span<const ClimatologyDayKey> keys) {
+  if (keys.empty()) return {};
+  core::JsonWriter json(64 + keys.size() * 48);
+  json.BeginArray();
+  for (const ClimatologyDayKey& key : keys) {
+    // Out of range: no entry (the statement's range test).
+    const std::int64_t day =
+        key.day_index < kClimatologyDays ? static_cast<std::int64_t>(key.day_index) : -1;
+    json.BeginArray()
+        .String(key.location_id)
+        .String(key.parameter)
+        .Int(day)
+        .Int(key.with_levels ? 1 : 0)
+        .EndArray();
+  }
+  json.EndArray();
+  const std::string keys_json = json.Take();
+  Statement select(connection, q::kReadClimatologyDays);
+  select.Bind(std::string_view(keys_json));
+  std::vector<ClimatologyDay> out;
+  while (select.Step()) {
+    ClimatologyDay day;
+    day.key = static_cast<std::size_t>(select.Int(0));
+    const ClimatologyDayKey& key = keys[day.key];
+    day.climatology.location_id = key.location_id;
+    day.climatology.parameter = key.parameter;
+    day.climatology.source = select.Text(1);
+    day.climatology.baseline_first_year = static_cast<int>(select.Int(2));
+    day.climatology.baseline_last_year = static_cast<int>(select.Int(3));
+    day.climatology.log10 = select.Int(4) != 0;
+    day.climatology.computed_ms = select.Int(5);
+    day.seas = DecodeDoubles(select.BlobView(6), 1).front();
+    day.thresh = DecodeDoubles(select.BlobView(7), 1).front();
+    if (key.with_levels) day.levels = DecodeDoubles(select.BlobView(8), kClimatologyLevels);
+    out.push_back(std::move(day));
+  }
+  return out;
 }
 
 void RecordBackfillProgress(Connection& writer, const BackfillProgress& progress) {

@@ -24,6 +24,8 @@ void PutClimatology(Connection& writer, const StoredClimatology& climatology);
 std::vector<StoredClimatology> ListClimatologies(Connection& connection);
 std::optional<StoredClimatology> GetClimatology(Connection& connection, std::string_view location,
                                                 std::string_view parameter);
+std::vector<ClimatologyDay> ReadClimatologyDays(Connection& connection,
+                                                std::span<const ClimatologyDayKey> keys);
 void RecordBackfillProgress(Connection& writer, const BackfillProgress& progress);
 std::vector<BackfillProgress> ListBackfillProgress(Connection& connection);
 

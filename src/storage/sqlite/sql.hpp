@@ -138,6 +138,18 @@ inline constexpr char kGetClimatology[] =
 inline constexpr char kListClimatologies[] =
     "SELECT location_id, parameter, source, baseline_first_year, baseline_last_year, log10,"
     " computed_at, seas, thresh, percentiles FROM climatologies ORDER BY location_id, parameter";
+// One row per key that has a climatology, in key order: the descriptor and the key's day
+// sliced out of the stored blobs (8-byte doubles; 99 of them a day in percentiles). The keys
+// arrive as one JSON array of [location_id, parameter, day index, levels (0 or 1)].
+inline constexpr char kReadClimatologyDays[] =
+    "SELECT k.i, c.source, c.baseline_first_year, c.baseline_last_year, c.log10,"
+    " c.computed_at, substr(c.seas, k.d * 8 + 1, 8), substr(c.thresh, k.d * 8 + 1, 8),"
+    " CASE WHEN k.levels <> 0 THEN substr(c.percentiles, k.d * 792 + 1, 792) ELSE x'' END"
+    " FROM (SELECT key AS i, json_extract(value, '$[0]') AS location_id,"
+    "  json_extract(value, '$[1]') AS parameter, json_extract(value, '$[2]') AS d,"
+    "  json_extract(value, '$[3]') AS levels FROM json_each(?1)) AS k"
+    " JOIN climatologies c ON c.location_id = k.location_id AND c.parameter = k.parameter"
+    " WHERE k.d BETWEEN 0 AND 365 ORDER BY k.i";
 inline constexpr char kUpsertBackfillProgress[] =
     "INSERT OR REPLACE INTO backfill_progress (source_id, location_id, parameter, first_day,"
     " last_day, done_through_day, state, error, updated_at)"
