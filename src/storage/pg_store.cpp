@@ -311,9 +311,8 @@ class PgStore final : public Store {
 
   std::vector<ClimatologyDay> ReadClimatologyDays(
       std::span<const ClimatologyDayKey> keys) override {
-    return Run("read climatology days", Retry::kAlways, [&](PgConnection& connection) {
-      return pg::ReadClimatologyDays(connection, keys);
-    });
+    return Run("read climatology days", Retry::kAlways,
+               [&](PgConnection& connection) { return pg::ReadClimatologyDays(connection, keys); });
   }
 
   void RecordBackfillProgress(const BackfillProgress& progress) override {
