@@ -25,6 +25,11 @@ const HeatwaveEvent* FindOngoing(std::span<const HeatwaveEvent> events) {
   return nullptr;
 }
 
+std::optional<HeatwaveEvent> OngoingOf(std::span<const HeatwaveEvent> events) {
+  const HeatwaveEvent* ongoing = FindOngoing(events);
+  return ongoing != nullptr ? std::optional<HeatwaveEvent>(*ongoing) : std::nullopt;
+}
+
 // The record in the climatology's space: log10 of each value for a log10 climatology (no
 // number for a non-positive value).
 science::DailySeries InClimatologySpace(const science::DailySeries& series,
@@ -34,12 +39,6 @@ science::DailySeries InClimatologySpace(const science::DailySeries& series,
     for (double& v : record.values) v = v > 0 ? std::log10(v) : std::nan("");
   }
   return record;
-}
-
-// DetectEvents' exceedance of one day: a missing day takes the seasonal value.
-bool Exceeds(double value, double seas, double thresh) {
-  const double temp = std::isnan(value) ? seas : value;
-  return temp - thresh > 0;
 }
 
 // The daily series of (location, parameter) from `first` through `today`: the long record
@@ -99,7 +98,8 @@ TailVerdict OngoingFromTail(const science::DailySeries& tail, std::int64_t cut_d
   std::vector<bool> exceeds(record.values.size());
   for (std::size_t i = 0; i < record.values.size(); ++i) {
     const std::size_t d = ClimatologyDayIndex(record.first_day + static_cast<std::int64_t>(i));
-    exceeds[i] = Exceeds(record.values[i], climatology.seas[d], climatology.thresh[d]);
+    exceeds[i] =
+        science::ExceedsThreshold(record.values[i], climatology.seas[d], climatology.thresh[d]);
   }
   // An event ends on the last day of a run of exceedance at least min_duration long (shorter
   // runs are dropped before joining): none ends on the last day when it does not exceed, or
@@ -118,9 +118,7 @@ TailVerdict OngoingFromTail(const science::DailySeries& tail, std::int64_t cut_d
     settled = below > options.max_gap;
   }
   if (!settled) return {false, std::nullopt};
-  const auto events = EventsInWindow(tail, climatology, window_first_day, today);
-  const HeatwaveEvent* ongoing = FindOngoing(events);
-  return {true, ongoing != nullptr ? std::optional<HeatwaveEvent>(*ongoing) : std::nullopt};
+  return {true, OngoingOf(EventsInWindow(tail, climatology, window_first_day, today))};
 }
 
 std::vector<HeatwaveEvent> StoredHeatwaves(storage::Store& store, std::string_view location,
@@ -146,9 +144,7 @@ std::optional<HeatwaveEvent> StoredOngoingHeatwave(storage::Store& store, std::s
   if (verdict.settled) return verdict.ongoing;
   const auto climatology = store.GetClimatology(location, recent.parameter);
   if (!climatology) return std::nullopt;
-  const auto events = StoredHeatwaves(store, location, *climatology, now, window_days);
-  const HeatwaveEvent* ongoing = FindOngoing(events);
-  return ongoing != nullptr ? std::optional<HeatwaveEvent>(*ongoing) : std::nullopt;
+  return OngoingOf(StoredHeatwaves(store, location, *climatology, now, window_days));
 }
 
 std::string RenderHeatwaves(const HeatwavesParams& params,

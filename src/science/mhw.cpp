@@ -106,7 +106,7 @@ std::vector<MhwEvent> DetectEvents(const DailySeries& record, const DailyClimato
     seas[i] = sign * climatology.seas[i];
     thresh[i] = sign * climatology.thresh[i];
     temp[i] = std::isnan(record.values[i]) ? seas[i] : sign * record.values[i];
-    exceed[i] = temp[i] - thresh[i] > 0;  // false for NaN
+    exceed[i] = ExceedsThreshold(sign * record.values[i], seas[i], thresh[i]);
   }
 
   auto runs = FindRuns(exceed, options.min_duration);

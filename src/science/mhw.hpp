@@ -3,6 +3,8 @@
 // Pure functions over a continuous daily record and its climatology.
 #pragma once
 
+#include <cmath>
+
 #include <cstddef>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,13 @@ struct MhwEvent {
   double rate_decline = 0;
   MhwCategory category = MhwCategory::kModerate;
 };
+
+// Whether a day exceeds its threshold as DetectEvents judges it: a missing day (NaN) takes the
+// seasonal value, and the excess must be strictly positive.
+inline bool ExceedsThreshold(double value, double seas, double thresh) {
+  const double temp = std::isnan(value) ? seas : value;
+  return temp - thresh > 0;
+}
 
 // The events in `record` given its climatology per day (same length; for cold spells the
 // threshold below the mean). Missing days (NaN) take the seasonal value, so they never exceed
